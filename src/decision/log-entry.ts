@@ -1,0 +1,61 @@
+import type { Features } from '../features/features.js';
+
+/**
+ * The decision log that off-policy evaluation replays. It is an append-only
+ * stream of two kinds of JSON lines: a `decision` line written when Tact
+ * decides, and `outcome` lines written when a reward joins or the
+ * attribution window closes with the default reward. Readers join them by
+ * decisionId. Keeping outcomes separate means the decision line is written
+ * once, off the request path, and never rewritten.
+ */
+export interface LoggedCandidate {
+  readonly id: string;
+  readonly channel: string;
+  readonly features: Features;
+  /** Probability the candidate had of being chosen at rank 1 (the PMF). */
+  readonly probability: number;
+  /** The learner's mean estimate at decision time. */
+  readonly score: number;
+}
+
+export interface DecisionLine {
+  readonly type: 'decision';
+  readonly decisionId: string;
+  /** Customer id: erased by ForgetCustomer along with the line. */
+  readonly customerId: string;
+  readonly policy: string;
+  readonly modelVersion: string;
+  /** Learning mode: "online" serves and learns; "shadow" only scores. */
+  readonly mode: 'online' | 'shadow';
+  /** ms since epoch. */
+  readonly at: number;
+  readonly trigger: string;
+  readonly context: Features;
+  /** Eligible candidates (after the rules), each with its rank-1 probability. */
+  readonly candidates: readonly LoggedCandidate[];
+  /** Chosen action ids, best rank first. */
+  readonly chosen: readonly string[];
+  /** Probability of each chosen action at its rank (conditional on ranks above). */
+  readonly probabilities: readonly number[];
+  readonly holdout: boolean;
+}
+
+export interface OutcomeLine {
+  readonly type: 'outcome';
+  readonly decisionId: string;
+  readonly actionId: string;
+  /** Reward value as reported (not net of cost). */
+  readonly value: number;
+  /** "reward": a joined Reward; "default": the window closed without one. */
+  readonly source: 'reward' | 'default';
+  readonly at: number;
+}
+
+export type LogLine = DecisionLine | OutcomeLine;
+
+/** Where decision and outcome lines go; implementations batch and never block Decide. */
+export interface DecisionLogSink {
+  append(line: LogLine): void;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,75 @@
+import type { Features } from '../features/features.js';
+
+/** An action as a learner sees it: its id (always a feature) and its features. */
+export interface ActionRef {
+  readonly id: string;
+  readonly features: Features;
+}
+
+/**
+ * One learning step, replayable: every replica of a fleet applies the same
+ * sequence of these and so ends with the same parameters.
+ */
+export interface LearningExample {
+  readonly context: Features;
+  readonly action: ActionRef;
+  /** Target: reward net of the channel's cost. */
+  readonly reward: number;
+  /**
+   * When set, this example corrects an earlier one for the same decision and
+   * action whose target was `previousReward` (rewards combined by "sum"): the
+   * learner moves the target, it does not count a second observation.
+   */
+  readonly previousReward?: number;
+}
+
+/** Per-candidate estimates written by `Learner.score`. */
+export interface ScoreBuffers {
+  /** Estimated expected reward per candidate. */
+  readonly mean: Float64Array;
+  /** Posterior standard deviation of that estimate (0 when the learner has none). */
+  readonly width: Float64Array;
+}
+
+/** What `Learner.explain` returns: the features that moved a score most. */
+export interface Contribution {
+  readonly feature: string;
+  readonly contribution: number;
+}
+
+/**
+ * A learner estimates expected reward per (context, action) and learns from
+ * examples. It owns its feature encoding (vocabulary, online scaling), because
+ * that state must stay consistent with its statistics.
+ *
+ * Hot path contract: `prepare` runs once per decision and `score` once per
+ * decision over all candidates, writing into caller-owned buffers, so no
+ * per-candidate allocation is needed.
+ */
+export interface Learner<Prepared = unknown> {
+  /** Learner kind, e.g. "bayes-linear". */
+  readonly kind: string;
+  /** Number of examples applied: the model version. */
+  readonly updates: number;
+  /** Encode the context once per decision. */
+  prepare(context: Features): Prepared;
+  /** Estimate mean reward and its uncertainty for every action. */
+  score(prepared: Prepared, actions: readonly ActionRef[], out: ScoreBuffers): void;
+  /** Apply one example. */
+  learn(example: LearningExample): void;
+  /**
+   * Remove an example applied earlier, exactly. Returns false when the
+   * learner cannot (e.g. SGD learners, or forgetting factor < 1).
+   */
+  unlearn(example: LearningExample): boolean;
+  /** The features that contributed most to an action's mean score. */
+  explain(prepared: Prepared, action: ActionRef, top: number): Contribution[];
+  /** Serialisable state (JSON-safe) for snapshots. */
+  snapshot(): LearnerSnapshot;
+}
+
+export interface LearnerSnapshot {
+  readonly kind: string;
+  readonly updates: number;
+  readonly state: unknown;
+}
