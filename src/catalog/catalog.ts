@@ -1,0 +1,71 @@
+import type { Features } from '../features/features.js';
+
+/**
+ * The catalog: what Tact may send (messages), where (channels), when
+ * (send-time slots) and in answer to what (triggers). Loaded from YAML
+ * (models/catalog.yaml), validated, and swapped atomically on reload.
+ */
+
+/** Local-time window in which a channel must not deliver. "22:00"-"08:00" wraps midnight. */
+export interface QuietHours {
+  readonly start: string;
+  readonly end: string;
+  /** defer: move the send to the end of the quiet hours; drop: remove the candidate. */
+  readonly action: 'defer' | 'drop';
+}
+
+/** At most `max` sends in any `windowHours` window. */
+export interface FrequencyCap {
+  readonly max: number;
+  readonly windowHours: number;
+}
+
+export interface ChannelSpec {
+  readonly id: string;
+  /** Cost of one send, in the same unit as rewards (e.g. EUR). */
+  readonly cost: number;
+  readonly quietHours?: QuietHours;
+  /** Per customer x channel caps. */
+  readonly caps: readonly FrequencyCap[];
+}
+
+export interface MessageSpec {
+  readonly id: string;
+  /** Triggers this message answers. */
+  readonly triggers: readonly string[];
+  /** Channels it may go on. */
+  readonly channels: readonly string[];
+  /** Merchandise category it promotes (for suppression and as a feature). */
+  readonly category: string;
+  /** Items it promotes (suppressed when in cart or recently bought). */
+  readonly items: readonly string[];
+  /** Nominal value of a conversion (feature; rewards carry the real value). */
+  readonly value: number;
+  /** Service messages (order shipped, ticket update) pass marketing opt-out and open-ticket suppression. */
+  readonly service: boolean;
+  /** Per customer x message caps. */
+  readonly caps: readonly FrequencyCap[];
+  /** Extra action features, e.g. {numeric: {discount: 0.1}, categorical: {tone: "urgent"}}. */
+  readonly features: Features;
+}
+
+/** When a send goes out, relative to the decision. */
+export type SendSlot =
+  | { readonly id: string; readonly kind: 'delay'; readonly minutes: number }
+  /** Next occurrence of a local wall-clock time in the customer's time zone. */
+  | { readonly id: string; readonly kind: 'local_time'; readonly time: string };
+
+export interface TriggerSpec {
+  readonly id: string;
+  /** Send slots offered for this trigger; default: every slot. */
+  readonly slots: readonly string[];
+}
+
+export interface Catalog {
+  readonly channels: ReadonlyMap<string, ChannelSpec>;
+  readonly messages: ReadonlyMap<string, MessageSpec>;
+  readonly slots: ReadonlyMap<string, SendSlot>;
+  readonly triggers: ReadonlyMap<string, TriggerSpec>;
+  /** Messages answering a trigger, precomputed at load (hot path). */
+  messagesFor(trigger: string): readonly MessageSpec[];
+}
