@@ -1,0 +1,507 @@
+import { z } from 'zod';
+import { invalidArgument } from '../core/errors.js';
+import { categoricalKey, type Features } from '../features/features.js';
+import { MaxAbsScaler } from '../features/scaler.js';
+import { BIAS_INDEX, DEFAULT_OVERFLOW_SLOTS, FeatureVocabulary } from '../features/vocabulary.js';
+import type {
+  ActionRef,
+  Contribution,
+  Learner,
+  LearnerSnapshot,
+  LearningExample,
+  ScoreBuffers,
+} from './learner.js';
+
+export const BAYES_LINEAR_KIND = 'bayes-linear';
+
+export interface BayesLinearConfig {
+  /** Prior precision (ridge strength) on every weight, in scaled units. */
+  readonly lambda: number;
+  /** Observation noise standard deviation: width = noise * sqrt(x' A^-1 x). */
+  readonly noise: number;
+  /** Forgetting factor gamma in (0, 1]; 1 keeps every example forever. */
+  readonly forgetting: number;
+  /** Named features before the vocabulary overflows into hashed slots. */
+  readonly maxFeatures: number;
+  readonly overflowSlots?: number;
+}
+
+/** The context encoded once per decision: dense scaled vector and its non-zeros. */
+export interface BayesPrepared {
+  /** Scaled dense vector, x[0] = 1 (bias); length = vocabulary size at prepare time. */
+  readonly x: Float64Array;
+  /** Ascending indices of the non-zero entries of x. */
+  readonly nz: Int32Array;
+  /** Squared norm of x: the prior variance of an unseen arm is normSq / lambda. */
+  readonly normSq: number;
+}
+
+/**
+ * One action's posterior: A = prior*I + sum x x' (decayed by forgetting),
+ * stored as its inverse so scoring is a quadratic form and learning a
+ * Sherman-Morrison update, both O(d^2) with no factorisation.
+ */
+class Arm {
+  constructor(
+    public dim: number,
+    public aInv: Float64Array,
+    public b: Float64Array,
+    public theta: Float64Array,
+    /** Current prior precision: lambda, decayed by forgetting with the data. */
+    public prior: number,
+    public count: number,
+  ) {}
+
+  static fresh(dim: number, prior: number): Arm {
+    const aInv = new Float64Array(dim * dim);
+    for (let i = 0; i < dim; i++) aInv[i * dim + i] = 1 / prior;
+    return new Arm(dim, aInv, new Float64Array(dim), new Float64Array(dim), prior, 0);
+  }
+
+  /**
+   * Add features the vocabulary learned since this arm was last touched.
+   * Exact: past examples had them at 0, so A gains only prior on its diagonal.
+   */
+  grow(dim: number): void {
+    if (dim <= this.dim) return;
+    const old = this.dim;
+    const aInv = new Float64Array(dim * dim);
+    for (let i = 0; i < old; i++) aInv.set(this.aInv.subarray(i * old, (i + 1) * old), i * dim);
+    for (let i = old; i < dim; i++) aInv[i * dim + i] = 1 / this.prior;
+    const b = new Float64Array(dim);
+    b.set(this.b);
+    const theta = new Float64Array(dim);
+    theta.set(this.theta);
+    this.dim = dim;
+    this.aInv = aInv;
+    this.b = b;
+    this.theta = theta;
+  }
+
+  refreshTheta(): void {
+    const d = this.dim;
+    const m = this.aInv;
+    const b = this.b;
+    for (let i = 0; i < d; i++) {
+      const row = i * d;
+      let s = 0;
+      for (let j = 0; j < d; j++) s += m[row + j]! * b[j]!;
+      this.theta[i] = s;
+    }
+  }
+}
+
+/** u = M x over the non-zeros of x (x has dimension d = arm dim). */
+function multiplySparse(m: Float64Array, d: number, x: Float64Array, nz: Int32Array, nnz: number, u: Float64Array): void {
+  for (let i = 0; i < d; i++) {
+    const row = i * d;
+    let s = 0;
+    for (let k = 0; k < nnz; k++) {
+      const j = nz[k]!;
+      s += m[row + j]! * x[j]!;
+    }
+    u[i] = s;
+  }
+}
+
+/** M += sign * u u' / denom: the symmetric rank-one step of Sherman-Morrison. */
+function rankOne(m: Float64Array, d: number, u: Float64Array, coef: number): void {
+  for (let i = 0; i < d; i++) {
+    const ci = coef * u[i]!;
+    if (ci === 0) continue;
+    const row = i * d;
+    for (let j = 0; j < d; j++) m[row + j] = m[row + j]! - ci * u[j]!;
+  }
+}
+
+/**
+ * x' M x over the first `m` dims, using symmetry (upper triangle only).
+ * `count` is how many entries of nz are below m.
+ */
+function quadraticForm(mat: Float64Array, d: number, x: Float64Array, nz: Int32Array, count: number): number {
+  let q = 0;
+  for (let a = 0; a < count; a++) {
+    const i = nz[a]!;
+    const xi = x[i]!;
+    const row = i * d;
+    let s = 0.5 * mat[row + i]! * xi;
+    for (let c = a + 1; c < count; c++) {
+      const j = nz[c]!;
+      s += mat[row + j]! * x[j]!;
+    }
+    q += xi * s;
+  }
+  return 2 * q;
+}
+
+const armStateSchema = z.object({
+  id: z.string(),
+  dim: z.number().int().positive(),
+  prior: z.number().positive(),
+  count: z.number().int().nonnegative(),
+  aInv: z.array(z.number()),
+  b: z.array(z.number()),
+});
+
+const stateSchema = z.object({
+  config: z.object({
+    lambda: z.number().positive(),
+    noise: z.number().nonnegative(),
+    forgetting: z.number().gt(0).lte(1),
+    maxFeatures: z.number().int().nonnegative(),
+    overflowSlots: z.number().int().positive().optional(),
+  }),
+  vocabulary: z.object({
+    maxFeatures: z.number().int().nonnegative(),
+    overflowSlots: z.number().int().positive(),
+    names: z.array(z.string()),
+    overflowed: z.boolean(),
+  }),
+  scaler: z.object({ scales: z.array(z.number().nonnegative()) }),
+  arms: z.array(armStateSchema),
+});
+
+export type BayesLinearState = z.infer<typeof stateSchema>;
+
+/**
+ * Disjoint Bayesian linear regression per action id (LinUCB disjoint, Li et
+ * al. 2010) over the dense, online-scaled context (bias + vocabulary).
+ *
+ * Action features are ignored: they are constant per action id, so a
+ * disjoint model absorbs them into the arm's bias.
+ */
+export class BayesLinearLearner implements Learner<BayesPrepared> {
+  readonly kind = BAYES_LINEAR_KIND;
+  private count = 0;
+  private readonly arms = new Map<string, Arm>();
+  private readonly vocabulary: FeatureVocabulary;
+  private readonly scaler: MaxAbsScaler;
+  /** Scratch for learning, sized to the vocabulary's capacity once. */
+  private readonly u: Float64Array;
+  private readonly xs: Float64Array;
+  private readonly nzs: Int32Array;
+
+  constructor(readonly config: BayesLinearConfig, vocabulary?: FeatureVocabulary, scaler?: MaxAbsScaler) {
+    if (!(config.lambda > 0)) throw new RangeError('lambda must be > 0');
+    if (!(config.forgetting > 0 && config.forgetting <= 1)) throw new RangeError('forgetting must be in (0, 1]');
+    this.vocabulary =
+      vocabulary ?? new FeatureVocabulary(config.maxFeatures, config.overflowSlots ?? DEFAULT_OVERFLOW_SLOTS);
+    this.scaler = scaler ?? new MaxAbsScaler(64);
+    const cap = this.vocabulary.capacity;
+    this.u = new Float64Array(cap);
+    this.xs = new Float64Array(cap);
+    this.nzs = new Int32Array(cap);
+  }
+
+  get updates(): number {
+    return this.count;
+  }
+
+  /** Number of arms with statistics. */
+  get armCount(): number {
+    return this.arms.size;
+  }
+
+  /** Current dense dimension (bias + named features, + overflow slots once used). */
+  get dimension(): number {
+    return this.vocabulary.size;
+  }
+
+  prepare(context: Features): BayesPrepared {
+    const dim = this.vocabulary.size;
+    const x = new Float64Array(dim);
+    x[BIAS_INDEX] = 1;
+    for (const name in context.numeric) {
+      const v = finite(name, context.numeric[name]);
+      if (v === 0) continue;
+      const i = this.vocabulary.lookup(name);
+      if (i >= 0) x[i] = x[i]! + this.scaler.apply(i, v);
+    }
+    for (const name in context.categorical) {
+      const i = this.vocabulary.lookup(categoricalKey(name, context.categorical[name] ?? ''));
+      if (i >= 0) x[i] = x[i]! + 1;
+    }
+    let nnz = 0;
+    let normSq = 0;
+    for (let i = 0; i < dim; i++) {
+      const v = x[i]!;
+      if (v !== 0) {
+        nnz++;
+        normSq += v * v;
+      }
+    }
+    const nz = new Int32Array(nnz);
+    for (let i = 0, k = 0; i < dim; i++) if (x[i] !== 0) nz[k++] = i;
+    return { x, nz, normSq };
+  }
+
+  score(prepared: BayesPrepared, actions: readonly ActionRef[], out: ScoreBuffers): void {
+    const { x, nz, normSq } = prepared;
+    const noise = this.config.noise;
+    const priorWidth = noise * Math.sqrt(normSq / this.config.lambda);
+    for (let k = 0; k < actions.length; k++) {
+      const arm = this.arms.get(actions[k]!.id);
+      if (arm === undefined) {
+        out.mean[k] = 0;
+        out.width[k] = priorWidth;
+        continue;
+      }
+      const d = arm.dim;
+      const theta = arm.theta;
+      // Features the arm has never seen have mean 0 and prior variance x^2 / prior.
+      let count = 0;
+      let mean = 0;
+      let tail = 0;
+      for (let a = 0; a < nz.length; a++) {
+        const i = nz[a]!;
+        const xi = x[i]!;
+        if (i < d) {
+          mean += theta[i]! * xi;
+          count++;
+        } else tail += xi * xi;
+      }
+      const q = quadraticForm(arm.aInv, d, x, nz, count) + tail / arm.prior;
+      out.mean[k] = mean;
+      out.width[k] = noise * Math.sqrt(q > 0 ? q : 0);
+    }
+  }
+
+  learn(example: LearningExample): void {
+    const nnz = this.encodeForLearning(example.context);
+    const arm = this.armFor(example.action.id);
+    arm.grow(this.vocabulary.size);
+    const x = this.xs;
+    const nz = this.nzs;
+    if (example.previousReward !== undefined) {
+      // A correction moves the target of an observation already counted in A.
+      this.addToB(arm, example.reward - example.previousReward, nnz);
+      arm.refreshTheta();
+      this.count++;
+      this.clearScratch(nnz);
+      return;
+    }
+    const gamma = this.config.forgetting;
+    if (gamma < 1) {
+      // A <- gamma A + x x'  =>  A^-1 <- A^-1 / gamma before the rank-one step.
+      const m = arm.aInv;
+      for (let i = 0; i < m.length; i++) m[i] = m[i]! / gamma;
+      const b = arm.b;
+      for (let i = 0; i < b.length; i++) b[i] = b[i]! * gamma;
+      arm.prior *= gamma;
+    }
+    const u = this.u;
+    multiplySparse(arm.aInv, arm.dim, x, nz, nnz, u);
+    let xu = 0;
+    for (let k = 0; k < nnz; k++) xu += x[nz[k]!]! * u[nz[k]!]!;
+    rankOne(arm.aInv, arm.dim, u, 1 / (1 + xu));
+    this.addToB(arm, example.reward, nnz);
+    arm.refreshTheta();
+    arm.count++;
+    this.count++;
+    this.clearScratch(nnz);
+  }
+
+  unlearn(example: LearningExample): boolean {
+    if (this.config.forgetting < 1) return false;
+    const arm = this.arms.get(example.action.id);
+    // Never learned for this arm: nothing of it remains.
+    if (arm === undefined) return true;
+    const nnz = this.encodeForUnlearning(example.context, arm.dim);
+    const x = this.xs;
+    const nz = this.nzs;
+    if (example.previousReward !== undefined) {
+      this.addToB(arm, -(example.reward - example.previousReward), nnz);
+    } else {
+      const u = this.u;
+      multiplySparse(arm.aInv, arm.dim, x, nz, nnz, u);
+      let xu = 0;
+      for (let k = 0; k < nnz; k++) xu += x[nz[k]!]! * u[nz[k]!]!;
+      const denom = 1 - xu;
+      // 1 - x'A^-1 x > 0 whenever x was really added; otherwise A would lose definiteness.
+      if (!(denom > 1e-12)) {
+        this.clearScratch(nnz);
+        return false;
+      }
+      rankOne(arm.aInv, arm.dim, u, -1 / denom);
+      this.addToB(arm, -example.reward, nnz);
+      arm.count--;
+    }
+    arm.refreshTheta();
+    this.count++;
+    this.clearScratch(nnz);
+    return true;
+  }
+
+  explain(prepared: BayesPrepared, action: ActionRef, top: number): Contribution[] {
+    const arm = this.arms.get(action.id);
+    if (arm === undefined) return [];
+    const out: Contribution[] = [];
+    for (const i of prepared.nz) {
+      if (i >= arm.dim) continue;
+      const c = arm.theta[i]! * prepared.x[i]!;
+      if (c !== 0) out.push({ feature: this.vocabulary.nameOf(i), contribution: c });
+    }
+    out.sort((p, q) => Math.abs(q.contribution) - Math.abs(p.contribution));
+    return out.slice(0, Math.max(0, top));
+  }
+
+  /** Posterior mean weights of an arm in scaled units (copy), for tests and diagnostics. */
+  weights(actionId: string): Float64Array | undefined {
+    const arm = this.arms.get(actionId);
+    return arm === undefined ? undefined : Float64Array.from(arm.theta);
+  }
+
+  /** Current scale of a named feature (0 if unseen). */
+  scaleOf(name: string): number {
+    const i = this.vocabulary.lookup(name);
+    return i < 0 ? 0 : this.scaler.scaleOf(i);
+  }
+
+  snapshot(): LearnerSnapshot {
+    const state: BayesLinearState = {
+      config: { ...this.config },
+      vocabulary: this.vocabulary.snapshot() as BayesLinearState['vocabulary'],
+      scaler: { scales: [...this.scaler.snapshot().scales] },
+      arms: [...this.arms].map(([id, arm]) => ({
+        id,
+        dim: arm.dim,
+        prior: arm.prior,
+        count: arm.count,
+        aInv: Array.from(arm.aInv),
+        b: Array.from(arm.b),
+      })),
+    };
+    return { kind: this.kind, updates: this.count, state };
+  }
+
+  static restore(snapshot: LearnerSnapshot): BayesLinearLearner {
+    const s = stateSchema.parse(snapshot.state);
+    const learner = new BayesLinearLearner(
+      s.config,
+      FeatureVocabulary.restore(s.vocabulary),
+      MaxAbsScaler.restore(s.scaler),
+    );
+    for (const a of s.arms) {
+      if (a.aInv.length !== a.dim * a.dim || a.b.length !== a.dim) {
+        throw new RangeError(`arm ${a.id}: array sizes do not match dim ${a.dim}`);
+      }
+      const arm = new Arm(a.dim, Float64Array.from(a.aInv), Float64Array.from(a.b), new Float64Array(a.dim), a.prior, a.count);
+      arm.refreshTheta();
+      learner.arms.set(a.id, arm);
+    }
+    learner.count = snapshot.updates;
+    return learner;
+  }
+
+  private armFor(id: string): Arm {
+    let arm = this.arms.get(id);
+    if (arm === undefined) {
+      arm = Arm.fresh(this.vocabulary.size, this.config.lambda);
+      this.arms.set(id, arm);
+    }
+    return arm;
+  }
+
+  private addToB(arm: Arm, reward: number, nnz: number): void {
+    const x = this.xs;
+    const nz = this.nzs;
+    for (let k = 0; k < nnz; k++) {
+      const i = nz[k]!;
+      arm.b[i] = arm.b[i]! + reward * x[i]!;
+    }
+  }
+
+  private clearScratch(nnz: number): void {
+    for (let k = 0; k < nnz; k++) this.xs[this.nzs[k]!] = 0;
+  }
+
+  /**
+   * Grow the vocabulary and scales with the example's raw values, rescale
+   * every arm whose units changed, then write the scaled vector into scratch.
+   * Returns the number of non-zeros (their indices are in nzs).
+   */
+  private encodeForLearning(context: Features): number {
+    const rescales = new Map<number, number>();
+    const numeric: Array<[number, number]> = [];
+    const categorical: number[] = [];
+    for (const name in context.numeric) {
+      const v = finite(name, context.numeric[name]);
+      if (v === 0) continue;
+      const i = this.vocabulary.learnIndex(name);
+      const f = this.scaler.observe(i, v);
+      if (f !== 1) rescales.set(i, (rescales.get(i) ?? 1) * f);
+      numeric.push([i, v]);
+    }
+    for (const name in context.categorical) {
+      categorical.push(this.vocabulary.learnIndex(categoricalKey(name, context.categorical[name] ?? '')));
+    }
+    if (rescales.size > 0) this.rescaleArms(rescales);
+    const x = this.xs;
+    x[BIAS_INDEX] = 1;
+    for (const [i, v] of numeric) x[i] = x[i]! + this.scaler.apply(i, v);
+    for (const i of categorical) x[i] = x[i]! + 1;
+    return this.collectNonZeros(this.vocabulary.size);
+  }
+
+  /** Encode with the current vocabulary and scales, learning nothing. */
+  private encodeForUnlearning(context: Features, dim: number): number {
+    const x = this.xs;
+    x[BIAS_INDEX] = 1;
+    for (const name in context.numeric) {
+      const v = finite(name, context.numeric[name]);
+      const i = this.vocabulary.lookup(name);
+      if (v !== 0 && i >= 0 && i < dim) x[i] = x[i]! + this.scaler.apply(i, v);
+    }
+    for (const name in context.categorical) {
+      const i = this.vocabulary.lookup(categoricalKey(name, context.categorical[name] ?? ''));
+      if (i >= 0 && i < dim) x[i] = x[i]! + 1;
+    }
+    return this.collectNonZeros(dim);
+  }
+
+  private collectNonZeros(dim: number): number {
+    let nnz = 0;
+    for (let i = 0; i < dim; i++) if (this.xs[i] !== 0) this.nzs[nnz++] = i;
+    return nnz;
+  }
+
+  /**
+   * Exact change of units. With x' = D x: A' = D A D and b' = D b for the
+   * data part; the prior part D (prior I) D is then topped back up to prior I
+   * with one Sherman-Morrison step per rescaled feature, so the posterior is
+   * exactly ridge regression on the data in the new units.
+   */
+  private rescaleArms(rescales: ReadonlyMap<number, number>): void {
+    const u = this.u;
+    for (const arm of this.arms.values()) {
+      const d = arm.dim;
+      const m = arm.aInv;
+      let touched = false;
+      for (const [j, f] of rescales) {
+        if (j >= d) continue;
+        touched = true;
+        const inv = 1 / f;
+        for (let i = 0; i < d; i++) {
+          m[i * d + j] = m[i * d + j]! * inv;
+          m[j * d + i] = m[j * d + i]! * inv;
+        }
+        arm.b[j] = arm.b[j]! * f;
+      }
+      if (!touched) continue;
+      for (const [j, f] of rescales) {
+        if (j >= d) continue;
+        const c = arm.prior * (1 - f * f);
+        for (let i = 0; i < d; i++) u[i] = m[i * d + j]!;
+        rankOne(m, d, u, c / (1 + c * u[j]!));
+      }
+      arm.refreshTheta();
+    }
+  }
+}
+
+function finite(name: string, v: number | undefined): number {
+  if (v === undefined) return 0;
+  // A single NaN in A^-1 is unrecoverable, so bad values are refused, not learned.
+  if (!Number.isFinite(v)) throw invalidArgument(`context.numeric[${name}]`, 'must be a finite number');
+  return v;
+}
