@@ -31,7 +31,7 @@ export const notFound = (field: string, message: string): TactError =>
 
 /** The store could not be reached; callers decide whether to degrade. */
 export class StoreUnavailableError extends TactError {
-  constructor(message: string, readonly cause?: unknown) {
+  constructor(message: string, override readonly cause?: unknown) {
     super('unavailable', message);
     this.name = 'StoreUnavailableError';
   }

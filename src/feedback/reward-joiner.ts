@@ -1,0 +1,131 @@
+import type { Clock } from '../core/clock.js';
+import { invalidArgument, notFound, TactError } from '../core/errors.js';
+import { decisionIdExpiry } from '../decision/decision-id.js';
+import type { DecisionLogSink } from '../decision/log-entry.js';
+import type { PolicySet } from '../policies/policy-set.js';
+import type { DecisionRecord, LoggedChoice, TactStore } from '../store/store.js';
+
+export interface RewardInput {
+  readonly decisionId: string;
+  /** Empty or undefined: the decision's first choice. */
+  readonly actionId?: string;
+  readonly value: number;
+  readonly eventId?: string;
+}
+
+export type RewardStatus = 'joined' | 'duplicate' | 'expired' | 'ignored';
+
+/** Observers of joins, for metrics and live uplift; never on the learning path. */
+export interface RewardObserver {
+  onReward?(status: RewardStatus, record: DecisionRecord | undefined, value: number, joinDelayMs: number): void;
+  onDefaultReward?(record: DecisionRecord, actions: number): void;
+}
+
+export interface JoinerDeps {
+  readonly store: TactStore;
+  readonly policies: PolicySet;
+  readonly log: DecisionLogSink;
+  readonly clock: Clock;
+  readonly observer?: RewardObserver;
+}
+
+/**
+ * Joins rewards to decisions inside the attribution window and turns them
+ * into learning updates; closes windows with the default reward, because
+ * learning only from positives is biased.
+ */
+export class RewardJoiner {
+  constructor(private readonly deps: JoinerDeps) {}
+
+  async reward(input: RewardInput): Promise<RewardStatus> {
+    const expiry = decisionIdExpiry(input.decisionId);
+    if (expiry === undefined) throw invalidArgument('decision_id', 'not a decision id issued by Tact');
+    if (!Number.isFinite(input.value)) throw invalidArgument('value', 'must be a finite number');
+    const now = this.deps.clock.now();
+    const result = await this.deps.store.joinReward({
+      decisionId: input.decisionId,
+      actionId: input.actionId ?? '',
+      value: input.value,
+      ...(input.eventId ? { eventId: input.eventId } : {}),
+      now,
+    });
+    switch (result.status) {
+      case 'unknown':
+        if (now >= expiry) return this.observe('expired', undefined, input.value);
+        throw notFound('decision_id', 'no such decision (never issued, or forgotten)');
+      case 'unknown_action':
+        throw invalidArgument('action_id', `"${input.actionId}" is not a choice of this decision`);
+      case 'expired':
+      case 'duplicate':
+        return this.observe(result.status, undefined, input.value);
+      case 'ignored':
+        return this.observe('ignored', result.record, input.value);
+      case 'joined': {
+        const choice = findChoice(result.record, result.actionId);
+        this.deps.log.append({
+          type: 'outcome',
+          decisionId: input.decisionId,
+          actionId: choice.actionId,
+          value: input.value,
+          source: 'reward',
+          at: now,
+        });
+        if (result.record.learn) {
+          await this.deps.store.publish({
+            policy: result.record.policy,
+            customerId: result.record.customerId,
+            decisionId: result.record.decisionId,
+            context: result.record.context,
+            actionId: choice.actionId,
+            actionFeatures: choice.features,
+            reward: result.total - choice.cost,
+            ...(result.previousTotal === undefined ? {} : { previousReward: result.previousTotal - choice.cost }),
+          });
+        }
+        return this.observe('joined', result.record, input.value);
+      }
+    }
+  }
+
+  /**
+   * Close every window that has ended: each chosen action that got no reward
+   * is learned with the policy's default reward. Returns decisions closed.
+   */
+  async sweep(limit = 1000): Promise<number> {
+    const now = this.deps.clock.now();
+    const expired = await this.deps.store.takeExpired(now, limit);
+    for (const { record, unrewardedActions } of expired) {
+      if (!record.learn) continue;
+      const policy = this.deps.policies.find(record.policy);
+      if (!policy) continue;
+      const value = policy.config.reward.default;
+      for (const actionId of unrewardedActions) {
+        const choice = findChoice(record, actionId);
+        this.deps.log.append({ type: 'outcome', decisionId: record.decisionId, actionId, value, source: 'default', at: now });
+        await this.deps.store.publish({
+          policy: record.policy,
+          customerId: record.customerId,
+          decisionId: record.decisionId,
+          context: record.context,
+          actionId,
+          actionFeatures: choice.features,
+          reward: value - choice.cost,
+        });
+      }
+      this.deps.observer?.onDefaultReward?.(record, unrewardedActions.length);
+    }
+    return expired.length;
+  }
+
+  private observe(status: RewardStatus, record: DecisionRecord | undefined, value: number): RewardStatus {
+    const delay = record ? this.deps.clock.now() - (record.expiresAt - (this.deps.policies.find(record.policy)?.windowMs ?? 0)) : 0;
+    this.deps.observer?.onReward?.(status, record, value, delay);
+    return status;
+  }
+}
+
+function findChoice(record: DecisionRecord, actionId: string): LoggedChoice {
+  const choice = record.choices.find((c) => c.actionId === actionId);
+  if (!choice) throw new TactError('internal', `decision ${record.decisionId} has no action ${actionId}`);
+  return choice;
+}

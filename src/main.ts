@@ -1,0 +1,96 @@
+/**
+ * Composition root: reads config, picks the concrete adapters and wires the
+ * engine. Nothing below this file knows about grpc-js or ioredis except the
+ * adapters themselves.
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import { pino, type Logger } from 'pino';
+import type { Catalog } from './catalog/catalog.js';
+import { readFileSync } from 'node:fs';
+import { parseCatalog } from './catalog/load.js';
+import { systemClock, type Clock } from './core/clock.js';
+import type { IdSource } from './decision/decision-id.js';
+import { DecisionEngine } from './decision/engine.js';
+import type { DecisionLogSink } from './decision/log-entry.js';
+import { JsonlFileLogSink, nullLogSink } from './decision/log-sinks.js';
+import { RewardJoiner, type RewardObserver } from './feedback/reward-joiner.js';
+import { loadPolicies } from './policies/load-policies.js';
+import { DEFAULT_POLICIES } from './policies/policy-config.js';
+import { PolicySet } from './policies/policy-set.js';
+import { noEligibilityRules, type Eligibility } from './rules/eligibility.js';
+import { MemoryStore } from './store/memory/memory-store.js';
+import type { TactStore } from './store/store.js';
+import type { TactConfig } from './config.js';
+
+/** Adapters a caller may swap: tests and simulations pass a fake clock, seeds, stores. */
+export interface Adapters {
+  readonly clock?: Clock;
+  readonly store?: TactStore;
+  readonly log?: DecisionLogSink;
+  readonly newId?: IdSource;
+  readonly seed?: number;
+  readonly catalog?: Catalog;
+  readonly policies?: PolicySet;
+  readonly eligibility?: (parts: { store: TactStore; catalog: () => Catalog; clock: Clock }) => Eligibility;
+  readonly observer?: RewardObserver;
+  readonly logger?: Logger;
+}
+
+/** A wired Tact instance, without transport. */
+export interface Tact {
+  readonly engine: DecisionEngine;
+  readonly joiner: RewardJoiner;
+  readonly policies: PolicySet;
+  readonly store: TactStore;
+  readonly clock: Clock;
+  readonly log: DecisionLogSink;
+  readonly logger: Logger;
+  catalog(): Catalog;
+  close(): Promise<void>;
+}
+
+export const randomHexId: IdSource = () => randomBytes(8).toString('hex');
+
+export function createTact(config: TactConfig, adapters: Adapters = {}): Tact {
+  const clock = adapters.clock ?? systemClock;
+  const logger = adapters.logger ?? pino({ level: config.logLevel, base: { service: 'tact' } });
+  const store = adapters.store ?? new MemoryStore();
+  const log = adapters.log ?? (config.decisionLog ? new JsonlFileLogSink(config.decisionLog) : nullLogSink);
+  const policies =
+    adapters.policies ?? PolicySet.fromConfig(config.policies ? loadPolicies(config.policies) : DEFAULT_POLICIES);
+  const current = adapters.catalog ?? parseCatalog(readFileSync(config.catalog, 'utf8'), config.catalog);
+  const catalog = () => current;
+  const eligibility = adapters.eligibility ? adapters.eligibility({ store, catalog, clock }) : noEligibilityRules;
+  store.subscribe((update) => policies.find(update.policy)?.apply(update));
+  const engine = new DecisionEngine({
+    catalog,
+    policies,
+    store,
+    eligibility,
+    log,
+    clock,
+    newId: adapters.newId ?? randomHexId,
+    seed: adapters.seed ?? config.seed ?? randomInt(0, 0xffffffff),
+  });
+  const joiner = new RewardJoiner({
+    store,
+    policies,
+    log,
+    clock,
+    ...(adapters.observer ? { observer: adapters.observer } : {}),
+  });
+  return {
+    engine,
+    joiner,
+    policies,
+    store,
+    clock,
+    log,
+    logger,
+    catalog,
+    async close() {
+      await log.close();
+      await store.close();
+    },
+  };
+}

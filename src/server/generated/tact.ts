@@ -1,0 +1,55 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp.js';
+import type { Candidate as _tact_v1_Candidate, Candidate__Output as _tact_v1_Candidate__Output } from './tact/v1/Candidate.js';
+import type { Choice as _tact_v1_Choice, Choice__Output as _tact_v1_Choice__Output } from './tact/v1/Choice.js';
+import type { DecideRequest as _tact_v1_DecideRequest, DecideRequest__Output as _tact_v1_DecideRequest__Output } from './tact/v1/DecideRequest.js';
+import type { DecideResponse as _tact_v1_DecideResponse, DecideResponse__Output as _tact_v1_DecideResponse__Output } from './tact/v1/DecideResponse.js';
+import type { DecisionServiceClient as _tact_v1_DecisionServiceClient, DecisionServiceDefinition as _tact_v1_DecisionServiceDefinition } from './tact/v1/DecisionService.js';
+import type { FeatureContribution as _tact_v1_FeatureContribution, FeatureContribution__Output as _tact_v1_FeatureContribution__Output } from './tact/v1/FeatureContribution.js';
+import type { Features as _tact_v1_Features, Features__Output as _tact_v1_Features__Output } from './tact/v1/Features.js';
+import type { ForgetCustomerRequest as _tact_v1_ForgetCustomerRequest, ForgetCustomerRequest__Output as _tact_v1_ForgetCustomerRequest__Output } from './tact/v1/ForgetCustomerRequest.js';
+import type { ForgetCustomerResponse as _tact_v1_ForgetCustomerResponse, ForgetCustomerResponse__Output as _tact_v1_ForgetCustomerResponse__Output } from './tact/v1/ForgetCustomerResponse.js';
+import type { RecordEventRequest as _tact_v1_RecordEventRequest, RecordEventRequest__Output as _tact_v1_RecordEventRequest__Output } from './tact/v1/RecordEventRequest.js';
+import type { RecordEventResponse as _tact_v1_RecordEventResponse, RecordEventResponse__Output as _tact_v1_RecordEventResponse__Output } from './tact/v1/RecordEventResponse.js';
+import type { RemovedCandidate as _tact_v1_RemovedCandidate, RemovedCandidate__Output as _tact_v1_RemovedCandidate__Output } from './tact/v1/RemovedCandidate.js';
+import type { RewardRequest as _tact_v1_RewardRequest, RewardRequest__Output as _tact_v1_RewardRequest__Output } from './tact/v1/RewardRequest.js';
+import type { RewardResponse as _tact_v1_RewardResponse, RewardResponse__Output as _tact_v1_RewardResponse__Output } from './tact/v1/RewardResponse.js';
+import type { RewardStreamSummary as _tact_v1_RewardStreamSummary, RewardStreamSummary__Output as _tact_v1_RewardStreamSummary__Output } from './tact/v1/RewardStreamSummary.js';
+import type { SetConsentRequest as _tact_v1_SetConsentRequest, SetConsentRequest__Output as _tact_v1_SetConsentRequest__Output } from './tact/v1/SetConsentRequest.js';
+import type { SetConsentResponse as _tact_v1_SetConsentResponse, SetConsentResponse__Output as _tact_v1_SetConsentResponse__Output } from './tact/v1/SetConsentResponse.js';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  google: {
+    protobuf: {
+      Timestamp: MessageTypeDefinition<_google_protobuf_Timestamp, _google_protobuf_Timestamp__Output>
+    }
+  }
+  tact: {
+    v1: {
+      Candidate: MessageTypeDefinition<_tact_v1_Candidate, _tact_v1_Candidate__Output>
+      Choice: MessageTypeDefinition<_tact_v1_Choice, _tact_v1_Choice__Output>
+      DecideRequest: MessageTypeDefinition<_tact_v1_DecideRequest, _tact_v1_DecideRequest__Output>
+      DecideResponse: MessageTypeDefinition<_tact_v1_DecideResponse, _tact_v1_DecideResponse__Output>
+      DecisionService: SubtypeConstructor<typeof grpc.Client, _tact_v1_DecisionServiceClient> & { service: _tact_v1_DecisionServiceDefinition }
+      FeatureContribution: MessageTypeDefinition<_tact_v1_FeatureContribution, _tact_v1_FeatureContribution__Output>
+      Features: MessageTypeDefinition<_tact_v1_Features, _tact_v1_Features__Output>
+      ForgetCustomerRequest: MessageTypeDefinition<_tact_v1_ForgetCustomerRequest, _tact_v1_ForgetCustomerRequest__Output>
+      ForgetCustomerResponse: MessageTypeDefinition<_tact_v1_ForgetCustomerResponse, _tact_v1_ForgetCustomerResponse__Output>
+      RecordEventRequest: MessageTypeDefinition<_tact_v1_RecordEventRequest, _tact_v1_RecordEventRequest__Output>
+      RecordEventResponse: MessageTypeDefinition<_tact_v1_RecordEventResponse, _tact_v1_RecordEventResponse__Output>
+      RemovedCandidate: MessageTypeDefinition<_tact_v1_RemovedCandidate, _tact_v1_RemovedCandidate__Output>
+      RewardRequest: MessageTypeDefinition<_tact_v1_RewardRequest, _tact_v1_RewardRequest__Output>
+      RewardResponse: MessageTypeDefinition<_tact_v1_RewardResponse, _tact_v1_RewardResponse__Output>
+      RewardStreamSummary: MessageTypeDefinition<_tact_v1_RewardStreamSummary, _tact_v1_RewardStreamSummary__Output>
+      SetConsentRequest: MessageTypeDefinition<_tact_v1_SetConsentRequest, _tact_v1_SetConsentRequest__Output>
+      SetConsentResponse: MessageTypeDefinition<_tact_v1_SetConsentResponse, _tact_v1_SetConsentResponse__Output>
+    }
+  }
+}
+

@@ -1,0 +1,60 @@
+// Original file: proto/tact/v1/tact.proto
+
+import type { Choice as _tact_v1_Choice, Choice__Output as _tact_v1_Choice__Output } from '../../tact/v1/Choice.js';
+import type { RemovedCandidate as _tact_v1_RemovedCandidate, RemovedCandidate__Output as _tact_v1_RemovedCandidate__Output } from '../../tact/v1/RemovedCandidate.js';
+
+export interface DecideResponse {
+  /**
+   * Join key for Reward. Unique per decision.
+   */
+  'decision_id'?: (string);
+  /**
+   * Chosen actions, best rank first. A no-send decision has one choice with
+   * no_send = true.
+   */
+  'choices'?: (_tact_v1_Choice)[];
+  /**
+   * The policy that decided.
+   */
+  'policy'?: (string);
+  /**
+   * Version of the policy's model at decision time (updates applied).
+   */
+  'model_version'?: (string);
+  /**
+   * explain=true only.
+   */
+  'removed'?: (_tact_v1_RemovedCandidate)[];
+  /**
+   * True when the customer is in the policy's control holdout.
+   */
+  'holdout'?: (boolean);
+}
+
+export interface DecideResponse__Output {
+  /**
+   * Join key for Reward. Unique per decision.
+   */
+  'decision_id': (string);
+  /**
+   * Chosen actions, best rank first. A no-send decision has one choice with
+   * no_send = true.
+   */
+  'choices': (_tact_v1_Choice__Output)[];
+  /**
+   * The policy that decided.
+   */
+  'policy': (string);
+  /**
+   * Version of the policy's model at decision time (updates applied).
+   */
+  'model_version': (string);
+  /**
+   * explain=true only.
+   */
+  'removed': (_tact_v1_RemovedCandidate__Output)[];
+  /**
+   * True when the customer is in the policy's control holdout.
+   */
+  'holdout': (boolean);
+}

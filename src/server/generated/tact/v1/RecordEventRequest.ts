@@ -1,0 +1,125 @@
+// Original file: proto/tact/v1/tact.proto
+
+import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../../google/protobuf/Timestamp.js';
+import type { Features as _tact_v1_Features, Features__Output as _tact_v1_Features__Output } from '../../tact/v1/Features.js';
+
+// Original file: proto/tact/v1/tact.proto
+
+export const _tact_v1_RecordEventRequest_Type = {
+  TYPE_UNSPECIFIED: 'TYPE_UNSPECIFIED',
+  CART_ADD: 'CART_ADD',
+  CART_REMOVE: 'CART_REMOVE',
+  PURCHASE: 'PURCHASE',
+  MESSAGE_DELIVERED: 'MESSAGE_DELIVERED',
+  MESSAGE_OPENED: 'MESSAGE_OPENED',
+  MESSAGE_CLICKED: 'MESSAGE_CLICKED',
+  MESSAGE_IGNORED: 'MESSAGE_IGNORED',
+  UNSUBSCRIBE: 'UNSUBSCRIBE',
+  TICKET_OPENED: 'TICKET_OPENED',
+  TICKET_CLOSED: 'TICKET_CLOSED',
+  /**
+   * Profile attribute update: attributes are merged into the profile.
+   */
+  PROFILE_UPDATE: 'PROFILE_UPDATE',
+} as const;
+
+export type _tact_v1_RecordEventRequest_Type =
+  | 'TYPE_UNSPECIFIED'
+  | 0
+  | 'CART_ADD'
+  | 1
+  | 'CART_REMOVE'
+  | 2
+  | 'PURCHASE'
+  | 3
+  | 'MESSAGE_DELIVERED'
+  | 4
+  | 'MESSAGE_OPENED'
+  | 5
+  | 'MESSAGE_CLICKED'
+  | 6
+  | 'MESSAGE_IGNORED'
+  | 7
+  | 'UNSUBSCRIBE'
+  | 8
+  | 'TICKET_OPENED'
+  | 9
+  | 'TICKET_CLOSED'
+  | 10
+  /**
+   * Profile attribute update: attributes are merged into the profile.
+   */
+  | 'PROFILE_UPDATE'
+  | 11
+
+export type _tact_v1_RecordEventRequest_Type__Output = typeof _tact_v1_RecordEventRequest_Type[keyof typeof _tact_v1_RecordEventRequest_Type]
+
+export interface RecordEventRequest {
+  /**
+   * Required.
+   */
+  'customer_id'?: (string);
+  /**
+   * Required.
+   */
+  'type'?: (_tact_v1_RecordEventRequest_Type);
+  /**
+   * Item the event is about (cart, purchase).
+   */
+  'item_id'?: (string);
+  /**
+   * Category of the item (cart, purchase), for category suppression.
+   */
+  'category'?: (string);
+  /**
+   * Message the event is about (delivered/opened/clicked/ignored).
+   */
+  'message_id'?: (string);
+  /**
+   * Channel the event is about (message events, unsubscribe).
+   */
+  'channel'?: (string);
+  /**
+   * Event time; default now.
+   */
+  'at'?: (_google_protobuf_Timestamp | null);
+  /**
+   * Profile attributes to merge (PROFILE_UPDATE), also usable as features.
+   */
+  'attributes'?: (_tact_v1_Features | null);
+}
+
+export interface RecordEventRequest__Output {
+  /**
+   * Required.
+   */
+  'customer_id': (string);
+  /**
+   * Required.
+   */
+  'type': (_tact_v1_RecordEventRequest_Type__Output);
+  /**
+   * Item the event is about (cart, purchase).
+   */
+  'item_id': (string);
+  /**
+   * Category of the item (cart, purchase), for category suppression.
+   */
+  'category': (string);
+  /**
+   * Message the event is about (delivered/opened/clicked/ignored).
+   */
+  'message_id': (string);
+  /**
+   * Channel the event is about (message events, unsubscribe).
+   */
+  'channel': (string);
+  /**
+   * Event time; default now.
+   */
+  'at': (_google_protobuf_Timestamp__Output | null);
+  /**
+   * Profile attributes to merge (PROFILE_UPDATE), also usable as features.
+   */
+  'attributes': (_tact_v1_Features__Output | null);
+}

@@ -1,0 +1,71 @@
+import * as grpc from '@grpc/grpc-js';
+import { HealthImplementation } from 'grpc-health-check';
+import { ReflectionService } from '@grpc/reflection';
+import { decisionServiceHandlers, type ServiceDeps } from './decision-service.js';
+import { loadTactDefinition, loadTactProto } from './proto.js';
+
+export const SERVICE_NAME = 'tact.v1.DecisionService';
+
+export interface GrpcServerOptions {
+  /** Max inbound message size in bytes. @defaultValue 4 MiB */
+  readonly maxReceiveMessageLength?: number;
+  /** Interceptors (metrics, logging) applied to every call. */
+  readonly interceptors?: grpc.ServerInterceptor[];
+}
+
+/** A started gRPC server with health and reflection. */
+export interface RunningGrpcServer {
+  readonly server: grpc.Server;
+  readonly health: HealthImplementation;
+  /** The port actually bound (useful with port 0). */
+  readonly port: number;
+  /** Health NOT_SERVING, then drain in-flight calls up to `graceMs`, then force. */
+  shutdown(graceMs: number): Promise<void>;
+}
+
+export async function startGrpcServer(
+  deps: ServiceDeps,
+  listen: string,
+  options: GrpcServerOptions = {},
+): Promise<RunningGrpcServer> {
+  const definition = loadTactDefinition();
+  const proto = loadTactProto(definition);
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': options.maxReceiveMessageLength ?? 4 * 1024 * 1024,
+    ...(options.interceptors ? { interceptors: options.interceptors } : {}),
+  });
+  server.addService(proto.tact.v1.DecisionService.service, decisionServiceHandlers(deps));
+  const health = new HealthImplementation({ '': 'NOT_SERVING', [SERVICE_NAME]: 'NOT_SERVING' });
+  health.addToServer(server);
+  new ReflectionService(definition).addToServer(server);
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(listen, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
+  });
+  setServing(health, true);
+  return {
+    server,
+    health,
+    port,
+    shutdown: (graceMs) => shutdown(server, health, graceMs),
+  };
+}
+
+export function setServing(health: HealthImplementation, serving: boolean): void {
+  const s = serving ? 'SERVING' : 'NOT_SERVING';
+  health.setStatus('', s);
+  health.setStatus(SERVICE_NAME, s);
+}
+
+function shutdown(server: grpc.Server, health: HealthImplementation, graceMs: number): Promise<void> {
+  setServing(health, false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, graceMs);
+    server.tryShutdown(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

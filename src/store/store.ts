@@ -1,0 +1,122 @@
+import type { Decision } from '../decision/types.js';
+import type { Features } from '../features/features.js';
+
+/**
+ * State behind one interface, so the engine never knows whether it runs alone
+ * (memory) or in a fleet (redis). Every adapter passes the same conformance
+ * suite (test/store/conformance.ts).
+ */
+
+/** A chosen action as the decision log keeps it for the reward join. */
+export interface LoggedChoice {
+  readonly actionId: string;
+  readonly channel: string;
+  readonly messageId: string;
+  readonly cost: number;
+  readonly probability: number;
+  readonly features: Features;
+}
+
+/** A decision held for its attribution window: what learning from it needs. */
+export interface DecisionRecord {
+  readonly decisionId: string;
+  readonly customerId: string;
+  readonly policy: string;
+  readonly at: number;
+  /** End of the attribution window (ms since epoch). */
+  readonly expiresAt: number;
+  readonly context: Features;
+  readonly choices: readonly LoggedChoice[];
+  /** In the policy's control holdout (uplift is measured against these). */
+  readonly holdout: boolean;
+  /**
+   * False when the answer was forced (holdout, or every candidate removed by
+   * rules): its rewards are joined and measured but never learned from.
+   */
+  readonly learn: boolean;
+  /** The policy's rule for several rewards, fixed at decision time. */
+  readonly combine: CombineRule;
+}
+
+/** How several rewards for one decision and action combine. */
+export type CombineRule = 'sum' | 'first';
+
+export interface RewardJoinRequest {
+  readonly decisionId: string;
+  /** Action the reward is for; empty means the decision's first choice. */
+  readonly actionId: string;
+  readonly value: number;
+  readonly eventId?: string;
+  readonly now: number;
+}
+
+export type JoinResult =
+  | {
+      readonly status: 'joined';
+      readonly record: DecisionRecord;
+      /** The resolved action id. */
+      readonly actionId: string;
+      /** Combined reward for this action before this event; undefined for the first. */
+      readonly previousTotal?: number;
+      /** Combined reward including this event. */
+      readonly total: number;
+    }
+  | { readonly status: 'ignored'; readonly record: DecisionRecord }
+  | { readonly status: 'duplicate' }
+  | { readonly status: 'expired' }
+  | { readonly status: 'unknown' }
+  | { readonly status: 'unknown_action'; readonly record: DecisionRecord };
+
+/** A decision whose window closed, with the actions that never got a reward. */
+export interface ExpiredDecision {
+  readonly record: DecisionRecord;
+  readonly unrewardedActions: readonly string[];
+}
+
+export interface DecisionStore {
+  /** Keep a decision for its window; `requestId` makes Decide idempotent. */
+  saveDecision(record: DecisionRecord, decision: Decision, requestId?: string): Promise<void>;
+  /** The decision an earlier call with this request id got, while its window lasts. */
+  findByRequestId(requestId: string): Promise<Decision | undefined>;
+  /** Atomically join a reward: idempotent per event id, combined per rule. */
+  joinReward(request: RewardJoinRequest): Promise<JoinResult>;
+  /**
+   * Atomically remove up to `limit` decisions whose window closed by `now`
+   * and return them: exactly one caller (one replica) gets each.
+   */
+  takeExpired(now: number, limit: number): Promise<ExpiredDecision[]>;
+  /** Decisions currently held (for metrics and memory accounting). */
+  countDecisions(): Promise<number>;
+}
+
+/**
+ * One learning step as it travels between replicas: enough to replay it on
+ * any replica's learner in the same order.
+ */
+export interface LearningUpdate {
+  readonly policy: string;
+  readonly customerId: string;
+  readonly decisionId: string;
+  readonly context: Features;
+  readonly actionId: string;
+  readonly actionFeatures: Features;
+  /** Target net of channel cost. */
+  readonly reward: number;
+  /** Set when this corrects an earlier target for the same decision and action. */
+  readonly previousReward?: number;
+}
+
+/**
+ * Learning updates in one order for the whole fleet. Memory: applied at once.
+ * Redis: appended to a stream that every replica applies in order.
+ */
+export interface UpdateBus {
+  publish(update: LearningUpdate): Promise<void>;
+  /** Called for every update, in stream order, including this replica's own. */
+  subscribe(handler: (update: LearningUpdate) => void): void;
+}
+
+export interface TactStore extends DecisionStore, UpdateBus {
+  readonly kind: 'memory' | 'redis';
+  close(): Promise<void>;
+}
