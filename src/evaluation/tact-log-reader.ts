@@ -1,0 +1,136 @@
+import { createReadStream, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { DecisionLine, LogLine, OutcomeLine } from '../decision/log-entry.js';
+import type { LoggedData, LoggedRound } from './logged-data.js';
+
+export interface TactReadOptions {
+  /** Keep decisions with from <= at < to (ms since epoch, the decision's time). */
+  readonly from?: number;
+  readonly to?: number;
+  readonly onProgress?: (bytesRead: number, totalBytes: number) => void;
+}
+
+/** Sum of joined rewards, or the default reward when only the window's close was logged. */
+interface JoinedOutcome {
+  rewardSum: number;
+  rewards: number;
+  defaultValue: number | undefined;
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null;
+}
+
+/** Shallow shape check: enough to fail loudly on a foreign file, cheap enough per line. */
+function parseLine(text: string, lineNo: number, path: string): LogLine {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${path}:${lineNo}: not JSON (${(e as Error).message})`);
+  }
+  if (!isObject(parsed) || typeof parsed['decisionId'] !== 'string') {
+    throw new Error(`${path}:${lineNo}: not a Tact log line (no decisionId)`);
+  }
+  if (parsed['type'] === 'decision') {
+    if (!Array.isArray(parsed['candidates']) || !Array.isArray(parsed['chosen']) || !Array.isArray(parsed['probabilities'])) {
+      throw new Error(`${path}:${lineNo}: decision line without candidates/chosen/probabilities`);
+    }
+    return parsed as unknown as DecisionLine;
+  }
+  if (parsed['type'] === 'outcome') {
+    if (typeof parsed['actionId'] !== 'string' || typeof parsed['value'] !== 'number') {
+      throw new Error(`${path}:${lineNo}: outcome line without actionId/value`);
+    }
+    return parsed as unknown as OutcomeLine;
+  }
+  throw new Error(`${path}:${lineNo}: unknown line type ${String(parsed['type'])}`);
+}
+
+/**
+ * Streams a Tact decision log (JSON lines) and joins decisions with their
+ * outcomes by decisionId. Only the rank-1 choice becomes a round: its logged
+ * probability is a true propensity, while lower ranks' probabilities are
+ * conditional on the ranks above. Outcome lines may come before or after
+ * their decision (writers batch independently), so the join happens at the
+ * end. Rewards for one action add up ("sum"); a "default" outcome counts only
+ * when no reward joined.
+ *
+ * Skipped, and counted by reason: decisions with no outcome for their rank-1
+ * action (the window is still open), shadow decisions (they did not serve),
+ * decisions that chose nothing, and decisions outside the time range.
+ */
+export async function readTactLog(path: string, options: TactReadOptions = {}): Promise<LoggedData> {
+  const total = statSync(path).size;
+  const stream = createReadStream(path, { encoding: 'utf8' });
+  const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+  const decisions: DecisionLine[] = [];
+  const outcomes = new Map<string, JoinedOutcome>();
+  const skipped: Record<string, number> = {};
+  const skip = (why: string): void => {
+    skipped[why] = (skipped[why] ?? 0) + 1;
+  };
+  let lineNo = 0;
+  for await (const text of lines) {
+    lineNo++;
+    if (text.trim().length === 0) continue;
+    const line = parseLine(text, lineNo, path);
+    if (line.type === 'decision') {
+      if ((options.from !== undefined && line.at < options.from) || (options.to !== undefined && line.at >= options.to)) {
+        skip('outside time range');
+      } else if (line.mode === 'shadow') {
+        skip('shadow decision');
+      } else if (line.chosen.length === 0) {
+        skip('nothing chosen');
+      } else {
+        decisions.push(line);
+      }
+    } else {
+      // Keyed by decision and action: only the rank-1 action's outcome is used, but which one that is
+      // is known only once the decision line is read.
+      const key = `${line.decisionId}\u0000${line.actionId}`;
+      const o = outcomes.get(key) ?? { rewardSum: 0, rewards: 0, defaultValue: undefined };
+      if (line.source === 'reward') {
+        o.rewardSum += line.value;
+        o.rewards++;
+      } else {
+        o.defaultValue = line.value;
+      }
+      outcomes.set(key, o);
+    }
+    if (options.onProgress && lineNo % 5000 === 0) options.onProgress(stream.bytesRead, total);
+  }
+  options.onProgress?.(total, total);
+
+  const rounds: LoggedRound[] = [];
+  for (const d of decisions) {
+    const actionId = d.chosen[0] as string;
+    const o = outcomes.get(`${d.decisionId}\u0000${actionId}`);
+    if (!o || (o.rewards === 0 && o.defaultValue === undefined)) {
+      skip('no outcome');
+      continue;
+    }
+    const chosen = d.candidates.findIndex((c) => c.id === actionId);
+    if (chosen < 0) {
+      skip('chosen action not among candidates');
+      continue;
+    }
+    const propensity = d.probabilities[0];
+    if (propensity === undefined || !(propensity > 0)) {
+      skip('no propensity');
+      continue;
+    }
+    rounds.push({
+      id: d.decisionId,
+      at: d.at,
+      context: d.context,
+      actionIds: d.candidates.map((c) => c.id),
+      actionFeatures: d.candidates.map((c) => c.features),
+      chosen,
+      propensity,
+      reward: o.rewards > 0 ? o.rewardSum : (o.defaultValue as number),
+      loggingProbabilities: Float64Array.from(d.candidates, (c) => c.probability),
+    });
+  }
+  return { source: `tact:${path}`, rounds, skipped };
+}
