@@ -1,0 +1,43 @@
+import * as grpc from '@grpc/grpc-js';
+import { loadTactProto, loadTactDefinition } from '../../src/server/proto.js';
+import type { DecisionServiceClient } from '../../src/server/generated/tact/v1/DecisionService.js';
+import type { DecideRequest } from '../../src/server/generated/tact/v1/DecideRequest.js';
+import type { DecideResponse__Output } from '../../src/server/generated/tact/v1/DecideResponse.js';
+import type { RewardRequest } from '../../src/server/generated/tact/v1/RewardRequest.js';
+import type { RewardResponse__Output } from '../../src/server/generated/tact/v1/RewardResponse.js';
+
+/** A real gRPC client for tests, with promise wrappers for the unary calls. */
+export class TestClient {
+  readonly raw: DecisionServiceClient;
+
+  constructor(readonly address: string) {
+    const proto = loadTactProto(loadTactDefinition());
+    this.raw = new proto.tact.v1.DecisionService(address, grpc.credentials.createInsecure());
+  }
+
+  decide(req: DecideRequest, deadlineMs = 5000): Promise<DecideResponse__Output> {
+    return new Promise((resolve, reject) =>
+      this.raw.Decide(req, { deadline: Date.now() + deadlineMs }, (err, res) => (err || !res ? reject(err) : resolve(res))),
+    );
+  }
+
+  reward(req: RewardRequest): Promise<RewardResponse__Output> {
+    return new Promise((resolve, reject) =>
+      this.raw.Reward(req, { deadline: Date.now() + 5000 }, (err, res) => (err || !res ? reject(err) : resolve(res))),
+    );
+  }
+
+  close(): void {
+    this.raw.close();
+  }
+}
+
+/** The gRPC error a call failed with (fails the test if it succeeded). */
+export async function grpcError(p: Promise<unknown>): Promise<grpc.ServiceError> {
+  try {
+    await p;
+  } catch (err) {
+    return err as grpc.ServiceError;
+  }
+  throw new Error('expected the call to fail');
+}
