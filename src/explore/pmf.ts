@@ -31,7 +31,7 @@ export const explorationConfigSchema = z.discriminatedUnion('kind', [
     lambda: z.number().nonnegative().default(10),
     epsilon: probability.default(0.01),
   }),
-  z.object({ kind: z.literal('squarecb'), gamma: z.number().nonnegative().default(100) }),
+  z.object({ kind: z.literal('squarecb'), gamma: z.number().nonnegative().default(400) }),
 ]);
 
 /** Index of the largest of the first n values; the lowest index wins ties. */
