@@ -141,21 +141,34 @@ export function wallTimeToInstant(
   minuteOfDay: number,
   timeZone = 'UTC',
 ): number {
+  return wallTimeInstants(year, month, day, minuteOfDay, timeZone)[0] as number;
+}
+
+/**
+ * Every instant at which the local clock shows this wall time, ascending: two
+ * in a fall-back overlap, one usually, and for a time skipped by a
+ * spring-forward the single instant just past the gap (see wallTimeToInstant).
+ */
+export function wallTimeInstants(
+  year: number,
+  month: number,
+  day: number,
+  minuteOfDay: number,
+  timeZone = 'UTC',
+): readonly number[] {
   const wall = Date.UTC(year, month - 1, day, 0, minuteOfDay);
-  if (isUtc(timeZone)) return wall;
+  if (isUtc(timeZone)) return [wall];
   // A zone's offset changes at most once within a day either side, so the
   // offsets a day before and after are the only candidates.
-  const before = zoneOffsetMs(wall - DAY_MS, timeZone);
-  const after = zoneOffsetMs(wall + DAY_MS, timeZone);
-  const a = wall - before;
-  const b = wall - after;
+  const a = wall - zoneOffsetMs(wall - DAY_MS, timeZone);
+  const b = wall - zoneOffsetMs(wall + DAY_MS, timeZone);
   const aOk = a + zoneOffsetMs(a, timeZone) === wall;
-  const bOk = b + zoneOffsetMs(b, timeZone) === wall;
-  if (aOk && bOk) return Math.min(a, b);
-  if (aOk) return a;
-  if (bOk) return b;
+  const bOk = b === a ? aOk : b + zoneOffsetMs(b, timeZone) === wall;
+  if (aOk && bOk && a !== b) return a < b ? [a, b] : [b, a];
+  if (aOk) return [a];
+  if (bOk) return [b];
   // Skipped wall time: the pre-transition offset lands just past the gap.
-  return a;
+  return [a];
 }
 
 /**
@@ -194,8 +207,9 @@ function computeNextLocalMinute(atMs: number, minuteOfDay: number, timeZone: str
   if (guess >= atMs && zoneOffsetMs(guess, timeZone) === offset) return guess;
   // Date.UTC normalises day overflow (Jan 32 -> Feb 1), so day + 1 is safe.
   for (let addDays = 0; addDays < 3; addDays++) {
-    const t = wallTimeToInstant(now.year, now.month, now.day + addDays, minuteOfDay, timeZone);
-    if (t >= atMs) return t;
+    for (const t of wallTimeInstants(now.year, now.month, now.day + addDays, minuteOfDay, timeZone)) {
+      if (t >= atMs) return t;
+    }
   }
   // Unreachable for real zones (a wall time recurs within two days); keep a sane fallback.
   return atMs + DAY_MS;
