@@ -24,14 +24,16 @@ export class Policy {
     return this.config.reward.windowSeconds * 1000;
   }
 
-  /** Replay one learning update on this policy's learner. */
+  /** Replay one learning update (or its removal) on this policy's learner. */
   apply(update: LearningUpdate): void {
-    this.learner.learn({
+    const example = {
       context: update.context,
       action: { id: update.actionId, features: update.actionFeatures },
       reward: update.reward,
       ...(update.previousReward === undefined ? {} : { previousReward: update.previousReward }),
-    });
+    };
+    if (update.unlearn) this.learner.unlearn(example);
+    else this.learner.learn(example);
   }
 }
 

@@ -104,6 +104,12 @@ export interface LearningUpdate {
   readonly reward: number;
   /** Set when this corrects an earlier target for the same decision and action. */
   readonly previousReward?: number;
+  /**
+   * Remove this (earlier applied) update instead of applying it: how
+   * ForgetCustomer reaches every replica's learner. The store keeps a ledger
+   * of each customer's applied updates for this.
+   */
+  readonly unlearn?: boolean;
 }
 
 /**
@@ -116,7 +122,112 @@ export interface UpdateBus {
   subscribe(handler: (update: LearningUpdate) => void): void;
 }
 
-export interface TactStore extends DecisionStore, UpdateBus {
+export interface TactStore extends DecisionStore, UpdateBus, CustomerStore {
   readonly kind: 'memory' | 'redis';
   close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------
+// Customer state: what the eligibility rules read and what customers' rights
+// (consent, opt-out, forget-me) act on.
+
+/** Per-channel consent and contact preferences. */
+export interface ConsentState {
+  /** Explicit per-channel consent; a channel absent here has no consent. */
+  readonly channels: Readonly<Record<string, boolean>>;
+  /** Opt-out of all marketing; service messages still go out. */
+  readonly optOut: boolean;
+  readonly preferredChannel: string;
+  /** IANA time zone; "" means unknown (rules then use UTC). */
+  readonly timeZone: string;
+  /** Channels the customer cannot be reached on (no app: "push"). */
+  readonly unreachable: readonly string[];
+}
+
+export type CustomerEventType =
+  | 'cart_add'
+  | 'cart_remove'
+  | 'purchase'
+  | 'message_delivered'
+  | 'message_opened'
+  | 'message_clicked'
+  | 'message_ignored'
+  | 'unsubscribe'
+  | 'ticket_opened'
+  | 'ticket_closed'
+  | 'profile_update';
+
+export interface CustomerEvent {
+  readonly type: CustomerEventType;
+  readonly at: number;
+  readonly itemId?: string;
+  readonly category?: string;
+  readonly messageId?: string;
+  readonly channel?: string;
+  /** profile_update: attributes merged into the profile. */
+  readonly attributes?: Features;
+}
+
+export interface ItemEvent {
+  readonly itemId: string;
+  readonly category: string;
+  readonly at: number;
+}
+
+export interface SendRecord {
+  readonly channel: string;
+  readonly messageId: string;
+  readonly at: number;
+}
+
+/** Everything the rules and the featurizer know of one customer. */
+export interface CustomerState {
+  readonly customerId: string;
+  readonly profile: Features;
+  readonly consent: ConsentState;
+  readonly cart: readonly ItemEvent[];
+  /** Recent purchases (kept for the longest suppression window). */
+  readonly purchases: readonly ItemEvent[];
+  readonly openTickets: number;
+  /** Recent sends (kept for the longest cap window). */
+  readonly sends: readonly SendRecord[];
+  /** Recent ignored messages (kept for the fatigue window). */
+  readonly ignored: readonly { readonly messageId: string; readonly at: number }[];
+}
+
+/** One cap to check when reserving a send: at most `max` in `windowMs` for `key`. */
+export interface CapCheck {
+  /** "channel:<id>" or "message:<id>". */
+  readonly key: string;
+  readonly max: number;
+  readonly windowMs: number;
+}
+
+export interface SendReservation {
+  readonly send: SendRecord;
+  readonly caps: readonly CapCheck[];
+}
+
+export interface ForgetResult {
+  /** Learning updates this customer contributed, oldest first, to unlearn. */
+  readonly updates: readonly LearningUpdate[];
+  readonly decisionsErased: number;
+}
+
+export interface CustomerStore {
+  loadCustomer(customerId: string, at: number): Promise<CustomerState>;
+  recordEvent(customerId: string, event: CustomerEvent): Promise<void>;
+  setConsent(customerId: string, patch: Partial<ConsentState>): Promise<void>;
+  /**
+   * Atomically check every cap of every send and record the sends only if
+   * all pass (one Lua script in Redis), so concurrent decisions for one
+   * customer never exceed a cap. Returns the index of the first send that
+   * would break a cap, or -1 when all were recorded.
+   */
+  reserveSends(customerId: string, reservations: readonly SendReservation[]): Promise<number>;
+  /**
+   * Erase every key of the customer (profile, consent, counters, decisions,
+   * ledger) and return the learning updates to unlearn.
+   */
+  forgetCustomer(customerId: string): Promise<ForgetResult>;
 }
