@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { createProgress } from '../evaluation/progress.js';
 import { comparisonSvg, formatComparison, toJson } from '../evaluation/report.js';
-import { EVALUATION_OPTIONS_HELP, parseEvaluationArgs, runCommand, runEvaluations, type CommandIo } from './evaluate.js';
+import { EVALUATION_OPTIONS_HELP, parseEvaluationArgs, processIo, runCommand, runEvaluations, type CommandIo } from './evaluate.js';
 
 export const COMPARE_USAGE = `usage: tact compare --log PATH --policy SPEC --policy SPEC ... [--svg PATH] [options]
 
@@ -12,7 +12,7 @@ ${EVALUATION_OPTIONS_HELP}
   --svg PATH          write the chart to PATH`;
 
 /** `tact compare`: returns the exit code. */
-export async function runCompare(argv: readonly string[], io: CommandIo): Promise<number> {
+export async function runCompare(argv: readonly string[], io: CommandIo = processIo()): Promise<number> {
   return runCommand('compare', COMPARE_USAGE, io, async () => {
     const args = parseEvaluationArgs(argv, { multiplePolicies: true });
     if (args.help) {

@@ -16,6 +16,11 @@ export interface CommandIo {
   readonly resolvers?: readonly PolicyResolver[];
 }
 
+/** The real process streams: what `tact evaluate` gets when main dispatches with argv only. */
+export function processIo(): CommandIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
+}
+
 export class UsageError extends Error {}
 
 /** Options shared by `evaluate` and `compare`. */
@@ -180,7 +185,7 @@ the direct method (per-action mean reward model) and doubly robust.
 ${EVALUATION_OPTIONS_HELP}`;
 
 /** `tact evaluate`: returns the exit code. */
-export async function runEvaluate(argv: readonly string[], io: CommandIo): Promise<number> {
+export async function runEvaluate(argv: readonly string[], io: CommandIo = processIo()): Promise<number> {
   return runCommand('evaluate', EVALUATE_USAGE, io, async () => {
     const args = parseEvaluationArgs(argv, { multiplePolicies: false });
     if (args.help) {

@@ -127,6 +127,12 @@ function tickStep(span: number, count: number): number {
   return (norm < 1.5 ? 1 : norm < 3.5 ? 2 : norm < 7.5 ? 5 : 10) * mag;
 }
 
+/** Tick values are multiples of the step: strip float noise (0.30000000000000004) and trailing zeros. */
+function tickLabel(v: number, step: number): string {
+  if (Math.abs(v) < step / 1e6) return '0';
+  return String(Number(v.toPrecision(6)));
+}
+
 /**
  * A forest plot: one band per policy, one row per estimator, a dot at the
  * estimate and a whisker over its interval, on a shared value axis.
@@ -169,7 +175,7 @@ export function comparisonSvg(results: readonly EvaluationResult[], title = 'Pol
     const tx = x(v).toFixed(1);
     parts.push(
       `<line x1="${tx}" y1="${top - 4}" x2="${tx}" y2="${axisY}" stroke="#e5e5e5"/>`,
-      `<text x="${tx}" y="${axisY + 16}" text-anchor="middle">${escapeXml(fmt(Math.abs(v) < step / 1e6 ? 0 : v))}</text>`,
+      `<text x="${tx}" y="${axisY + 16}" text-anchor="middle">${escapeXml(tickLabel(v, step))}</text>`,
     );
   }
   parts.push(`<line x1="${left}" y1="${axisY}" x2="${left + plotW}" y2="${axisY}" stroke="#333"/>`);
