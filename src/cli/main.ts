@@ -5,12 +5,16 @@
  */
 import { loadConfig } from '../config.js';
 import { TactError } from '../core/errors.js';
+import { runCompare } from './compare.js';
+import { runEvaluate } from './evaluate.js';
 import { serve } from './serve.js';
 
 type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   serve: runServe,
+  evaluate: runEvaluate,
+  compare: runCompare,
 };
 
 async function runServe(argv: string[]): Promise<number> {
