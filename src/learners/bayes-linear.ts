@@ -32,6 +32,8 @@ export interface BayesPrepared {
   readonly x: Float64Array;
   /** Ascending indices of the non-zero entries of x. */
   readonly nz: Int32Array;
+  /** The non-zero values, parallel to nz: the quadratic form reads them contiguously. */
+  readonly xv: Float64Array;
   /** Squared norm of x: the prior variance of an unseen arm is normSq / lambda. */
   readonly normSq: number;
 }
@@ -115,20 +117,28 @@ function rankOne(m: Float64Array, d: number, u: Float64Array, coef: number): voi
 }
 
 /**
- * x' M x over the first `m` dims, using symmetry (upper triangle only).
- * `count` is how many entries of nz are below m.
+ * x' M x over the first `count` non-zeros (those below the arm's dim), using
+ * symmetry (upper triangle only). `xv` holds x's non-zero values, parallel to nz.
  */
-function quadraticForm(mat: Float64Array, d: number, x: Float64Array, nz: Int32Array, count: number): number {
+function quadraticForm(mat: Float64Array, d: number, nz: Int32Array, xv: Float64Array, count: number): number {
   let q = 0;
+  if (count === d) {
+    // Dense context: nz[c] === c, so rows are read contiguously without indirection.
+    for (let i = 0; i < d; i++) {
+      const xi = xv[i]!;
+      const row = i * d;
+      let s = 0.5 * mat[row + i]! * xi;
+      for (let j = i + 1; j < d; j++) s += mat[row + j]! * xv[j]!;
+      q += xi * s;
+    }
+    return 2 * q;
+  }
   for (let a = 0; a < count; a++) {
     const i = nz[a]!;
-    const xi = x[i]!;
+    const xi = xv[a]!;
     const row = i * d;
     let s = 0.5 * mat[row + i]! * xi;
-    for (let c = a + 1; c < count; c++) {
-      const j = nz[c]!;
-      s += mat[row + j]! * x[j]!;
-    }
+    for (let c = a + 1; c < count; c++) s += mat[row + nz[c]!]! * xv[c]!;
     q += xi * s;
   }
   return 2 * q;
@@ -231,12 +241,17 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
       }
     }
     const nz = new Int32Array(nnz);
-    for (let i = 0, k = 0; i < dim; i++) if (x[i] !== 0) nz[k++] = i;
-    return { x, nz, normSq };
+    const xv = new Float64Array(nnz);
+    for (let i = 0, k = 0; i < dim; i++) {
+      if (x[i] === 0) continue;
+      nz[k] = i;
+      xv[k++] = x[i]!;
+    }
+    return { x, nz, xv, normSq };
   }
 
   score(prepared: BayesPrepared, actions: readonly ActionRef[], out: ScoreBuffers): void {
-    const { x, nz, normSq } = prepared;
+    const { nz, xv, normSq } = prepared;
     const noise = this.config.noise;
     const priorWidth = noise * Math.sqrt(normSq / this.config.lambda);
     for (let k = 0; k < actions.length; k++) {
@@ -254,13 +269,13 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
       let tail = 0;
       for (let a = 0; a < nz.length; a++) {
         const i = nz[a]!;
-        const xi = x[i]!;
+        const xi = xv[a]!;
         if (i < d) {
           mean += theta[i]! * xi;
           count++;
         } else tail += xi * xi;
       }
-      const q = quadraticForm(arm.aInv, d, x, nz, count) + tail / arm.prior;
+      const q = quadraticForm(arm.aInv, d, nz, xv, count) + tail / arm.prior;
       out.mean[k] = mean;
       out.width[k] = noise * Math.sqrt(q > 0 ? q : 0);
     }
