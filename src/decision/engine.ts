@@ -12,6 +12,7 @@ import type { CombineRule, DecisionRecord, TactStore } from '../store/store.js';
 import { newDecisionId, type IdSource } from './decision-id.js';
 import type { DecisionLogSink } from './log-entry.js';
 import { isInHoldout } from './holdout.js';
+import type { DecisionObserver } from './observer.js';
 import { pickTopK, type Pick } from './select.js';
 import { NO_SEND_ID, type Candidate, type Choice, type DecideInput, type Decision, type Removal } from './types.js';
 
@@ -26,6 +27,8 @@ export interface EngineDeps {
   readonly newId: IdSource;
   /** Mixed into every decision's sampling seed; differs per deployment. */
   readonly seed: number;
+  /** Metrics hook; absent means no timing is taken at all. */
+  readonly observer?: DecisionObserver;
 }
 
 /** Features that explain=true reports per choice. */
@@ -39,6 +42,7 @@ export class DecisionEngine {
   constructor(private readonly deps: EngineDeps) {}
 
   async decide(input: DecideInput): Promise<Decision> {
+    const started = this.deps.observer ? performance.now() : 0;
     const policy = this.deps.policies.get(input.policy);
     if (input.requestId) {
       const earlier = await this.deps.store.findByRequestId(input.requestId);
@@ -75,6 +79,11 @@ export class DecisionEngine {
     };
     await this.record(decision, expiresAt, context, scored?.chosen ?? [], input.requestId, policy.config.reward.combine);
     if (scored) this.logDecision(decision, input.trigger, context, eligible, scored, policy);
+    this.deps.observer?.onDecision(decision, {
+      candidates: candidates.length,
+      removed,
+      seconds: (performance.now() - started) / 1000,
+    });
     return decision;
   }
 

@@ -19,6 +19,8 @@ export type RewardStatus = 'joined' | 'duplicate' | 'expired' | 'ignored';
 export interface RewardObserver {
   onReward?(status: RewardStatus, record: DecisionRecord | undefined, value: number, joinDelayMs: number): void;
   onDefaultReward?(record: DecisionRecord, actions: number): void;
+  /** A reward for a decision the store does not know (never issued, or forgotten). */
+  onUnknown?(): void;
 }
 
 export interface JoinerDeps {
@@ -52,6 +54,7 @@ export class RewardJoiner {
     switch (result.status) {
       case 'unknown':
         if (now >= expiry) return this.observe('expired', undefined, input.value);
+        this.deps.observer?.onUnknown?.();
         throw notFound('decision_id', 'no such decision (never issued, or forgotten)');
       case 'unknown_action':
         throw invalidArgument('action_id', `"${input.actionId}" is not a choice of this decision`);

@@ -1,0 +1,19 @@
+import type { Decision, Removal } from './types.js';
+
+/** What one Decide did, for metrics; built only when an observer is attached. */
+export interface DecisionStats {
+  /** Candidates before the rules. */
+  readonly candidates: number;
+  /** Every removal, also when the request did not ask for `explain`. */
+  readonly removed: readonly Removal[];
+  /** Wall time of the pipeline, seconds. */
+  readonly seconds: number;
+}
+
+/**
+ * Observes finished decisions (metrics, live uplift). Called synchronously at
+ * the end of Decide, so it must be cheap and must not throw.
+ */
+export interface DecisionObserver {
+  onDecision(decision: Decision, stats: DecisionStats): void;
+}

@@ -1,0 +1,168 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/**
+ * Every Tact series, in one place so names and labels can be checked
+ * against docs/metrics in one read. Base units (seconds), counters end in
+ * `_total`, and labels only take bounded values: policy and rule names come
+ * from configuration, channels from the catalog or the client (capped, see
+ * LabelGuard), gRPC methods from the registered services. Never a customer or
+ * decision id.
+ */
+
+/**
+ * Decide takes well under a millisecond, so the buckets start at 50 us; the
+ * default 5 ms..10 s buckets would put every call in the first one.
+ */
+export const DECIDE_BUCKETS = [
+  0.00005, 0.0001, 0.00015, 0.0002, 0.00025, 0.0003, 0.0004, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.0025,
+  0.005, 0.01, 0.025, 0.05, 0.1,
+];
+
+/** Rewards come minutes to days after the decision. */
+export const JOIN_DELAY_BUCKETS = [1, 10, 60, 300, 900, 3600, 4 * 3600, 12 * 3600, 86400, 3 * 86400, 7 * 86400];
+
+export type RewardMetricStatus = 'joined' | 'duplicate' | 'unknown' | 'expired' | 'ignored';
+
+export function defineMetrics(registry: Registry, prefix: string) {
+  const registers = [registry];
+  return {
+    decideDuration: new Histogram({
+      name: `${prefix}decide_duration_seconds`,
+      help: 'Time the decision pipeline spent on one Decide (candidates to log), in seconds.',
+      labelNames: ['policy'] as const,
+      buckets: DECIDE_BUCKETS,
+      registers,
+    }),
+    decisions: new Counter({
+      name: `${prefix}decisions_total`,
+      help: 'Decisions made, by policy, chosen channel ("none" for no-send) and whether rank 1 was explored.',
+      labelNames: ['policy', 'channel', 'explored'] as const,
+      registers,
+    }),
+    holdoutDecisions: new Counter({
+      name: `${prefix}holdout_decisions_total`,
+      help: 'Decisions answered with no-send because the customer is in the control holdout.',
+      labelNames: ['policy'] as const,
+      registers,
+    }),
+    candidates: new Histogram({
+      name: `${prefix}decide_candidates`,
+      help: 'Candidates considered per Decide (before the rules).',
+      labelNames: ['policy'] as const,
+      buckets: [1, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
+      registers,
+    }),
+    removed: new Counter({
+      name: `${prefix}candidates_removed_total`,
+      help: 'Candidates removed by an eligibility rule.',
+      labelNames: ['policy', 'rule'] as const,
+      registers,
+    }),
+    rewards: new Counter({
+      name: `${prefix}rewards_total`,
+      help: 'Rewards received, by outcome of the join (joined, duplicate, unknown, expired, ignored).',
+      labelNames: ['status'] as const,
+      registers,
+    }),
+    rewardValue: new Counter({
+      name: `${prefix}reward_value_total`,
+      help: 'Sum of joined reward values, by policy and group (treated or holdout), in the unit of rewards.',
+      labelNames: ['policy', 'group'] as const,
+      registers,
+    }),
+    joinDelay: new Histogram({
+      name: `${prefix}reward_join_delay_seconds`,
+      help: 'Time from decision to joined reward, in seconds.',
+      labelNames: ['policy'] as const,
+      buckets: JOIN_DELAY_BUCKETS,
+      registers,
+    }),
+    defaultRewards: new Counter({
+      name: `${prefix}default_rewards_total`,
+      help: 'Chosen actions that got no reward in their window and were learned with the default reward.',
+      labelNames: ['policy'] as const,
+      registers,
+    }),
+    learnerUpdates: new Counter({
+      name: `${prefix}learner_updates_total`,
+      help: 'Learning updates applied, by policy and kind (learn or unlearn).',
+      labelNames: ['policy', 'kind'] as const,
+      registers,
+    }),
+    grpcCalls: new Counter({
+      name: `${prefix}grpc_server_handled_total`,
+      help: 'gRPC calls completed, by method and status code name.',
+      labelNames: ['method', 'code'] as const,
+      registers,
+    }),
+    grpcDuration: new Histogram({
+      name: `${prefix}grpc_server_handling_seconds`,
+      help: 'gRPC call time from metadata received to status sent, in seconds.',
+      labelNames: ['method'] as const,
+      buckets: DECIDE_BUCKETS,
+      registers,
+    }),
+    storeErrors: new Counter({
+      name: `${prefix}store_errors_total`,
+      help: 'Failed store operations, by operation.',
+      labelNames: ['operation'] as const,
+      registers,
+    }),
+  };
+}
+
+export type MetricSet = ReturnType<typeof defineMetrics>;
+
+/** Gauges computed at scrape time (prom-client `collect`), never by timers. */
+export function defineComputedGauges(
+  registry: Registry,
+  prefix: string,
+  sources: {
+    modelVersions(): Iterable<{ policy: string; updates: number }>;
+    decisionsHeld(): number | Promise<number>;
+    policyValues(): Iterable<{ policy: string; treated: number; holdout: number | undefined }>;
+  },
+): void {
+  const registers = [registry];
+  new Gauge({
+    name: `${prefix}model_version`,
+    help: 'Learning updates applied to the policy learner (the number in model_version "policy@N").',
+    labelNames: ['policy'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const { policy, updates } of sources.modelVersions()) this.set({ policy }, updates);
+    },
+  });
+  new Gauge({
+    name: `${prefix}decisions_held`,
+    help: 'Decisions held in their attribution window (memory store: this process).',
+    registers,
+    async collect() {
+      this.set(await sources.decisionsHeld());
+    },
+  });
+  const value = new Gauge({
+    name: `${prefix}policy_value`,
+    help: 'Live estimated policy value: joined reward per decision, by policy and group (treated, holdout).',
+    labelNames: ['policy', 'group'] as const,
+    registers,
+    collect() {
+      value.reset();
+      uplift.reset();
+      for (const v of sources.policyValues()) {
+        value.set({ policy: v.policy, group: 'treated' }, v.treated);
+        if (v.holdout === undefined) continue;
+        value.set({ policy: v.policy, group: 'holdout' }, v.holdout);
+        uplift.set({ policy: v.policy }, v.treated - v.holdout);
+      }
+    },
+  });
+  // Filled by policy_value's collect, so both come from one snapshot.
+  const uplift = new Gauge({
+    name: `${prefix}policy_uplift`,
+    help: 'Live uplift: treated minus holdout reward per decision, by policy (absent without a holdout).',
+    labelNames: ['policy'] as const,
+    registers,
+  });
+}

@@ -1,0 +1,72 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { TactError } from '../core/errors.js';
+
+export interface MetricsServerDeps {
+  /** Prometheus text exposition. */
+  scrape(): Promise<string>;
+  readonly contentType: string;
+  /** False once shutdown began, so a load balancer stops routing here first. */
+  healthy(): boolean;
+}
+
+export interface RunningMetricsServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Split "HOST:PORT" (IPv6 in brackets) as config.ts validates it. */
+export function parseHostPort(listen: string): { host: string; port: number } {
+  const i = listen.lastIndexOf(':');
+  const host = listen.slice(0, i).replace(/^\[(.*)\]$/, '$1');
+  const port = Number(listen.slice(i + 1));
+  if (i <= 0 || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new TactError('invalid_argument', `expected HOST:PORT, got "${listen}"`, 'metricsListen');
+  }
+  return { host, port };
+}
+
+/**
+ * `/metrics` and `/healthz` on their own address, apart from gRPC, so
+ * scrapes never queue behind decisions and the port can stay private.
+ */
+export async function startMetricsServer(deps: MetricsServerDeps, listen: string): Promise<RunningMetricsServer> {
+  const { host, port } = parseHostPort(listen);
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (path === '/metrics') {
+      deps.scrape().then(
+        (body) => res.writeHead(200, { 'content-type': deps.contentType }).end(body),
+        (err: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`scrape failed: ${String(err)}\n`),
+      );
+      return;
+    }
+    if (path === '/healthz') {
+      const ok = deps.healthy();
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ok\n' : 'shutting down\n');
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+  });
+  // Keep-alive scrapers would otherwise hold close() open until they time out.
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,139 @@
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { DecisionObserver, DecisionStats } from '../decision/observer.js';
+import type { Decision } from '../decision/types.js';
+import type { RewardObserver, RewardStatus } from '../feedback/reward-joiner.js';
+import type { PolicySet } from '../policies/policy-set.js';
+import type { DecisionRecord, LearningUpdate } from '../store/store.js';
+import { defineComputedGauges, defineMetrics, type MetricSet, type RewardMetricStatus } from './definitions.js';
+
+export const METRIC_PREFIX = 'tact_';
+
+/**
+ * Client-supplied candidates carry free-form channel names; a label takes at
+ * most `max` distinct values and the rest are counted as "other", so a
+ * misbehaving client cannot blow up the series count.
+ */
+export class LabelGuard {
+  private readonly seen = new Set<string>();
+  constructor(private readonly max: number) {}
+  value(v: string): string {
+    if (this.seen.has(v)) return v;
+    if (this.seen.size >= this.max) return 'other';
+    this.seen.add(v);
+    return v;
+  }
+}
+
+/** Running sums behind the live policy value and uplift gauges. */
+interface GroupTotals {
+  decisions: number;
+  value: number;
+}
+
+interface PolicyTotals {
+  readonly treated: GroupTotals;
+  readonly holdout: GroupTotals;
+}
+
+/**
+ * Tact's Prometheus metrics: an own registry (never prom-client's global
+ * one, so tests and several servers in one process do not collide), the
+ * series of definitions.ts, and the observer hooks that feed them.
+ */
+export class TactMetrics implements DecisionObserver, RewardObserver {
+  readonly registry = new Registry();
+  readonly m: MetricSet;
+  private readonly channels = new LabelGuard(32);
+  private readonly totals = new Map<string, PolicyTotals>();
+  private policies: PolicySet | undefined;
+  private decisionsHeld: () => number | Promise<number> = () => 0;
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    this.m = defineMetrics(this.registry, METRIC_PREFIX);
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: METRIC_PREFIX });
+    defineComputedGauges(this.registry, METRIC_PREFIX, {
+      modelVersions: () => (this.policies?.all() ?? []).map((p) => ({ policy: p.name, updates: p.learner.updates })),
+      decisionsHeld: () => this.decisionsHeld(),
+      policyValues: () => this.policyValues(),
+    });
+  }
+
+  /** Sources read at scrape time. */
+  attach(sources: { policies: PolicySet; decisionsHeld: () => number | Promise<number> }): void {
+    this.policies = sources.policies;
+    this.decisionsHeld = sources.decisionsHeld;
+  }
+
+  onDecision(decision: Decision, stats: DecisionStats): void {
+    const m = this.m;
+    const policy = decision.policy;
+    m.decideDuration.labels(policy).observe(stats.seconds);
+    m.candidates.labels(policy).observe(stats.candidates);
+    const first = decision.choices[0];
+    const channel = !first || first.noSend ? 'none' : this.channels.value(first.channel || 'unspecified');
+    m.decisions.labels(policy, channel, first?.explored ? 'true' : 'false').inc();
+    if (decision.holdout) m.holdoutDecisions.labels(policy).inc();
+    for (const r of stats.removed) m.removed.labels(policy, r.rule).inc();
+    const group = this.group(policy, decision.holdout);
+    group.decisions += 1;
+  }
+
+  onReward(status: RewardStatus, record: DecisionRecord | undefined, value: number, joinDelayMs: number): void {
+    this.countReward(status);
+    if (status !== 'joined' || !record) return;
+    const groupName = record.holdout ? 'holdout' : 'treated';
+    this.m.rewardValue.labels(record.policy, groupName).inc(value);
+    this.m.joinDelay.labels(record.policy).observe(Math.max(0, joinDelayMs) / 1000);
+    this.group(record.policy, record.holdout).value += value;
+  }
+
+  onDefaultReward(record: DecisionRecord, actions: number): void {
+    this.m.defaultRewards.labels(record.policy).inc(actions);
+  }
+
+  onUnknown(): void {
+    this.countReward('unknown');
+  }
+
+  countReward(status: RewardMetricStatus): void {
+    this.m.rewards.labels(status).inc();
+  }
+
+  onLearningUpdate(update: LearningUpdate): void {
+    this.m.learnerUpdates.labels(update.policy, update.unlearn ? 'unlearn' : 'learn').inc();
+  }
+
+  onStoreError(operation: string): void {
+    this.m.storeErrors.labels(operation).inc();
+  }
+
+  /** Prometheus text exposition. */
+  scrape(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  private group(policy: string, holdout: boolean): GroupTotals {
+    let t = this.totals.get(policy);
+    if (!t) {
+      t = { treated: { decisions: 0, value: 0 }, holdout: { decisions: 0, value: 0 } };
+      this.totals.set(policy, t);
+    }
+    return holdout ? t.holdout : t.treated;
+  }
+
+  /**
+   * Reward per decision since start, per group. Rewards arrive after their
+   * decisions, so recent decisions pull both means down alike; the uplift
+   * (the difference) is what to read, and only once holdout decisions exist.
+   */
+  private *policyValues(): Iterable<{ policy: string; treated: number; holdout: number | undefined }> {
+    for (const [policy, t] of this.totals) {
+      if (t.treated.decisions === 0) continue;
+      yield {
+        policy,
+        treated: t.treated.value / t.treated.decisions,
+        holdout: t.holdout.decisions > 0 ? t.holdout.value / t.holdout.decisions : undefined,
+      };
+    }
+  }
+}
