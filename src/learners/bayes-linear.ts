@@ -3,6 +3,7 @@ import { invalidArgument } from '../core/errors.js';
 import { categoricalKey, type Features } from '../features/features.js';
 import { MaxAbsScaler } from '../features/scaler.js';
 import { BIAS_INDEX, DEFAULT_OVERFLOW_SLOTS, FeatureVocabulary } from '../features/vocabulary.js';
+import { RewardScale } from './reward-scale.js';
 import type {
   ActionRef,
   Contribution,
@@ -17,7 +18,7 @@ export const BAYES_LINEAR_KIND = 'bayes-linear';
 export interface BayesLinearConfig {
   /** Prior precision (ridge strength) on every weight, in scaled units. */
   readonly lambda: number;
-  /** Observation noise standard deviation: width = noise * sqrt(x' A^-1 x). */
+  /** Observation noise sd, in units of the typical non-zero reward (see RewardScale): width = noise * scale * sqrt(x' A^-1 x). */
   readonly noise: number;
   /** Forgetting factor gamma in (0, 1]; 1 keeps every example forever. */
   readonly forgetting: number;
@@ -168,6 +169,7 @@ const stateSchema = z.object({
     overflowed: z.boolean(),
   }),
   scaler: z.object({ scales: z.array(z.number().nonnegative()) }),
+  rewardScale: z.object({ sumSq: z.number().nonnegative(), count: z.number().int().nonnegative() }).optional(),
   arms: z.array(armStateSchema),
 });
 
@@ -186,6 +188,7 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
   private readonly arms = new Map<string, Arm>();
   private readonly vocabulary: FeatureVocabulary;
   private readonly scaler: MaxAbsScaler;
+  private rewardScale = new RewardScale();
   /** Scratch for learning, sized to the vocabulary's capacity once. */
   private readonly u: Float64Array;
   private readonly xs: Float64Array;
@@ -252,7 +255,7 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
 
   score(prepared: BayesPrepared, actions: readonly ActionRef[], out: ScoreBuffers): void {
     const { nz, xv, normSq } = prepared;
-    const noise = this.config.noise;
+    const noise = this.config.noise * this.rewardScale.value;
     const priorWidth = noise * Math.sqrt(normSq / this.config.lambda);
     for (let k = 0; k < actions.length; k++) {
       const arm = this.arms.get(actions[k]!.id);
@@ -287,6 +290,7 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
     arm.grow(this.vocabulary.size);
     const x = this.xs;
     const nz = this.nzs;
+    this.rewardScale.update(example.reward, example.previousReward);
     if (example.previousReward !== undefined) {
       // A correction moves the target of an observation already counted in A.
       this.addToB(arm, example.reward - example.previousReward, nnz);
@@ -326,6 +330,8 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
     const nz = this.nzs;
     if (example.previousReward !== undefined) {
       this.addToB(arm, -(example.reward - example.previousReward), nnz);
+      this.rewardScale.remove(example.reward);
+      this.rewardScale.update(example.previousReward);
     } else {
       const u = this.u;
       multiplySparse(arm.aInv, arm.dim, x, nz, nnz, u);
@@ -339,6 +345,7 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
       }
       rankOne(arm.aInv, arm.dim, u, -1 / denom);
       this.addToB(arm, -example.reward, nnz);
+      this.rewardScale.remove(example.reward);
       arm.count--;
     }
     arm.refreshTheta();
@@ -377,6 +384,7 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
       config: { ...this.config },
       vocabulary: this.vocabulary.snapshot() as BayesLinearState['vocabulary'],
       scaler: { scales: [...this.scaler.snapshot().scales] },
+      rewardScale: this.rewardScale.snapshot(),
       arms: [...this.arms].map(([id, arm]) => ({
         id,
         dim: arm.dim,
@@ -405,6 +413,7 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
       learner.arms.set(a.id, arm);
     }
     learner.count = snapshot.updates;
+    if (s.rewardScale) learner.rewardScale = new RewardScale(s.rewardScale.sumSq, s.rewardScale.count);
     return learner;
   }
 

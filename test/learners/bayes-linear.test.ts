@@ -45,6 +45,11 @@ function expectClose(actual: ArrayLike<number>, expected: readonly number[], tol
   }
 }
 
+const rms = (v: readonly number[]): number => {
+  const nz = v.filter((r) => r !== 0);
+  return nz.length === 0 ? 1 : Math.sqrt(nz.reduce((a, r) => a + r * r, 0) / nz.length);
+};
+
 describe('BayesLinearLearner', () => {
   it('equals closed-form ridge regression on the scaled data (mean and width)', () => {
     const rng = new SeededRandom(11);
@@ -66,7 +71,8 @@ describe('BayesLinearLearner', () => {
     const x = [1, ...scaledProbe];
     const s = scoreOne(learner, toContext(probe), 'a');
     expect(s.mean).toBeCloseTo(dot(ref.theta, x), 8);
-    expect(s.width).toBeCloseTo(CONFIG.noise * Math.sqrt(dot(x, matVec(ref.aInv, x))), 8);
+    // Widths are in units of the typical reward: the RMS of the non-zero rewards learned.
+    expect(s.width).toBeCloseTo(CONFIG.noise * rms(y) * Math.sqrt(dot(x, matVec(ref.aInv, x))), 8);
   });
 
   it('rescales exactly when a feature scale grows mid-stream: ridge on the data in the final units, prior included', () => {
@@ -162,7 +168,8 @@ describe('BayesLinearLearner', () => {
     const x = [1, ...probe.map((v, j) => v / scales[j]!)];
     const s = scoreOne(learner, toContext(probe), 'old');
     expect(s.mean).toBeCloseTo(dot(refOld.theta, x), 8);
-    expect(s.width).toBeCloseTo(CONFIG.noise * Math.sqrt(dot(x, matVec(refOld.aInv, x))), 8);
+    // The learner's reward unit counts both arms' rewards: 30 seen twice, 30 once.
+    expect(s.width).toBeCloseTo(CONFIG.noise * rms([...y.slice(0, 30), ...y]) * Math.sqrt(dot(x, matVec(refOld.aInv, x))), 8);
   });
 
   it('scores an unknown arm at the prior: mean 0, width noise * |x| / sqrt(lambda)', () => {
@@ -247,5 +254,42 @@ describe('BayesLinearLearner', () => {
   it('refuses non-finite values instead of poisoning its statistics', () => {
     const learner = new BayesLinearLearner(CONFIG);
     expect(() => learner.learn({ context: { numeric: { x: Number.NaN }, categorical: {} }, action: arm('a'), reward: 1 })).toThrow(/finite/);
+  });
+});
+
+describe('reward unit', () => {
+  it('scales exploration widths with the size of rewards, so one default fits clicks and order values', () => {
+    const clicks = new BayesLinearLearner(CONFIG);
+    const orders = new BayesLinearLearner(CONFIG);
+    const rng = new SeededRandom(5);
+    for (let t = 0; t < 50; t++) {
+      const row = randomRow(rng, 3);
+      const converted = rng.next() < 0.3;
+      clicks.learn({ context: toContext(row), action: arm('a'), reward: converted ? 1 : 0 });
+      orders.learn({ context: toContext(row), action: arm('a'), reward: converted ? 80 : 0 });
+    }
+    const probe = toContext(randomRow(rng, 3));
+    const c = scoreOne(clicks, probe, 'a');
+    const o = scoreOne(orders, probe, 'a');
+    expect(o.mean).toBeCloseTo(80 * c.mean, 8);
+    expect(o.width).toBeCloseTo(80 * c.width, 8);
+  });
+
+  it('unlearning restores the reward unit exactly', () => {
+    const learner = new BayesLinearLearner(CONFIG);
+    const never = new BayesLinearLearner(CONFIG);
+    const rng = new SeededRandom(6);
+    const rows = Array.from({ length: 20 }, () => randomRow(rng, 3));
+    rows.forEach((r, t) => {
+      const ex = { context: toContext(r), action: arm('a'), reward: t % 3 === 0 ? 5 : 0 };
+      learner.learn(ex);
+      if (t < 15) never.learn(ex);
+    });
+    // Forget the last five, newest first, including a "sum" correction on one of them.
+    learner.learn({ context: toContext(rows[18]!), action: arm('a'), reward: 9, previousReward: 5 });
+    learner.unlearn({ context: toContext(rows[18]!), action: arm('a'), reward: 9, previousReward: 5 });
+    for (let t = 19; t >= 15; t--) learner.unlearn({ context: toContext(rows[t]!), action: arm('a'), reward: t % 3 === 0 ? 5 : 0 });
+    const probe = toContext(rows[3]!);
+    expect(scoreOne(learner, probe, 'a').width).toBeCloseTo(scoreOne(never, probe, 'a').width, 8);
   });
 });
