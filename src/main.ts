@@ -4,7 +4,9 @@
  * adapters themselves.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from './core/logger.js';
+import type { DecisionObserver } from './decision/observer.js';
 import type { Catalog } from './catalog/catalog.js';
 import { readFileSync } from 'node:fs';
 import { parseCatalog } from './catalog/load.js';
@@ -33,6 +35,10 @@ export interface Adapters {
   readonly policies?: PolicySet;
   readonly eligibility?: (parts: { store: TactStore; catalog: () => Catalog; clock: Clock }) => Eligibility;
   readonly observer?: RewardObserver;
+  /** Sees every finished decision (metrics); absent means no timing is taken. */
+  readonly decisionObserver?: DecisionObserver;
+  /** Decorates the chosen store (e.g. counting its errors for metrics). */
+  readonly wrapStore?: (store: TactStore) => TactStore;
   readonly logger?: Logger;
 }
 
@@ -53,8 +59,8 @@ export const randomHexId: IdSource = () => randomBytes(8).toString('hex');
 
 export function createTact(config: TactConfig, adapters: Adapters = {}): Tact {
   const clock = adapters.clock ?? systemClock;
-  const logger = adapters.logger ?? pino({ level: config.logLevel, base: { service: 'tact' } });
-  const store = adapters.store ?? new MemoryStore();
+  const logger = adapters.logger ?? createLogger(config.logLevel);
+  const store = (adapters.wrapStore ?? ((s: TactStore) => s))(adapters.store ?? new MemoryStore());
   const log = adapters.log ?? (config.decisionLog ? new JsonlFileLogSink(config.decisionLog) : nullLogSink);
   const policies =
     adapters.policies ?? PolicySet.fromConfig(config.policies ? loadPolicies(config.policies) : DEFAULT_POLICIES);
@@ -71,6 +77,7 @@ export function createTact(config: TactConfig, adapters: Adapters = {}): Tact {
     clock,
     newId: adapters.newId ?? randomHexId,
     seed: adapters.seed ?? config.seed ?? randomInt(0, 0xffffffff),
+    ...(adapters.decisionObserver ? { observer: adapters.decisionObserver } : {}),
   });
   const joiner = new RewardJoiner({
     store,

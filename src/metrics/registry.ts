@@ -4,6 +4,7 @@ import type { Decision } from '../decision/types.js';
 import type { RewardObserver, RewardStatus } from '../feedback/reward-joiner.js';
 import type { PolicySet } from '../policies/policy-set.js';
 import type { DecisionRecord, LearningUpdate } from '../store/store.js';
+import type { RpcMetrics } from '../server/interceptors.js';
 import { defineComputedGauges, defineMetrics, type MetricSet, type RewardMetricStatus } from './definitions.js';
 
 export const METRIC_PREFIX = 'tact_';
@@ -40,7 +41,7 @@ interface PolicyTotals {
  * one, so tests and several servers in one process do not collide), the
  * series of definitions.ts, and the observer hooks that feed them.
  */
-export class TactMetrics implements DecisionObserver, RewardObserver {
+export class TactMetrics implements DecisionObserver, RewardObserver, RpcMetrics {
   readonly registry = new Registry();
   readonly m: MetricSet;
   private readonly channels = new LabelGuard(32);
@@ -101,6 +102,12 @@ export class TactMetrics implements DecisionObserver, RewardObserver {
 
   onLearningUpdate(update: LearningUpdate): void {
     this.m.learnerUpdates.labels(update.policy, update.unlearn ? 'unlearn' : 'learn').inc();
+  }
+
+  /** Per-RPC figures from the gRPC interceptor (RpcMetrics). */
+  observe(method: string, code: string, seconds: number): void {
+    this.m.grpcCalls.labels(method, code).inc();
+    this.m.grpcDuration.labels(method).observe(seconds);
   }
 
   onStoreError(operation: string): void {
