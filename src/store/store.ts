@@ -133,7 +133,11 @@ export interface TactStore extends DecisionStore, UpdateBus, CustomerStore {
 
 /** Per-channel consent and contact preferences. */
 export interface ConsentState {
-  /** Explicit per-channel consent; a channel absent here has no consent. */
+  /**
+   * Explicit per-channel consent. A channel absent here has no recorded
+   * answer: the channel's catalog setting (`consent: opt_in | opt_out`) says
+   * whether that counts as no or yes. An explicit false always blocks.
+   */
   readonly channels: Readonly<Record<string, boolean>>;
   /** Opt-out of all marketing; service messages still go out. */
   readonly optOut: boolean;
@@ -176,7 +180,9 @@ export interface ItemEvent {
 
 export interface SendRecord {
   readonly channel: string;
+  /** Empty for client candidates (no catalog message). */
   readonly messageId: string;
+  /** When the send lands (the choice's sendAt), ms since epoch. */
   readonly at: number;
 }
 
@@ -195,9 +201,14 @@ export interface CustomerState {
   readonly ignored: readonly { readonly messageId: string; readonly at: number }[];
 }
 
-/** One cap to check when reserving a send: at most `max` in `windowMs` for `key`. */
+/**
+ * One cap to check when reserving a send: at most `max` sends for `key` in
+ * any sliding window of `windowMs`. A new send at time t passes when fewer
+ * than `max` recorded sends for the key have |at - t| < windowMs: sends may be
+ * scheduled in the future (deferred by quiet hours), so both sides count.
+ */
 export interface CapCheck {
-  /** "channel:<id>" or "message:<id>". */
+  /** "channel:<id>" (matches SendRecord.channel) or "message:<id>" (matches SendRecord.messageId). */
   readonly key: string;
   readonly max: number;
   readonly windowMs: number;
@@ -222,12 +233,15 @@ export interface CustomerStore {
    * Atomically check every cap of every send and record the sends only if
    * all pass (one Lua script in Redis), so concurrent decisions for one
    * customer never exceed a cap. Returns the index of the first send that
-   * would break a cap, or -1 when all were recorded.
+   * would break a cap, or -1 when all were recorded. Sends of one call count
+   * against each other's caps (two sends of one message in one call).
    */
   reserveSends(customerId: string, reservations: readonly SendReservation[]): Promise<number>;
   /**
-   * Erase every key of the customer (profile, consent, counters, decisions,
-   * ledger) and return the learning updates to unlearn.
+   * Erase every key of the customer (profile, consent, counters, decisions
+   * and their request-id entries, ledger) and return the learning updates to
+   * unlearn. The ledger is what `publish` recorded for the customer: every
+   * update without `unlearn`, in publish order (corrections included).
    */
   forgetCustomer(customerId: string): Promise<ForgetResult>;
 }

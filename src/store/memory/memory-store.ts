@@ -1,13 +1,19 @@
 import { MinHeap } from '../../core/min-heap.js';
 import type { Decision } from '../../decision/types.js';
 import type {
+  ConsentState,
+  CustomerEvent,
+  CustomerState,
   DecisionRecord,
   ExpiredDecision,
+  ForgetResult,
   JoinResult,
   LearningUpdate,
   RewardJoinRequest,
+  SendReservation,
   TactStore,
 } from '../store.js';
+import { CustomerMemory } from './customer-memory.js';
 
 interface HeldDecision {
   readonly record: DecisionRecord;
@@ -28,6 +34,15 @@ export class MemoryStore implements TactStore {
   private readonly byRequest = new Map<string, string>();
   private readonly expiry = new MinHeap<string>();
   private readonly handlers: Array<(u: LearningUpdate) => void> = [];
+  private readonly customers: CustomerMemory;
+  /** Decision ids per customer, so forget-me does not scan every decision. */
+  private readonly decisionsOf = new Map<string, Set<string>>();
+  /** Applied learning updates per customer: what forget-me unlearns. */
+  private readonly ledger = new Map<string, LearningUpdate[]>();
+
+  constructor(options: { readonly retentionMs?: number } = {}) {
+    this.customers = new CustomerMemory(options.retentionMs);
+  }
 
   async saveDecision(record: DecisionRecord, decision: Decision, requestId?: string): Promise<void> {
     const held: HeldDecision = { record, decision, rewards: new Map(), events: new Set() };
@@ -37,6 +52,9 @@ export class MemoryStore implements TactStore {
     }
     this.decisions.set(record.decisionId, held);
     this.expiry.push(record.expiresAt, record.decisionId);
+    let ids = this.decisionsOf.get(record.customerId);
+    if (!ids) this.decisionsOf.set(record.customerId, (ids = new Set()));
+    ids.add(record.decisionId);
   }
 
   async findByRequestId(requestId: string): Promise<Decision | undefined> {
@@ -88,7 +106,60 @@ export class MemoryStore implements TactStore {
   }
 
   async publish(update: LearningUpdate): Promise<void> {
+    if (!update.unlearn) {
+      let list = this.ledger.get(update.customerId);
+      if (!list) this.ledger.set(update.customerId, (list = []));
+      list.push(update);
+    }
     for (const h of this.handlers) h(update);
+  }
+
+  async loadCustomer(customerId: string, _at: number): Promise<CustomerState> {
+    return this.customers.load(customerId);
+  }
+
+  async recordEvent(customerId: string, event: CustomerEvent): Promise<void> {
+    this.customers.record(customerId, event);
+  }
+
+  async setConsent(customerId: string, patch: Partial<ConsentState>): Promise<void> {
+    this.customers.setConsent(customerId, patch);
+  }
+
+  async reserveSends(customerId: string, reservations: readonly SendReservation[]): Promise<number> {
+    return this.customers.reserve(customerId, reservations);
+  }
+
+  async forgetCustomer(customerId: string): Promise<ForgetResult> {
+    const updates = this.ledger.get(customerId) ?? [];
+    this.ledger.delete(customerId);
+    this.customers.erase(customerId);
+    let decisionsErased = 0;
+    for (const id of this.decisionsOf.get(customerId) ?? []) {
+      const held = this.decisions.get(id);
+      if (!held) continue;
+      this.remove(held);
+      decisionsErased++;
+    }
+    this.decisionsOf.delete(customerId);
+    return { updates, decisionsErased };
+  }
+
+  /**
+   * Every customer id this store holds anything for, by structure: lets tests
+   * prove that forget-me left nothing behind.
+   */
+  debugCustomerKeys(): Record<'customers' | 'decisions' | 'requestIds' | 'decisionIndex' | 'ledger', string[]> {
+    return {
+      customers: this.customers.customerIds(),
+      decisions: [...this.decisions.values()].map((h) => h.record.customerId),
+      requestIds: [...this.byRequest.values()].flatMap((id) => {
+        const held = this.decisions.get(id);
+        return held ? [held.record.customerId] : [];
+      }),
+      decisionIndex: [...this.decisionsOf.keys()],
+      ledger: [...this.ledger.keys()],
+    };
   }
 
   subscribe(handler: (update: LearningUpdate) => void): void {
@@ -98,7 +169,13 @@ export class MemoryStore implements TactStore {
   async close(): Promise<void> {}
 
   private remove(held: HeldDecision): void {
-    this.decisions.delete(held.record.decisionId);
+    const { decisionId, customerId } = held.record;
+    this.decisions.delete(decisionId);
     if (held.requestId !== undefined) this.byRequest.delete(held.requestId);
+    const ids = this.decisionsOf.get(customerId);
+    if (ids) {
+      ids.delete(decisionId);
+      if (ids.size === 0) this.decisionsOf.delete(customerId);
+    }
   }
 }
