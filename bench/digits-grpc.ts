@@ -19,7 +19,7 @@ const digits = loadDigits();
 const candidates = Array.from({ length: 10 }, (_, i) => ({ id: String(i) }));
 
 async function oneShuffle(seed: number): Promise<{ reward: number; perSecond: number }> {
-  const running = await serve(configSchema.parse({ listen: '127.0.0.1:0', logLevel: 'silent', seed }));
+  const running = await serve(configSchema.parse({ listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', logLevel: 'silent', seed }));
   const client = new TestClient(`127.0.0.1:${running.grpc.port}`);
   let total = 0;
   const order = shuffledOrder(digits.labels.length, seed);

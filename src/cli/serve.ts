@@ -1,33 +1,68 @@
 import type { TactConfig } from '../config.js';
 import { createTact, type Adapters, type Tact } from '../main.js';
 import { startGrpcServer, type RunningGrpcServer } from '../server/grpc-server.js';
+import { createLogger } from '../core/logger.js';
+import { startMetricsServer, type RunningMetricsServer } from '../metrics/http-server.js';
+import { instrumentStore } from '../metrics/instrument-store.js';
+import { TactMetrics } from '../metrics/registry.js';
+import { rpcInterceptor } from '../server/interceptors.js';
 
 /** A serving Tact: gRPC bound, windows being closed on a timer. */
 export interface RunningTact {
   readonly tact: Tact;
   readonly grpc: RunningGrpcServer;
+  readonly metrics: TactMetrics;
+  readonly metricsServer: RunningMetricsServer;
   /** Graceful stop: NOT_SERVING, drain calls, close windows due, flush logs, close the store. */
   stop(): Promise<void>;
 }
 
 export async function serve(config: TactConfig, adapters: Adapters = {}): Promise<RunningTact> {
-  const tact = createTact(config, adapters);
-  const grpc = await startGrpcServer({ engine: tact.engine, joiner: tact.joiner, clock: tact.clock }, config.listen);
+  const metrics = new TactMetrics();
+  const logger = adapters.logger ?? createLogger(config.logLevel);
+  const tact = createTact(config, {
+    ...adapters,
+    logger,
+    observer: adapters.observer ?? metrics,
+    decisionObserver: adapters.decisionObserver ?? metrics,
+    wrapStore: (store) => instrumentStore(adapters.wrapStore ? adapters.wrapStore(store) : store, (op) => metrics.onStoreError(op)),
+  });
+  tact.store.subscribe((update) => metrics.onLearningUpdate(update));
+  metrics.attach({ policies: tact.policies, decisionsHeld: () => tact.store.countDecisions() });
+  let accepting = true;
+  // Metrics first: a port clash is reported before gRPC takes traffic.
+  const metricsServer = await startMetricsServer(
+    { scrape: () => metrics.scrape(), contentType: metrics.registry.contentType, healthy: () => accepting },
+    config.metricsListen,
+  );
+  const grpc = await startGrpcServer({ engine: tact.engine, joiner: tact.joiner, clock: tact.clock }, config.listen, {
+    interceptors: [rpcInterceptor(metrics, logger)],
+  });
   const sweeper = setInterval(() => {
     tact.joiner.sweep().catch((err: unknown) => tact.logger.error({ err }, 'closing attribution windows failed'));
   }, config.sweepIntervalMs);
   sweeper.unref();
-  tact.logger.info({ listen: config.listen, port: grpc.port, store: tact.store.kind }, 'tact serving');
+  tact.logger.info(
+    { listen: config.listen, port: grpc.port, metricsPort: metricsServer.port, store: tact.store.kind },
+    'tact serving',
+  );
   let stopping: Promise<void> | undefined;
   return {
     tact,
     grpc,
+    metrics,
+    metricsServer,
     stop() {
       stopping ??= (async () => {
+        accepting = false;
         clearInterval(sweeper);
         await grpc.shutdown(config.shutdownGraceMs);
+        // Windows already over are closed now rather than left to the next replica.
+        await tact.joiner.sweep().catch((err: unknown) => tact.logger.error({ err }, 'final sweep failed'));
         await tact.close();
+        await metricsServer.close();
         tact.logger.info('tact stopped');
+        await new Promise<void>((resolve) => tact.logger.flush(() => resolve()));
       })();
       return stopping;
     },

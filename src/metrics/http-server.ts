@@ -55,9 +55,11 @@ export async function startMetricsServer(deps: MetricsServerDeps, listen: string
   // Keep-alive scrapers would otherwise hold close() open until they time out.
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err) =>
+      reject(new TactError('invalid_argument', `cannot listen on ${listen}: ${err.message}`, 'metricsListen')),
+    );
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
       resolve();
     });
   });

@@ -5,7 +5,7 @@ import { configSchema } from '../../src/config.js';
 import { serve, type RunningTact } from '../../src/cli/serve.js';
 import { grpcError, TestClient } from '../support/grpc-client.js';
 
-const config = configSchema.parse({ listen: '127.0.0.1:0', logLevel: 'silent', seed: 7 });
+const config = configSchema.parse({ listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', logLevel: 'silent', seed: 7 });
 
 describe('gRPC Decide/Reward end to end', () => {
   let running: RunningTact;
