@@ -20,10 +20,19 @@ export interface FrequencyCap {
   readonly windowHours: number;
 }
 
+/**
+ * What a channel with no recorded consent answer means: opt_in needs an
+ * explicit yes (SMS, push); opt_out allows until the customer says no (soft
+ * opt-in for existing customers' email). An explicit no always blocks.
+ */
+export type ConsentMode = 'opt_in' | 'opt_out';
+
 export interface ChannelSpec {
   readonly id: string;
   /** Cost of one send, in the same unit as rewards (e.g. EUR). */
   readonly cost: number;
+  /** Absent: opt_in (the safe reading of a hand-built catalog). */
+  readonly consent?: ConsentMode;
   readonly quietHours?: QuietHours;
   /** Per customer x channel caps. */
   readonly caps: readonly FrequencyCap[];
@@ -45,6 +54,11 @@ export interface MessageSpec {
   readonly service: boolean;
   /** Per customer x message caps. */
   readonly caps: readonly FrequencyCap[];
+  /**
+   * Suppressions this message is exempt from: a cart reminder is about the
+   * cart ("cart"), a refill or care cross-sell is about a purchase ("purchase").
+   */
+  readonly exempt?: readonly SuppressionKind[];
   /** Extra action features, e.g. {numeric: {discount: 0.1}, categorical: {tone: "urgent"}}. */
   readonly features: Features;
 }
@@ -61,7 +75,24 @@ export interface TriggerSpec {
   readonly slots: readonly string[];
 }
 
+export type SuppressionKind = 'cart' | 'purchase';
+
+/** Settings of the eligibility rules that are not per channel or message. */
+export interface RuleSettings {
+  /** A purchase suppresses promotions of its item and category for this many days. */
+  readonly purchaseSuppressionDays: number;
+  /** A message ignored `ignored` times within `days` is suppressed for that customer. */
+  readonly fatigue: { readonly ignored: number; readonly days: number };
+}
+
+export const DEFAULT_RULE_SETTINGS: RuleSettings = Object.freeze({
+  purchaseSuppressionDays: 30,
+  fatigue: Object.freeze({ ignored: 3, days: 14 }),
+});
+
 export interface Catalog {
+  /** Absent: DEFAULT_RULE_SETTINGS. */
+  readonly rules?: RuleSettings;
   readonly channels: ReadonlyMap<string, ChannelSpec>;
   readonly messages: ReadonlyMap<string, MessageSpec>;
   readonly slots: ReadonlyMap<string, SendSlot>;

@@ -99,6 +99,7 @@ export function buildCatalog(doc: CatalogDoc): Catalog {
       Object.freeze({
         id: c.id,
         cost: c.cost,
+        consent: c.consent,
         caps: caps(c.caps),
         ...(c.quiet_hours ? { quietHours: { ...c.quiet_hours } } : {}),
       }),
@@ -121,6 +122,7 @@ export function buildCatalog(doc: CatalogDoc): Catalog {
       value: m.value,
       service: m.service,
       caps: caps(m.caps),
+      exempt: m.exempt,
       features: { numeric: { ...m.features.numeric }, categorical: { ...m.features.categorical } },
     });
     messages.set(m.id, spec);
@@ -128,6 +130,10 @@ export function buildCatalog(doc: CatalogDoc): Catalog {
   }
   const none: readonly MessageSpec[] = Object.freeze([]);
   return {
+    rules: Object.freeze({
+      purchaseSuppressionDays: doc.rules.purchase_suppression_days,
+      fatigue: Object.freeze({ ignored: doc.rules.fatigue.ignored, days: doc.rules.fatigue.days }),
+    }),
     channels,
     messages,
     slots,

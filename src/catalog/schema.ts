@@ -69,6 +69,11 @@ export const channelSchema = z.strictObject({
   caps: z.array(capSchema).default([]),
   /** Quiet hours in the customer's time zone. */
   quiet_hours: quietHoursSchema.optional(),
+  /**
+   * No recorded answer means: opt_in = no (needs an explicit yes), opt_out =
+   * yes until refused. An explicit refusal always blocks. Default opt_in.
+   */
+  consent: z.enum(['opt_in', 'opt_out']).default('opt_in'),
   description: z.string().optional(),
 });
 
@@ -123,13 +128,27 @@ export const messageSchema = z.strictObject({
   service: z.boolean().default(false),
   /** Per customer x message caps. */
   caps: z.array(capSchema).default([]),
+  /** Suppressions it is exempt from: cart reminders [cart], refills and care tips [purchase]. */
+  exempt: z.array(z.enum(['cart', 'purchase'])).default([]),
   /** Action features; `numeric.discount` is a fraction in [0, 1). */
   features: featuresSchema.default({ numeric: {}, categorical: {} }),
   description: z.string().optional(),
 });
 
+/** Rule settings that are not per channel or message. */
+export const rulesSchema = z.strictObject({
+  /** Days a purchase suppresses promotions of its item and category. @defaultValue 30 */
+  purchase_suppression_days: finite.nonnegative().default(30),
+  /** A message ignored `ignored` times within `days` is suppressed for the customer. */
+  fatigue: z
+    .strictObject({ ignored: z.number().int().positive(), days: finite.positive() })
+    .default({ ignored: 3, days: 14 }),
+});
+
 /** The whole file. */
 export const catalogSchema = z.strictObject({
+  /** Eligibility rule settings; every field has a default. */
+  rules: rulesSchema.default({ purchase_suppression_days: 30, fatigue: { ignored: 3, days: 14 } }),
   /** Free-form version label, reported with decisions' model version. */
   version: z.union([z.string(), z.number()]).optional(),
   channels: z.array(channelSchema).min(1),
