@@ -1,0 +1,32 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+
+describe('configuration', () => {
+  it('has the documented defaults', () => {
+    const c = loadConfig([], {});
+    expect(c.listen).toBe('127.0.0.1:50051');
+    expect(c.metricsListen).toBe('127.0.0.1:9464');
+    expect(c.shutdownGraceMs).toBe(10_000);
+  });
+
+  it('layers file < environment < flags', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tact-config-'));
+    const file = path.join(dir, 'tact.yaml');
+    writeFileSync(file, 'listen: 0.0.0.0:1\nmetricsListen: 0.0.0.0:2\nlogLevel: warn\n');
+    const c = loadConfig(['--config', file, '--metrics-listen', '127.0.0.1:3'], { TACT_LISTEN: '127.0.0.1:4' });
+    expect(c).toMatchObject({ listen: '127.0.0.1:4', metricsListen: '127.0.0.1:3', logLevel: 'warn' });
+  });
+
+  it.each([
+    [['--metrics-listen', 'nope'], {}, /metricsListen: expected HOST:PORT/],
+    [[], { TACT_METRICS_LISTEN: 'localhost' }, /metricsListen: expected HOST:PORT/],
+    [[], { TACT_LOG_LEVEL: 'loud' }, /logLevel/],
+    [['--seed', '-1'], {}, /seed/],
+    [['--no-such-flag'], {}, /no-such-flag/],
+  ])('names the offending field %#', (argv, env, message) => {
+    expect(() => loadConfig(argv, env)).toThrow(message);
+  });
+});
