@@ -2,6 +2,7 @@ import type { TactConfig } from '../config.js';
 import { createTact, type Adapters, type Tact } from '../main.js';
 import { startGrpcServer, type RunningGrpcServer } from '../server/grpc-server.js';
 import { createLogger } from '../core/logger.js';
+import type { DecisionObserver } from '../decision/observer.js';
 import { startMetricsServer, type RunningMetricsServer } from '../metrics/http-server.js';
 import { instrumentStore } from '../metrics/instrument-store.js';
 import { TactMetrics } from '../metrics/registry.js';
@@ -24,7 +25,7 @@ export async function serve(config: TactConfig, adapters: Adapters = {}): Promis
     ...adapters,
     logger,
     observer: adapters.observer ?? metrics,
-    decisionObserver: adapters.decisionObserver ?? metrics,
+    decisionObserver: teeDecisions(metrics, adapters.decisionObserver),
     wrapStore: (store) => instrumentStore(adapters.wrapStore ? adapters.wrapStore(store) : store, (op) => metrics.onStoreError(op)),
   });
   tact.store.subscribe((update) => metrics.onLearningUpdate(update));
@@ -65,6 +66,17 @@ export async function serve(config: TactConfig, adapters: Adapters = {}): Promis
         await new Promise<void>((resolve) => tact.logger.flush(() => resolve()));
       })();
       return stopping;
+    },
+  };
+}
+
+/** Metrics always see decisions; a caller's observer (tests, benchmarks) sees them too. */
+function teeDecisions(metrics: DecisionObserver, other: DecisionObserver | undefined): DecisionObserver {
+  if (!other) return metrics;
+  return {
+    onDecision(decision, stats) {
+      metrics.onDecision(decision, stats);
+      other.onDecision(decision, stats);
     },
   };
 }
