@@ -3,6 +3,7 @@ import { invalidArgument } from '../core/errors.js';
 import { categoricalKey, type Features } from '../features/features.js';
 import { MaxAbsScaler } from '../features/scaler.js';
 import { BIAS_INDEX, DEFAULT_OVERFLOW_SLOTS, FeatureVocabulary } from '../features/vocabulary.js';
+import { Arm, multiplySparse, quadraticForm, rankOne } from './linear-posterior.js';
 import { RewardScale } from './reward-scale.js';
 import type {
   ActionRef,
@@ -37,112 +38,6 @@ export interface BayesPrepared {
   readonly xv: Float64Array;
   /** Squared norm of x: the prior variance of an unseen arm is normSq / lambda. */
   readonly normSq: number;
-}
-
-/**
- * One action's posterior: A = prior*I + sum x x' (decayed by forgetting),
- * stored as its inverse so scoring is a quadratic form and learning a
- * Sherman-Morrison update, both O(d^2) with no factorisation.
- */
-class Arm {
-  constructor(
-    public dim: number,
-    public aInv: Float64Array,
-    public b: Float64Array,
-    public theta: Float64Array,
-    /** Current prior precision: lambda, decayed by forgetting with the data. */
-    public prior: number,
-    public count: number,
-  ) {}
-
-  static fresh(dim: number, prior: number): Arm {
-    const aInv = new Float64Array(dim * dim);
-    for (let i = 0; i < dim; i++) aInv[i * dim + i] = 1 / prior;
-    return new Arm(dim, aInv, new Float64Array(dim), new Float64Array(dim), prior, 0);
-  }
-
-  /**
-   * Add features the vocabulary learned since this arm was last touched.
-   * Exact: past examples had them at 0, so A gains only prior on its diagonal.
-   */
-  grow(dim: number): void {
-    if (dim <= this.dim) return;
-    const old = this.dim;
-    const aInv = new Float64Array(dim * dim);
-    for (let i = 0; i < old; i++) aInv.set(this.aInv.subarray(i * old, (i + 1) * old), i * dim);
-    for (let i = old; i < dim; i++) aInv[i * dim + i] = 1 / this.prior;
-    const b = new Float64Array(dim);
-    b.set(this.b);
-    const theta = new Float64Array(dim);
-    theta.set(this.theta);
-    this.dim = dim;
-    this.aInv = aInv;
-    this.b = b;
-    this.theta = theta;
-  }
-
-  refreshTheta(): void {
-    const d = this.dim;
-    const m = this.aInv;
-    const b = this.b;
-    for (let i = 0; i < d; i++) {
-      const row = i * d;
-      let s = 0;
-      for (let j = 0; j < d; j++) s += m[row + j]! * b[j]!;
-      this.theta[i] = s;
-    }
-  }
-}
-
-/** u = M x over the non-zeros of x (x has dimension d = arm dim). */
-function multiplySparse(m: Float64Array, d: number, x: Float64Array, nz: Int32Array, nnz: number, u: Float64Array): void {
-  for (let i = 0; i < d; i++) {
-    const row = i * d;
-    let s = 0;
-    for (let k = 0; k < nnz; k++) {
-      const j = nz[k]!;
-      s += m[row + j]! * x[j]!;
-    }
-    u[i] = s;
-  }
-}
-
-/** M += sign * u u' / denom: the symmetric rank-one step of Sherman-Morrison. */
-function rankOne(m: Float64Array, d: number, u: Float64Array, coef: number): void {
-  for (let i = 0; i < d; i++) {
-    const ci = coef * u[i]!;
-    if (ci === 0) continue;
-    const row = i * d;
-    for (let j = 0; j < d; j++) m[row + j] = m[row + j]! - ci * u[j]!;
-  }
-}
-
-/**
- * x' M x over the first `count` non-zeros (those below the arm's dim), using
- * symmetry (upper triangle only). `xv` holds x's non-zero values, parallel to nz.
- */
-function quadraticForm(mat: Float64Array, d: number, nz: Int32Array, xv: Float64Array, count: number): number {
-  let q = 0;
-  if (count === d) {
-    // Dense context: nz[c] === c, so rows are read contiguously without indirection.
-    for (let i = 0; i < d; i++) {
-      const xi = xv[i]!;
-      const row = i * d;
-      let s = 0.5 * mat[row + i]! * xi;
-      for (let j = i + 1; j < d; j++) s += mat[row + j]! * xv[j]!;
-      q += xi * s;
-    }
-    return 2 * q;
-  }
-  for (let a = 0; a < count; a++) {
-    const i = nz[a]!;
-    const xi = xv[a]!;
-    const row = i * d;
-    let s = 0.5 * mat[row + i]! * xi;
-    for (let c = a + 1; c < count; c++) s += mat[row + nz[c]!]! * xv[c]!;
-    q += xi * s;
-  }
-  return 2 * q;
 }
 
 const armStateSchema = z.object({
@@ -186,8 +81,9 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
   readonly kind = BAYES_LINEAR_KIND;
   private count = 0;
   private readonly arms = new Map<string, Arm>();
-  private readonly vocabulary: FeatureVocabulary;
-  private readonly scaler: MaxAbsScaler;
+  /** Public so a composite learner (neural-linear) can share the encoding it keeps current. */
+  readonly vocabulary: FeatureVocabulary;
+  readonly scaler: MaxAbsScaler;
   private rewardScale = new RewardScale();
   /** Scratch for learning, sized to the vocabulary's capacity once. */
   private readonly u: Float64Array;
@@ -293,7 +189,7 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
     this.rewardScale.update(example.reward, example.previousReward);
     if (example.previousReward !== undefined) {
       // A correction moves the target of an observation already counted in A.
-      this.addToB(arm, example.reward - example.previousReward, nnz);
+      this.addToB(arm, weightOf(example) * (example.reward - example.previousReward), nnz);
       arm.refreshTheta();
       this.count++;
       this.clearScratch(nnz);
@@ -312,8 +208,10 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
     multiplySparse(arm.aInv, arm.dim, x, nz, nnz, u);
     let xu = 0;
     for (let k = 0; k < nnz; k++) xu += x[nz[k]!]! * u[nz[k]!]!;
-    rankOne(arm.aInv, arm.dim, u, 1 / (1 + xu));
-    this.addToB(arm, example.reward, nnz);
+    // Importance weight w: A += w x x', so A^-1 -= w u u' / (1 + w x'u) with u = A^-1 x; b += w r x.
+    const w = weightOf(example);
+    rankOne(arm.aInv, arm.dim, u, w / (1 + w * xu));
+    this.addToB(arm, w * example.reward, nnz);
     arm.refreshTheta();
     arm.count++;
     this.count++;
@@ -329,7 +227,7 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
     const x = this.xs;
     const nz = this.nzs;
     if (example.previousReward !== undefined) {
-      this.addToB(arm, -(example.reward - example.previousReward), nnz);
+      this.addToB(arm, -weightOf(example) * (example.reward - example.previousReward), nnz);
       this.rewardScale.remove(example.reward);
       this.rewardScale.update(example.previousReward);
     } else {
@@ -337,14 +235,15 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
       multiplySparse(arm.aInv, arm.dim, x, nz, nnz, u);
       let xu = 0;
       for (let k = 0; k < nnz; k++) xu += x[nz[k]!]! * u[nz[k]!]!;
-      const denom = 1 - xu;
+      const w = weightOf(example);
+      const denom = 1 - w * xu;
       // 1 - x'A^-1 x > 0 whenever x was really added; otherwise A would lose definiteness.
       if (!(denom > 1e-12)) {
         this.clearScratch(nnz);
         return false;
       }
-      rankOne(arm.aInv, arm.dim, u, -1 / denom);
-      this.addToB(arm, -example.reward, nnz);
+      rankOne(arm.aInv, arm.dim, u, -w / denom);
+      this.addToB(arm, -w * example.reward, nnz);
       this.rewardScale.remove(example.reward);
       arm.count--;
     }
@@ -521,6 +420,13 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
       arm.refreshTheta();
     }
   }
+}
+
+/** The example's importance weight; refused when it would corrupt A (negative or not finite). */
+function weightOf(example: LearningExample): number {
+  const w = example.weight ?? 1;
+  if (!(w >= 0 && Number.isFinite(w))) throw new RangeError(`importance weight must be finite and >= 0, got ${w}`);
+  return w;
 }
 
 function finite(name: string, v: number | undefined): number {
