@@ -1,6 +1,7 @@
 import type { Candidate, Removal } from '../decision/types.js';
 import { EMPTY_FEATURES, type Features } from '../features/features.js';
 import type { Policy } from '../policies/policy-set.js';
+import type { CustomerState } from '../store/store.js';
 
 /** What the decision pipeline knows of a customer, loaded once per Decide. */
 export interface CustomerView {
@@ -9,8 +10,8 @@ export interface CustomerView {
   readonly timeZone: string;
   /** Live profile features, merged into the decision context. */
   readonly features: Features;
-  /** Rule-specific state (consent, cart, counters), opaque to the engine. */
-  readonly state?: unknown;
+  /** What the rules read (consent, cart, counters); the engine never looks inside. */
+  readonly state?: CustomerState;
 }
 
 /** Candidates that remain after the rules, and why the others were removed. */

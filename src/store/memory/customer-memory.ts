@@ -1,6 +1,6 @@
 import { EMPTY_FEATURES, mergeFeatures, type Features } from '../../features/features.js';
+import { countForCap } from '../caps.js';
 import type {
-  CapCheck,
   ConsentState,
   CustomerEvent,
   CustomerState,
@@ -131,19 +131,6 @@ export class CustomerMemory {
     }
     return e;
   }
-}
-
-/** Sends within the cap's window of `at` that the cap's key covers. */
-export function countForCap(sends: readonly SendRecord[], cap: CapCheck, at: number): number {
-  const colon = cap.key.indexOf(':');
-  const kind = cap.key.slice(0, colon);
-  const id = cap.key.slice(colon + 1);
-  let n = 0;
-  for (const s of sends) {
-    const matches = kind === 'channel' ? s.channel === id : kind === 'message' ? s.messageId === id : false;
-    if (matches && Math.abs(s.at - at) < cap.windowMs) n++;
-  }
-  return n;
 }
 
 function applyEvent(e: Entry, ev: CustomerEvent): void {
