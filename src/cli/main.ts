@@ -8,6 +8,7 @@ import { TactError } from '../core/errors.js';
 import { runCompare } from './compare.js';
 import { runEvaluate } from './evaluate.js';
 import { serve } from './serve.js';
+import { runSimulate } from './simulate.js';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   serve: runServe,
   evaluate: runEvaluate,
   compare: runCompare,
+  simulate: runSimulate,
 };
 
 async function runServe(argv: string[]): Promise<number> {

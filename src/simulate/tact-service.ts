@@ -1,0 +1,84 @@
+import { ManualClock } from '../core/clock.js';
+import { SeededRandom } from '../core/random.js';
+import { configSchema } from '../config.js';
+import { createTact, type Adapters, type Tact } from '../main.js';
+import type { PolicySet } from '../policies/policy-set.js';
+import type { CustomerEvent } from '../store/store.js';
+import type { MarketingWorld } from './world.js';
+import { DEFAULT_START_MS, type CustomerView, type SimEvent, type SimulatedService } from './runner.js';
+
+export interface TactServiceOptions {
+  readonly name?: string;
+  /** Policy to decide with; default the set's default. */
+  readonly policy?: string;
+  readonly policies?: PolicySet;
+  readonly seed: number;
+  readonly startMs?: number;
+  /** Eligibility factory; default createTact's (the real rules once wired). */
+  readonly eligibility?: Adapters['eligibility'];
+}
+
+/** Every channel the simulated customers agreed to; push/in_app only with the app. */
+function consentOf(customer: CustomerView): { channels: Record<string, boolean>; timeZone: string; unreachable: string[] } {
+  return {
+    channels: { email: true, sms: true, push: true, in_app: true },
+    timeZone: customer.timeZone,
+    unreachable: customer.hasApp ? [] : ['push', 'in_app'],
+  };
+}
+
+const EVENT_TYPE: Record<SimEvent['kind'], CustomerEvent['type'] | undefined> = {
+  cart_add: 'cart_add',
+  purchase: 'purchase',
+  delivered: 'message_delivered',
+  opened: 'message_opened',
+  ignored: 'message_ignored',
+  annoyed: undefined,
+};
+
+/**
+ * The real engine in process, on a manual clock, as a simulated service:
+ * decisions, rewards, attribution windows and default rewards all go
+ * through the same code as gRPC calls do, minus the transport.
+ */
+export function tactService(world: MarketingWorld, options: TactServiceOptions): SimulatedService & { tact: Tact } {
+  const clock = new ManualClock(options.startMs ?? DEFAULT_START_MS);
+  const ids = new SeededRandom(options.seed ^ 0x1d5);
+  const tact = createTact(configSchema.parse({ logLevel: 'silent' }), {
+    clock,
+    catalog: world.catalog,
+    seed: options.seed,
+    newId: () => Math.floor(ids.next() * 2 ** 32).toString(16).padStart(8, '0') + Math.floor(ids.next() * 2 ** 32).toString(16).padStart(8, '0'),
+    ...(options.policies ? { policies: options.policies } : {}),
+    ...(options.eligibility ? { eligibility: options.eligibility } : {}),
+  });
+  const known = new Set<string>();
+  return {
+    name: options.name ?? `tact:${options.policy ?? tact.policies.defaultName}`,
+    tact,
+    async decide(input, customer) {
+      if (!known.has(customer.id)) {
+        known.add(customer.id);
+        await tact.store.setConsent(customer.id, consentOf(customer));
+      }
+      return tact.engine.decide(options.policy ? { ...input, policy: options.policy } : input);
+    },
+    async reward(decisionId, actionId, value) {
+      await tact.joiner.reward({ decisionId, actionId, value });
+    },
+    advance(ms) {
+      clock.advance(ms);
+      // Windows close on simulated time, as the server's sweeper closes them on real time.
+      void tact.joiner.sweep();
+    },
+    async observe(event) {
+      const type = EVENT_TYPE[event.kind];
+      if (!type) return;
+      await tact.store.recordEvent(event.customerId, {
+        type,
+        at: event.at,
+        ...('item' in event ? { itemId: event.item, category: event.category } : { messageId: event.messageId, channel: event.channel }),
+      });
+    },
+  };
+}
