@@ -1,0 +1,190 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Features } from '../../features/features.js';
+import type {
+  ConsentState,
+  CustomerEvent,
+  CustomerState,
+  ItemEvent,
+  SendRecord,
+  SendReservation,
+} from '../store.js';
+import type { RedisKeys } from './keys.js';
+import { runScript } from './scripts.js';
+
+/** Field separator inside sends zset members (a control char no id contains). */
+const SEP = '\x1f';
+
+const uniq = (): string => randomBytes(6).toString('hex');
+
+export const EMPTY_CONSENT: ConsentState = Object.freeze({
+  channels: Object.freeze({}),
+  optOut: false,
+  preferredChannel: '',
+  timeZone: '',
+  unreachable: Object.freeze([]),
+});
+
+export function emptyCustomer(customerId: string): CustomerState {
+  return {
+    customerId,
+    profile: { numeric: {}, categorical: {} },
+    consent: EMPTY_CONSENT,
+    cart: [],
+    purchases: [],
+    openTickets: 0,
+    sends: [],
+    ignored: [],
+  };
+}
+
+/**
+ * The CustomerStore half of the Redis adapter. Each write is one command or
+ * one Lua script on the customer's slot; reads are one pipeline.
+ */
+export class RedisCustomers {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    /** How far back purchases, sends and ignored messages are kept (the longest rule window). */
+    private readonly retentionMs: number,
+  ) {}
+
+  /** Everything kept: histories are trimmed on write, behind the customer's newest event (as in memory). */
+  async load(customerId: string): Promise<CustomerState> {
+    const k = this.keys;
+    const since = '-inf';
+    const replies = await this.redis
+      .pipeline()
+      .hgetall(k.profile(customerId))
+      .hgetall(k.consent(customerId))
+      .hgetall(k.cart(customerId))
+      .zrangebyscore(k.purchases(customerId), since, '+inf')
+      .get(k.tickets(customerId))
+      .zrangebyscore(k.sends(customerId), since, '+inf')
+      .zrangebyscore(k.ignored(customerId), since, '+inf')
+      .exec();
+    if (!replies) throw new Error('pipeline was discarded');
+    const values = replies.map(([err, value]) => {
+      if (err) throw err;
+      return value;
+    });
+    const [profile, consent, cart, purchases, tickets, sends, ignored] = values as [
+      Record<string, string>,
+      Record<string, string>,
+      Record<string, string>,
+      string[],
+      string | null,
+      string[],
+      string[],
+    ];
+    return {
+      customerId,
+      profile: decodeProfile(profile),
+      consent: decodeConsent(consent),
+      // Hash order is arbitrary; time order is what a list would have kept.
+      cart: Object.values(cart)
+        .map((json): ItemEvent => {
+          const e = JSON.parse(json) as { i: string; c: string; a: number };
+          return { itemId: e.i, category: e.c, at: e.a };
+        })
+        .sort((a, b) => a.at - b.at),
+      purchases: purchases.map((json): ItemEvent => {
+        const e = JSON.parse(json) as { i: string; c: string; a: number };
+        return { itemId: e.i, category: e.c, at: e.a };
+      }),
+      openTickets: tickets === null ? 0 : Number(tickets),
+      sends: sends.map(decodeSend),
+      ignored: ignored.map((json) => {
+        const e = JSON.parse(json) as { m: string; a: number };
+        return { messageId: e.m, at: e.a };
+      }),
+    };
+  }
+
+  async recordEvent(customerId: string, event: CustomerEvent): Promise<void> {
+    const k = this.keys;
+    await runScript(
+      this.redis,
+      'recordEvent',
+      [
+        k.profile(customerId),
+        k.consent(customerId),
+        k.cart(customerId),
+        k.purchases(customerId),
+        k.tickets(customerId),
+        k.ignored(customerId),
+        k.sends(customerId),
+      ],
+      [
+        event.type,
+        event.at,
+        event.itemId ?? '',
+        event.category ?? '',
+        event.messageId ?? '',
+        event.channel ?? '',
+        JSON.stringify(encodeProfile(event.attributes)),
+        this.retentionMs,
+        uniq(),
+      ],
+    );
+  }
+
+  async setConsent(customerId: string, patch: Partial<ConsentState>): Promise<void> {
+    const fields: Record<string, string> = {};
+    for (const [channel, allowed] of Object.entries(patch.channels ?? {})) fields[`ch:${channel}`] = allowed ? '1' : '0';
+    if (patch.optOut !== undefined) fields.optOut = patch.optOut ? '1' : '0';
+    if (patch.preferredChannel !== undefined) fields.preferredChannel = patch.preferredChannel;
+    if (patch.timeZone !== undefined) fields.timeZone = patch.timeZone;
+    if (patch.unreachable !== undefined) fields.unreachable = JSON.stringify(patch.unreachable);
+    if (Object.keys(fields).length > 0) await this.redis.hset(this.keys.consent(customerId), fields);
+  }
+
+  async reserveSends(customerId: string, reservations: readonly SendReservation[]): Promise<number> {
+    if (reservations.length === 0) return -1;
+    const batch = reservations.map((r) => ({
+      c: r.send.channel,
+      m: r.send.messageId,
+      a: r.send.at,
+      u: uniq(),
+      caps: r.caps.map((cap) => ({ k: cap.key, max: cap.max, w: cap.windowMs })),
+    }));
+    const reply = await runScript(this.redis, 'reserve', [this.keys.sends(customerId)], [JSON.stringify(batch), this.retentionMs]);
+    return Number(reply);
+  }
+}
+
+function encodeProfile(attributes: Features | undefined): Record<string, number | string> {
+  const out: Record<string, number | string> = {};
+  if (!attributes) return out;
+  for (const [name, value] of Object.entries(attributes.numeric)) out[`n:${name}`] = value;
+  for (const [name, value] of Object.entries(attributes.categorical)) out[`c:${name}`] = value;
+  return out;
+}
+
+function decodeProfile(hash: Record<string, string>): Features {
+  const numeric: Record<string, number> = {};
+  const categorical: Record<string, string> = {};
+  for (const [field, value] of Object.entries(hash)) {
+    if (field.startsWith('n:')) numeric[field.slice(2)] = Number(value);
+    else if (field.startsWith('c:')) categorical[field.slice(2)] = value;
+  }
+  return { numeric, categorical };
+}
+
+function decodeConsent(hash: Record<string, string>): ConsentState {
+  const channels: Record<string, boolean> = {};
+  for (const [field, value] of Object.entries(hash)) if (field.startsWith('ch:')) channels[field.slice(3)] = value === '1';
+  return {
+    channels,
+    optOut: hash.optOut === '1',
+    preferredChannel: hash.preferredChannel ?? '',
+    timeZone: hash.timeZone ?? '',
+    unreachable: hash.unreachable ? (JSON.parse(hash.unreachable) as string[]) : [],
+  };
+}
+
+function decodeSend(member: string): SendRecord {
+  const [channel = '', messageId = '', at = '0'] = member.split(SEP);
+  return { channel, messageId, at: Number(at) };
+}

@@ -1,0 +1,86 @@
+/**
+ * Every Redis key Tact uses, built here and nowhere else.
+ *
+ * Layout (prefix defaults to "tact"; tests pass a random one):
+ *
+ *   <p>:{c:<customer>}:profile    hash   profile attributes ("n:<name>" numeric, "c:<name>" categorical)
+ *   <p>:{c:<customer>}:consent    hash   per-channel consent and preferences
+ *   <p>:{c:<customer>}:cart       hash   itemId -> {category, at}
+ *   <p>:{c:<customer>}:purchases  zset   recent purchases, scored by time
+ *   <p>:{c:<customer>}:tickets    string open service tickets
+ *   <p>:{c:<customer>}:sends      zset   recent sends (frequency caps), scored by time
+ *   <p>:{c:<customer>}:ignored    zset   recent ignored messages (fatigue), scored by time
+ *   <p>:{c:<customer>}:decisions  zset   the customer's held decision ids, scored by window end
+ *   <p>:{c:<customer>}:ledger     list   the customer's published learning updates (for unlearning)
+ *   <p>:{d:<decision>}            hash   one decision: record, answer, rewards, event ids; TTL = window + grace
+ *   <p>:{r:<request>}             string request id -> decision id (idempotent Decide); same TTL
+ *   <p>:{x}:expiry                zset   every held decision id, scored by window end (the sweep index)
+ *   <p>:{u}:updates               stream learning updates, applied in order by every replica
+ *   <p>:{u}:snapshot              string latest learner snapshot and the stream id it includes
+ *
+ * Why these hash tags: on Redis Cluster every key of one Lua script must live
+ * in one slot. All of a customer's keys share `{c:<customer>}`, so the cap
+ * check (reserve), events and forget are single-slot scripts. A decision is
+ * one hash in its own slot, so the reward join and the take-on-expiry are
+ * single-key scripts serialised per decision; Reward carries only the
+ * decision id, so the decision cannot live in its customer's slot. The sweep
+ * index and the stream are global and each sits in one slot: claiming from
+ * the index is one script on one key, and the snapshot save trims the stream
+ * in the same script because both share `{u}`.
+ */
+export class RedisKeys {
+  constructor(readonly prefix = 'tact') {
+    if (/[{}\s]/.test(prefix) || prefix === '') {
+      throw new RangeError(`Redis key prefix must be non-empty without braces or spaces: "${prefix}"`);
+    }
+  }
+
+  private customer(customerId: string, part: string): string {
+    return `${this.prefix}:{c:${customerId}}:${part}`;
+  }
+
+  profile = (customerId: string): string => this.customer(customerId, 'profile');
+  consent = (customerId: string): string => this.customer(customerId, 'consent');
+  cart = (customerId: string): string => this.customer(customerId, 'cart');
+  purchases = (customerId: string): string => this.customer(customerId, 'purchases');
+  tickets = (customerId: string): string => this.customer(customerId, 'tickets');
+  sends = (customerId: string): string => this.customer(customerId, 'sends');
+  ignored = (customerId: string): string => this.customer(customerId, 'ignored');
+  customerDecisions = (customerId: string): string => this.customer(customerId, 'decisions');
+  ledger = (customerId: string): string => this.customer(customerId, 'ledger');
+
+  /** Every key of one customer, in the order forget-9.lua expects them. */
+  customerKeys(customerId: string): string[] {
+    return [
+      this.profile(customerId),
+      this.consent(customerId),
+      this.cart(customerId),
+      this.purchases(customerId),
+      this.tickets(customerId),
+      this.sends(customerId),
+      this.ignored(customerId),
+      this.customerDecisions(customerId),
+      this.ledger(customerId),
+    ];
+  }
+
+  /** Pattern matching every key of one customer (tests check erasure with SCAN). */
+  customerPattern(customerId: string): string {
+    return `${this.prefix}:{c:${escapeGlob(customerId)}}:*`;
+  }
+
+  decision = (decisionId: string): string => `${this.prefix}:{d:${decisionId}}`;
+  request = (requestId: string): string => `${this.prefix}:{r:${requestId}}`;
+  expiry = (): string => `${this.prefix}:{x}:expiry`;
+  updates = (): string => `${this.prefix}:{u}:updates`;
+  snapshot = (): string => `${this.prefix}:{u}:snapshot`;
+
+  /** Pattern for every key under this prefix (test cleanup, memory bench). */
+  all(): string {
+    return `${escapeGlob(this.prefix)}:*`;
+  }
+}
+
+function escapeGlob(s: string): string {
+  return s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+}

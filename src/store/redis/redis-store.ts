@@ -1,0 +1,413 @@
+import { EventEmitter } from 'node:events';
+import type { Redis } from 'ioredis';
+import type { Decision } from '../../decision/types.js';
+import type {
+  ConsentState,
+  CustomerEvent,
+  CustomerState,
+  DecisionRecord,
+  ExpiredDecision,
+  ForgetResult,
+  JoinResult,
+  LearningUpdate,
+  RewardJoinRequest,
+  SendReservation,
+  TactStore,
+} from '../store.js';
+import { asStoreError, openConnection } from './connection.js';
+import { RedisCustomers } from './customer-redis.js';
+import { RedisKeys } from './keys.js';
+import { runScript, type ScriptReply } from './scripts.js';
+import { compareStreamIds, STREAM_START } from './stream-id.js';
+
+export interface RedisStoreOptions {
+  readonly url: string;
+  /** Key prefix; tests use a random one. @defaultValue "tact" */
+  readonly prefix?: string;
+  /** Startup gives up after this long with a clear error. @defaultValue 3000 */
+  readonly connectTimeoutMs?: number;
+  /**
+   * A decision stays in Redis this long after its window closes, so a sweep
+   * on any replica can still close it with the default reward. @defaultValue 600000
+   */
+  readonly sweepGraceMs?: number;
+  /** Longest rule window: purchases, sends and ignored messages older than this are trimmed. @defaultValue 90 days */
+  readonly customerRetentionMs?: number;
+  /** How long `publish` waits for the update to come back through the stream. @defaultValue 2000 */
+  readonly applyWaitMs?: number;
+  /** Called with consumer-loop problems (the store has no logger of its own). */
+  readonly onWarning?: (message: string, err?: unknown) => void;
+}
+
+const UPDATE_FIELD = 'u';
+/** Longer than any attribution window plus grace: older ids in a customer's decision index are dead. */
+const INDEX_HORIZON_MS = 90 * 86_400_000;
+const READ_BATCH = 500;
+const BLOCK_MS = 1000;
+
+/**
+ * TactStore on Redis: decisions, customer state and the fleet's update
+ * stream. Every replica runs one of these with two connections: one for
+ * commands and one that blocks on XREAD, so a long read never delays a
+ * Decide. See keys.ts for the layout and lua/ for the atomic operations.
+ */
+export class RedisStore implements TactStore {
+  readonly kind = 'redis' as const;
+  readonly keys: RedisKeys;
+  private readonly customers: RedisCustomers;
+  private readonly handlers: Array<(u: LearningUpdate) => void> = [];
+  private readonly waiters: Array<{ id: string; resolve: () => void }> = [];
+  private readonly events = new EventEmitter();
+  private lastApplied: string = STREAM_START;
+  private consuming: Promise<void> | undefined;
+  private closed = false;
+  private up = true;
+
+  private constructor(
+    private readonly cmd: Redis,
+    private readonly sub: Redis,
+    private readonly options: RedisStoreOptions,
+  ) {
+    this.keys = new RedisKeys(options.prefix);
+    this.customers = new RedisCustomers(cmd, this.keys, options.customerRetentionMs ?? 90 * 86_400_000);
+    // Availability follows the command connection; the reader reconnects on its own.
+    cmd.on('ready', () => this.setUp(true));
+    cmd.on('close', () => this.setUp(false));
+    cmd.on('error', () => this.setUp(false));
+    sub.on('error', () => undefined);
+  }
+
+  /** Connect both connections, or fail with StoreUnavailableError within the timeout. */
+  static async connect(options: RedisStoreOptions): Promise<RedisStore> {
+    const timeout = options.connectTimeoutMs ?? 3000;
+    const cmd = await openConnection(options.url, timeout, 'tact-cmd');
+    try {
+      const sub = await openConnection(options.url, timeout, 'tact-stream');
+      return new RedisStore(cmd, sub, options);
+    } catch (err) {
+      cmd.disconnect();
+      throw err;
+    }
+  }
+
+  /** Whether the command connection is up. */
+  get available(): boolean {
+    return this.up && this.cmd.status === 'ready';
+  }
+
+  /** Called with true/false when Redis comes and goes. */
+  onAvailability(listener: (available: boolean) => void): void {
+    this.events.on('availability', listener);
+  }
+
+  /** The last stream id applied to this replica's learners. */
+  get appliedStreamId(): string {
+    return this.lastApplied;
+  }
+
+  /**
+   * Where the consumer starts: a snapshot's stream id, or the stream's start.
+   * Must be called before the first subscribe to take effect.
+   */
+  startFrom(streamId: string): void {
+    if (this.consuming) throw new Error('the update consumer is already running');
+    this.lastApplied = streamId;
+  }
+
+  // -------------------------------------------------------------------------
+  // DecisionStore
+
+  async saveDecision(record: DecisionRecord, decision: Decision, requestId?: string): Promise<void> {
+    const k = this.keys;
+    // Relative TTL: the window left on this server's clock plus the sweep
+    // grace, and never less than the grace, so a decision logged on a
+    // simulated or skewed clock is still there for its sweep.
+    const keepMs = Math.max(0, record.expiresAt - Date.now()) + this.sweepGraceMs;
+    const fields: Record<string, string> = {
+      rec: JSON.stringify(record),
+      dec: JSON.stringify(decision),
+      exp: String(record.expiresAt),
+      first: record.choices[0]?.actionId ?? '',
+      comb: record.combine,
+    };
+    for (const c of record.choices) fields[`a:${c.actionId}`] = '1';
+    if (requestId !== undefined) fields.req = requestId;
+    const index = k.customerDecisions(record.customerId);
+    const p = this.cmd
+      .pipeline()
+      .hset(k.decision(record.decisionId), fields)
+      .pexpire(k.decision(record.decisionId), keepMs)
+      .zadd(index, record.expiresAt, record.decisionId)
+      // Ids whose decisions have surely expired by TTL; forget deletes the rest.
+      .zremrangebyscore(index, '-inf', `(${record.expiresAt - INDEX_HORIZON_MS}`)
+      .zadd(k.expiry(), record.expiresAt, record.decisionId);
+    if (requestId !== undefined) p.set(k.request(requestId), record.decisionId, 'PX', keepMs);
+    await this.exec(p);
+  }
+
+  async findByRequestId(requestId: string): Promise<Decision | undefined> {
+    return this.guard(async () => {
+      const id = await this.cmd.get(this.keys.request(requestId));
+      if (id === null) return undefined;
+      const json = await this.cmd.hget(this.keys.decision(id), 'dec');
+      return json === null ? undefined : (JSON.parse(json) as Decision);
+    });
+  }
+
+  async joinReward(req: RewardJoinRequest): Promise<JoinResult> {
+    const reply = await this.script('join', [this.keys.decision(req.decisionId)], [
+      req.actionId,
+      String(req.value),
+      req.eventId ?? '',
+      req.now,
+    ]);
+    const [status, rec, actionId, previous, total] = reply as string[];
+    const record = (): DecisionRecord => JSON.parse(rec as string) as DecisionRecord;
+    switch (status) {
+      case 'unknown':
+      case 'expired':
+      case 'duplicate':
+        return { status };
+      case 'unknown_action':
+      case 'ignored':
+        return { status, record: record() };
+      case 'joined':
+        return previous === ''
+          ? { status, record: record(), actionId: actionId as string, total: Number(total) }
+          : { status, record: record(), actionId: actionId as string, total: Number(total), previousTotal: Number(previous) };
+      default:
+        throw new Error(`join script returned unexpected status ${String(status)}`);
+    }
+  }
+
+  async takeExpired(now: number, limit: number): Promise<ExpiredDecision[]> {
+    // Claiming is the exclusive step; reading the claimed decisions need not
+    // be atomic with it. A replica dying between the two loses the default
+    // rewards of at most `limit` decisions (their keys expire by TTL).
+    const ids = (await this.script('claim', [this.keys.expiry()], [now, limit])) as string[];
+    const taken = await Promise.all(ids.map((id) => this.script('take', [this.keys.decision(id)], [])));
+    const out: ExpiredDecision[] = [];
+    const cleanup = this.cmd.pipeline();
+    for (const reply of taken) {
+      const [rec, ...rewarded] = reply as string[];
+      if (rec === undefined) continue;
+      const record = JSON.parse(rec) as DecisionRecord;
+      const done = new Set(rewarded);
+      out.push({ record, unrewardedActions: record.choices.map((c) => c.actionId).filter((a) => !done.has(a)) });
+      cleanup.zrem(this.keys.customerDecisions(record.customerId), record.decisionId);
+    }
+    if (out.length > 0) await this.exec(cleanup);
+    return out;
+  }
+
+  async countDecisions(): Promise<number> {
+    return this.guard(() => this.cmd.zcard(this.keys.expiry()));
+  }
+
+  // -------------------------------------------------------------------------
+  // UpdateBus
+
+  async publish(update: LearningUpdate): Promise<void> {
+    const json = JSON.stringify(update);
+    // Stream first, ledger second: a crash between them leaves an update the
+    // fleet learned but forget cannot unlearn, which is detectable; the other
+    // order would unlearn something never learned.
+    const p = this.cmd.pipeline().xadd(this.keys.updates(), '*', UPDATE_FIELD, json);
+    if (!update.unlearn) p.rpush(this.keys.ledger(update.customerId), json);
+    const replies = await this.exec(p);
+    const id = replies[0] as string;
+    if (this.handlers.length > 0) await this.appliedUpTo(id);
+  }
+
+  subscribe(handler: (update: LearningUpdate) => void): void {
+    this.handlers.push(handler);
+    this.consuming ??= this.consume();
+  }
+
+  // -------------------------------------------------------------------------
+  // CustomerStore
+
+  loadCustomer(customerId: string, _at: number): Promise<CustomerState> {
+    return this.guard(() => this.customers.load(customerId));
+  }
+
+  recordEvent(customerId: string, event: CustomerEvent): Promise<void> {
+    return this.guard(() => this.customers.recordEvent(customerId, event));
+  }
+
+  setConsent(customerId: string, patch: Partial<ConsentState>): Promise<void> {
+    return this.guard(() => this.customers.setConsent(customerId, patch));
+  }
+
+  reserveSends(customerId: string, reservations: readonly SendReservation[]): Promise<number> {
+    return this.guard(() => this.customers.reserveSends(customerId, reservations));
+  }
+
+  async forgetCustomer(customerId: string): Promise<ForgetResult> {
+    const reply = (await this.script('forget', this.keys.customerKeys(customerId), [])) as [string[], string[]];
+    const [ledger, decisionIds] = reply;
+    let decisionsErased = 0;
+    if (decisionIds.length > 0) {
+      const requests = await this.exec(
+        decisionIds.reduce((p, id) => p.hget(this.keys.decision(id), 'req'), this.cmd.pipeline()),
+      );
+      const erase = this.cmd.pipeline();
+      decisionIds.forEach((id, i) => {
+        erase.del(this.keys.decision(id)).zrem(this.keys.expiry(), id);
+        const req = requests[i];
+        if (typeof req === 'string') erase.del(this.keys.request(req));
+      });
+      const results = await this.exec(erase);
+      // Every decision contributes one DEL reply first in its group: count the 1s among those.
+      let cursor = 0;
+      decisionIds.forEach((_, i) => {
+        if (results[cursor] === 1) decisionsErased++;
+        cursor += typeof requests[i] === 'string' ? 3 : 2;
+      });
+    }
+    return { updates: ledger.map((json) => JSON.parse(json) as LearningUpdate), decisionsErased };
+  }
+
+  // -------------------------------------------------------------------------
+  // Snapshots (used by snapshots.ts)
+
+  async loadSnapshot(): Promise<{ streamId: string; body: string } | undefined> {
+    const [id, body] = await this.guard(() => this.cmd.hmget(this.keys.snapshot(), 'id', 'body'));
+    return id && body ? { streamId: id, body } : undefined;
+  }
+
+  async saveSnapshot(streamId: string, body: string): Promise<boolean> {
+    const stored = await this.script('saveSnapshot', [this.keys.snapshot(), this.keys.updates()], [streamId, body]);
+    return stored === 1;
+  }
+
+  /** The raw connection, for tests and the memory bench only. */
+  get connection(): Redis {
+    return this.cmd;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.sub.disconnect();
+    await this.consuming?.catch(() => undefined);
+    for (const w of this.waiters.splice(0)) w.resolve();
+    try {
+      await this.cmd.quit();
+    } catch {
+      this.cmd.disconnect();
+    }
+  }
+
+  // -------------------------------------------------------------------------
+
+  private get sweepGraceMs(): number {
+    return this.options.sweepGraceMs ?? 600_000;
+  }
+
+  private setUp(up: boolean): void {
+    if (this.up === up || this.closed) return;
+    this.up = up;
+    this.events.emit('availability', up);
+  }
+
+  /** Apply the stream in order, for ever: the one place learners change in a fleet. */
+  private async consume(): Promise<void> {
+    let failed = false;
+    while (!this.closed) {
+      try {
+        if (failed) {
+          await this.checkStreamReset();
+          failed = false;
+        }
+        const reply = await this.sub.xread('COUNT', READ_BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', this.keys.updates(), this.lastApplied);
+        if (!reply) continue;
+        for (const [, entries] of reply) for (const [id, fields] of entries) this.apply(id, fields);
+        this.releaseWaiters();
+      } catch (err) {
+        if (this.closed) break;
+        if (!failed) this.options.onWarning?.('update stream read failed; retrying', err);
+        failed = true;
+        await sleep(200);
+      }
+    }
+  }
+
+  private apply(id: string, fields: string[]): void {
+    const at = fields.indexOf(UPDATE_FIELD);
+    const json = at >= 0 ? fields[at + 1] : undefined;
+    this.lastApplied = id;
+    if (json === undefined) return;
+    const update = JSON.parse(json) as LearningUpdate;
+    for (const h of this.handlers) {
+      try {
+        h(update);
+      } catch (err) {
+        this.options.onWarning?.(`applying update ${id} failed`, err);
+      }
+    }
+  }
+
+  /**
+   * A Redis restarted without persistence starts its stream again from low
+   * ids; reading from our old position would skip every new update.
+   */
+  private async checkStreamReset(): Promise<void> {
+    const last = await this.sub.xrevrange(this.keys.updates(), '+', '-', 'COUNT', 1);
+    const lastId = last[0]?.[0] ?? STREAM_START;
+    if (compareStreamIds(lastId, this.lastApplied) < 0) {
+      this.options.onWarning?.(`update stream was reset (last id ${lastId} < applied ${this.lastApplied}); reading it from the start`);
+      this.lastApplied = STREAM_START;
+    }
+  }
+
+  private appliedUpTo(id: string): Promise<void> {
+    if (compareStreamIds(id, this.lastApplied) <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiter = { id, resolve };
+      this.waiters.push(waiter);
+      const timer = setTimeout(() => {
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) this.waiters.splice(i, 1);
+        resolve();
+      }, this.options.applyWaitMs ?? 2000);
+      timer.unref();
+    });
+  }
+
+  private releaseWaiters(): void {
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      const w = this.waiters[i];
+      if (w && compareStreamIds(w.id, this.lastApplied) <= 0) {
+        this.waiters.splice(i, 1);
+        w.resolve();
+      }
+    }
+  }
+
+  private async script(name: Parameters<typeof runScript>[1], keys: readonly string[], args: readonly (string | number)[]): Promise<ScriptReply> {
+    return this.guard(() => runScript(this.cmd, name, keys, args));
+  }
+
+  /** Run a pipeline; the first failed command's error (mapped) is thrown. */
+  private async exec(p: ReturnType<Redis['pipeline']>): Promise<unknown[]> {
+    return this.guard(async () => {
+      const replies = await p.exec();
+      if (!replies) throw new Error('pipeline was discarded');
+      return replies.map(([err, value]) => {
+        if (err) throw err;
+        return value;
+      });
+    });
+  }
+
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      throw asStoreError(err);
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Redis } from 'ioredis';
+import { REPO_ROOT } from '../../core/paths.js';
+
+/**
+ * The Lua scripts, one atomic operation per file (`<verb>-<numberOfKeys>.lua`).
+ * Read from src/ at run time (tsc does not copy .lua files into dist/), and
+ * registered with defineCommand under "tact-<verb>:<version>", so a fleet in
+ * the middle of a rolling upgrade can run two versions of a script side by
+ * side. Bump a script's version whenever its KEYS/ARGV/return contract changes.
+ */
+const SCRIPTS = {
+  join: { file: 'join-1.lua', keys: 1, version: 1 },
+  claim: { file: 'claim-1.lua', keys: 1, version: 1 },
+  take: { file: 'take-1.lua', keys: 1, version: 1 },
+  reserve: { file: 'reserve-1.lua', keys: 1, version: 1 },
+  forget: { file: 'forget-9.lua', keys: 9, version: 1 },
+  recordEvent: { file: 'record-event-7.lua', keys: 7, version: 1 },
+  saveSnapshot: { file: 'save-snapshot-2.lua', keys: 2, version: 1 },
+} as const;
+
+export type ScriptName = keyof typeof SCRIPTS;
+
+const LUA_DIR = path.join(REPO_ROOT, 'src', 'store', 'redis', 'lua');
+
+let cache: Map<ScriptName, string> | undefined;
+
+function sources(): Map<ScriptName, string> {
+  cache ??= new Map(
+    (Object.keys(SCRIPTS) as ScriptName[]).map((name) => [name, readFileSync(path.join(LUA_DIR, SCRIPTS[name].file), 'utf8')]),
+  );
+  return cache;
+}
+
+const commandName = (name: ScriptName): string => `tact-${name}:${SCRIPTS[name].version}`;
+
+/** Register every script on a connection (ioredis then uses EVALSHA, falling back to EVAL). */
+export function defineScripts(redis: Redis): void {
+  for (const [name, lua] of sources()) {
+    redis.defineCommand(commandName(name), { lua, numberOfKeys: SCRIPTS[name].keys });
+  }
+}
+
+type ScriptReply = string | number | null | ScriptReply[];
+type ScriptMethod = (...args: (string | number)[]) => Promise<ScriptReply>;
+
+/** Run a registered script; checks the key count so a KEYS/ARGV mix-up fails loudly. */
+export function runScript(
+  redis: Redis,
+  name: ScriptName,
+  keys: readonly string[],
+  args: readonly (string | number)[],
+): Promise<ScriptReply> {
+  if (keys.length !== SCRIPTS[name].keys) {
+    throw new RangeError(`script ${name} takes ${SCRIPTS[name].keys} keys, got ${keys.length}`);
+  }
+  const method = (redis as unknown as Record<string, ScriptMethod | undefined>)[commandName(name)];
+  if (!method) throw new Error(`script ${name} is not defined on this connection`);
+  return method.call(redis, ...keys, ...args);
+}
+
+export type { ScriptReply };

@@ -1,0 +1,297 @@
+import { describe, expect, it } from 'vitest';
+import type { Decision } from '../../src/decision/types.js';
+import { features } from '../../src/features/features.js';
+import type { DecisionRecord, LearningUpdate, SendReservation, TactStore } from '../../src/store/store.js';
+
+/** What one adapter gives the suite: a fresh, empty store per test. */
+export interface StoreFixture {
+  readonly store: TactStore;
+  /** A second replica on the same state (fleet adapters only). */
+  readonly peer?: TactStore;
+  /** Anything still stored under this customer id (keys, index entries). */
+  residue(customerId: string): Promise<string[]>;
+  cleanup(): Promise<void>;
+}
+
+const T0 = Date.UTC(2026, 0, 5, 12, 0, 0);
+const WINDOW = 60_000;
+
+function record(id: string, overrides: Partial<DecisionRecord> = {}): DecisionRecord {
+  return {
+    decisionId: id,
+    customerId: 'cust-1',
+    policy: 'default',
+    at: T0,
+    expiresAt: T0 + WINDOW,
+    context: features({ age: 31 }, { segment: 'vip' }),
+    choices: [
+      { actionId: 'a', channel: 'email', messageId: 'm1', cost: 0.1, probability: 0.6, features: features({ discount: 10 }) },
+      { actionId: 'b', channel: 'sms', messageId: 'm2', cost: 0.5, probability: 0.3, features: features() },
+    ],
+    holdout: false,
+    learn: true,
+    combine: 'sum',
+    ...overrides,
+  };
+}
+
+function decisionOf(r: DecisionRecord): Decision {
+  return {
+    decisionId: r.decisionId,
+    customerId: r.customerId,
+    policy: r.policy,
+    modelVersion: 'default@0',
+    at: r.at,
+    choices: [],
+    removed: [],
+    holdout: false,
+  };
+}
+
+function update(customerId: string, reward: number, extra: Partial<LearningUpdate> = {}): LearningUpdate {
+  return {
+    policy: 'default',
+    customerId,
+    decisionId: `d-${reward}`,
+    context: features({ x: reward }),
+    actionId: 'a',
+    actionFeatures: features(),
+    reward,
+    ...extra,
+  };
+}
+
+const until = async (check: () => boolean, ms = 3000): Promise<void> => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+/** The one suite every TactStore adapter passes. */
+export function storeConformance(name: string, open: () => Promise<StoreFixture>): void {
+  describe(`TactStore conformance: ${name}`, () => {
+    const withStore = (fn: (f: StoreFixture) => Promise<void>) => async () => {
+      const f = await open();
+      try {
+        await fn(f);
+      } finally {
+        await f.cleanup();
+      }
+    };
+
+    describe('decisions', () => {
+      it('finds a decision by request id while its window lasts', withStore(async ({ store }) => {
+        const r = record('d1');
+        await store.saveDecision(r, decisionOf(r), 'req-1');
+        expect(await store.findByRequestId('req-1')).toEqual(decisionOf(r));
+        expect(await store.findByRequestId('req-2')).toBeUndefined();
+        expect(await store.countDecisions()).toBe(1);
+      }));
+
+      it('joins rewards: first choice by default, summed, idempotent per event id', withStore(async ({ store }) => {
+        const r = record('d1');
+        await store.saveDecision(r, decisionOf(r));
+        const first = await store.joinReward({ decisionId: 'd1', actionId: '', value: 2, eventId: 'e1', now: T0 + 1 });
+        expect(first).toMatchObject({ status: 'joined', actionId: 'a', total: 2 });
+        expect(first.status === 'joined' && first.previousTotal).toBeUndefined();
+        expect(first.status === 'joined' && first.record).toEqual(r);
+        expect(await store.joinReward({ decisionId: 'd1', actionId: 'a', value: 5, eventId: 'e1', now: T0 + 2 })).toEqual({ status: 'duplicate' });
+        expect(await store.joinReward({ decisionId: 'd1', actionId: 'a', value: 0.25, eventId: 'e2', now: T0 + 3 })).toMatchObject({
+          status: 'joined',
+          actionId: 'a',
+          previousTotal: 2,
+          total: 2.25,
+        });
+        expect(await store.joinReward({ decisionId: 'd1', actionId: 'b', value: 1, now: T0 + 4 })).toMatchObject({ status: 'joined', actionId: 'b', total: 1 });
+      }));
+
+      it('keeps the first reward only under combine "first"', withStore(async ({ store }) => {
+        const r = record('d1', { combine: 'first' });
+        await store.saveDecision(r, decisionOf(r));
+        expect(await store.joinReward({ decisionId: 'd1', actionId: 'a', value: 1, now: T0 })).toMatchObject({ status: 'joined', total: 1 });
+        expect(await store.joinReward({ decisionId: 'd1', actionId: 'a', value: 3, now: T0 })).toMatchObject({ status: 'ignored' });
+      }));
+
+      it('tells unknown, expired and unknown-action rewards apart', withStore(async ({ store }) => {
+        const r = record('d1');
+        await store.saveDecision(r, decisionOf(r));
+        expect(await store.joinReward({ decisionId: 'nope', actionId: '', value: 1, now: T0 })).toEqual({ status: 'unknown' });
+        expect(await store.joinReward({ decisionId: 'd1', actionId: '', value: 1, now: T0 + WINDOW })).toEqual({ status: 'expired' });
+        expect(await store.joinReward({ decisionId: 'd1', actionId: 'zzz', value: 1, now: T0 })).toMatchObject({ status: 'unknown_action' });
+      }));
+
+      it('hands each expired decision to exactly one caller, with its unrewarded actions', withStore(async ({ store, peer }) => {
+        const ids = Array.from({ length: 30 }, (_, i) => `d${i}`);
+        for (const [i, id] of ids.entries()) {
+          const r = record(id, { expiresAt: T0 + WINDOW + i });
+          await store.saveDecision(r, decisionOf(r));
+        }
+        await store.joinReward({ decisionId: 'd3', actionId: 'b', value: 1, now: T0 });
+        const other = peer ?? store;
+        const now = T0 + WINDOW + 19; // d0..d19 are due
+        const batches = await Promise.all([store.takeExpired(now, 7), other.takeExpired(now, 7), store.takeExpired(now, 7), other.takeExpired(now, 7)]);
+        const taken = batches.flat().map((e) => e.record.decisionId);
+        expect(new Set(taken).size).toBe(taken.length);
+        expect(taken.sort()).toEqual(ids.slice(0, 20).sort());
+        const d3 = batches.flat().find((e) => e.record.decisionId === 'd3');
+        expect(d3?.unrewardedActions).toEqual(['a']);
+        expect(await store.takeExpired(now, 100)).toEqual([]);
+        expect(await store.countDecisions()).toBe(10);
+      }));
+    });
+
+    describe('update bus', () => {
+      it('delivers every update, in publish order, to its own subscriber', withStore(async ({ store }) => {
+        const seen: number[] = [];
+        store.subscribe((u) => seen.push(u.reward));
+        for (let i = 0; i < 20; i++) await store.publish(update('c1', i));
+        await until(() => seen.length === 20);
+        expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => i));
+      }));
+
+      it('gives every replica the same order, whoever published', withStore(async ({ store, peer }) => {
+        if (!peer) return;
+        const a: number[] = [];
+        const b: number[] = [];
+        store.subscribe((u) => a.push(u.reward));
+        peer.subscribe((u) => b.push(u.reward));
+        await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? store : peer).publish(update('c1', i))));
+        await until(() => a.length === 40 && b.length === 40);
+        expect(a).toEqual(b);
+        expect([...a].sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+      }));
+    });
+
+    describe('customer state', () => {
+      it('starts empty', withStore(async ({ store }) => {
+        const c = await store.loadCustomer('new', T0);
+        expect(c).toMatchObject({ customerId: 'new', cart: [], purchases: [], openTickets: 0, sends: [], ignored: [] });
+        expect(c.profile).toEqual({ numeric: {}, categorical: {} });
+        expect(c.consent).toEqual({ channels: {}, optOut: false, preferredChannel: '', timeZone: '', unreachable: [] });
+      }));
+
+      it('merges consent patches, channel by channel', withStore(async ({ store }) => {
+        await store.setConsent('c1', { channels: { email: true, sms: true }, timeZone: 'Europe/Berlin' });
+        await store.setConsent('c1', { channels: { sms: false }, unreachable: ['push'], preferredChannel: 'email' });
+        expect((await store.loadCustomer('c1', T0)).consent).toEqual({
+          channels: { email: true, sms: false },
+          optOut: false,
+          preferredChannel: 'email',
+          timeZone: 'Europe/Berlin',
+          unreachable: ['push'],
+        });
+        await store.recordEvent('c1', { type: 'unsubscribe', at: T0, channel: 'email' });
+        expect((await store.loadCustomer('c1', T0)).consent.channels).toEqual({ email: false, sms: false });
+        await store.recordEvent('c1', { type: 'unsubscribe', at: T0 });
+        expect((await store.loadCustomer('c1', T0)).consent.optOut).toBe(true);
+      }));
+
+      it('applies events: profile, cart, purchases, tickets, ignores', withStore(async ({ store }) => {
+        const id = 'c1';
+        await store.recordEvent(id, { type: 'profile_update', at: T0, attributes: features({ age: 31, ltv: 0.1 + 0.2 }, { tier: 'gold' }) });
+        await store.recordEvent(id, { type: 'profile_update', at: T0, attributes: features({ age: 32 }) });
+        await store.recordEvent(id, { type: 'cart_add', at: T0 + 1, itemId: 'jacket', category: 'outerwear' });
+        await store.recordEvent(id, { type: 'cart_add', at: T0 + 2, itemId: 'hat', category: 'accessories' });
+        await store.recordEvent(id, { type: 'cart_add', at: T0 + 3, itemId: 'scarf', category: 'accessories' });
+        await store.recordEvent(id, { type: 'cart_remove', at: T0 + 4, category: 'accessories' });
+        await store.recordEvent(id, { type: 'cart_add', at: T0 + 5, itemId: 'boots', category: 'shoes' });
+        await store.recordEvent(id, { type: 'purchase', at: T0 + 6, itemId: 'jacket', category: 'outerwear' });
+        await store.recordEvent(id, { type: 'ticket_opened', at: T0 });
+        await store.recordEvent(id, { type: 'ticket_opened', at: T0 });
+        await store.recordEvent(id, { type: 'ticket_closed', at: T0 });
+        await store.recordEvent(id, { type: 'message_ignored', at: T0 + 7, messageId: 'm1' });
+        await store.recordEvent(id, { type: 'message_ignored', at: T0 + 8, messageId: 'm2' });
+        await store.recordEvent(id, { type: 'message_clicked', at: T0 + 9, messageId: 'm1' });
+        await store.recordEvent(id, { type: 'message_delivered', at: T0 + 9, messageId: 'm3', channel: 'sms' });
+        const c = await store.loadCustomer(id, T0 + 10);
+        expect(c.profile).toEqual(features({ age: 32, ltv: 0.1 + 0.2 }, { tier: 'gold' }));
+        expect(c.cart).toEqual([{ itemId: 'boots', category: 'shoes', at: T0 + 5 }]);
+        expect(c.purchases).toEqual([{ itemId: 'jacket', category: 'outerwear', at: T0 + 6 }]);
+        expect(c.openTickets).toBe(1);
+        expect(c.ignored).toEqual([{ messageId: 'm2', at: T0 + 8 }]);
+        expect(c.sends).toEqual([]);
+        await store.recordEvent(id, { type: 'ticket_closed', at: T0 });
+        await store.recordEvent(id, { type: 'ticket_closed', at: T0 });
+        await store.recordEvent(id, { type: 'purchase', at: T0 + 11 });
+        const after = await store.loadCustomer(id, T0 + 12);
+        expect(after.openTickets).toBe(0);
+        expect(after.cart).toEqual([]);
+      }));
+
+      it('reserves sends only when every cap of every send holds', withStore(async ({ store }) => {
+        const day = 86_400_000;
+        const sms = (at: number): SendReservation => ({
+          send: { channel: 'sms', messageId: 'm1', at },
+          caps: [{ key: 'channel:sms', max: 1, windowMs: day }],
+        });
+        const email = (at: number, messageId: string): SendReservation => ({
+          send: { channel: 'email', messageId, at },
+          caps: [
+            { key: 'channel:email', max: 3, windowMs: 7 * day },
+            { key: `message:${messageId}`, max: 1, windowMs: 7 * day },
+          ],
+        });
+        expect(await store.reserveSends('c1', [sms(T0)])).toBe(-1);
+        expect(await store.reserveSends('c1', [email(T0, 'e1'), sms(T0 + 1000)])).toBe(1);
+        // Nothing of a refused batch is recorded.
+        expect((await store.loadCustomer('c1', T0)).sends).toEqual([{ channel: 'sms', messageId: 'm1', at: T0 }]);
+        expect(await store.reserveSends('c1', [email(T0, 'e1'), email(T0, 'e2')])).toBe(-1);
+        expect(await store.reserveSends('c1', [email(T0, 'e3'), email(T0, 'e4')])).toBe(1); // the 4th email this week
+        expect(await store.reserveSends('c1', [email(T0, 'e1')])).toBe(0); // message cap
+        expect(await store.reserveSends('c1', [sms(T0 + day)])).toBe(-1); // the window has passed
+        expect(await store.reserveSends('c1', [sms(T0 - day + 1)])).toBe(0); // within a day of a send either side
+        expect(await store.reserveSends('c2', [])).toBe(-1);
+      }));
+
+      it('never exceeds a cap under concurrent reservations', withStore(async ({ store, peer }) => {
+        const cap = { key: 'channel:sms', max: 3, windowMs: 86_400_000 };
+        const results = await Promise.all(
+          Array.from({ length: 50 }, (_, i) =>
+            (i % 2 && peer ? peer : store).reserveSends('c1', [{ send: { channel: 'sms', messageId: `m${i}`, at: T0 + i }, caps: [cap] }]),
+          ),
+        );
+        expect(results.filter((r) => r === -1)).toHaveLength(3);
+        expect((await store.loadCustomer('c1', T0)).sends).toHaveLength(3);
+      }));
+    });
+
+    describe('forget customer', () => {
+      it('erases every key of the customer and returns its learning ledger', withStore(async ({ store, residue }) => {
+        store.subscribe(() => undefined);
+        await store.setConsent('gone', { channels: { email: true } });
+        await store.recordEvent('gone', { type: 'cart_add', at: T0, itemId: 'x', category: 'y' });
+        await store.recordEvent('gone', { type: 'profile_update', at: T0, attributes: features({ age: 40 }) });
+        await store.recordEvent('gone', { type: 'message_ignored', at: T0, messageId: 'm' });
+        await store.recordEvent('gone', { type: 'ticket_opened', at: T0 });
+        await store.recordEvent('gone', { type: 'purchase', at: T0, itemId: 'z', category: 'y' });
+        await store.reserveSends('gone', [{ send: { channel: 'sms', messageId: 'm', at: T0 }, caps: [] }]);
+        const r1 = record('g1', { customerId: 'gone' });
+        const r2 = record('g2', { customerId: 'gone' });
+        const kept = record('k1', { customerId: 'stays' });
+        await store.saveDecision(r1, decisionOf(r1), 'req-g1');
+        await store.saveDecision(r2, decisionOf(r2));
+        await store.saveDecision(kept, decisionOf(kept));
+        await store.publish(update('gone', 1));
+        await store.publish(update('stays', 2));
+        await store.publish(update('gone', 3, { previousReward: 1 }));
+
+        const result = await store.forgetCustomer('gone');
+        expect(result.decisionsErased).toBe(2);
+        expect(result.updates.map((u) => [u.reward, u.previousReward])).toEqual([[1, undefined], [3, 1]]);
+        // Unlearning travels like any update but does not re-create the ledger.
+        for (const u of result.updates) await store.publish({ ...u, unlearn: true });
+
+        expect(await residue('gone')).toEqual([]);
+        expect(await store.findByRequestId('req-g1')).toBeUndefined();
+        expect(await store.joinReward({ decisionId: 'g1', actionId: '', value: 1, now: T0 })).toEqual({ status: 'unknown' });
+        expect(await store.countDecisions()).toBe(1);
+        const fresh = await store.loadCustomer('gone', T0);
+        expect(fresh).toMatchObject({ cart: [], purchases: [], sends: [], ignored: [], openTickets: 0 });
+        expect((await store.forgetCustomer('gone')).updates).toEqual([]);
+        expect((await store.forgetCustomer('stays')).updates.map((u) => u.reward)).toEqual([2]);
+      }));
+    });
+  });
+}
