@@ -12,7 +12,7 @@ storeConformance('redis', async () => {
     peer,
     residue: async (customerId) => {
       const keys = await scan(store, store.keys.customerPattern(customerId));
-      const index = await store.connection.zrange(store.keys.expiry(), 0, -1);
+      const index = await store.connection.zrange(store.keys.expiry(), '0', '-1');
       const decisions = await Promise.all(index.map((id) => store.connection.hget(store.keys.decision(id), 'rec')));
       return [...keys, ...decisions.filter((rec) => rec?.includes(`"customerId":"${customerId}"`)).map(() => 'decision')];
     },
