@@ -48,6 +48,34 @@ function parseLine(text: string, lineNo: number, path: string): LogLine {
 }
 
 /**
+ * Keyed by decision and action: only the rank-1 action's outcome is used, but
+ * which one that is is known only once the decision line is read.
+ */
+function addOutcome(outcomes: Map<string, JoinedOutcome>, line: Pick<OutcomeLine, 'decisionId' | 'actionId' | 'value' | 'source'>): void {
+  const key = `${line.decisionId}\u0000${line.actionId}`;
+  const o = outcomes.get(key) ?? { rewardSum: 0, rewards: 0, defaultValue: undefined };
+  if (line.source === 'reward') {
+    o.rewardSum += line.value;
+    o.rewards++;
+  } else {
+    o.defaultValue = line.value;
+  }
+  outcomes.set(key, o);
+}
+
+/** Outcomes embedded in an exported decision line (`outcomes: [...]`), checked loosely. */
+function embeddedOutcomes(line: DecisionLine): Pick<OutcomeLine, 'decisionId' | 'actionId' | 'value' | 'source'>[] {
+  const raw = (line as DecisionLine & { outcomes?: unknown }).outcomes;
+  if (!Array.isArray(raw)) return [];
+  const out: Pick<OutcomeLine, 'decisionId' | 'actionId' | 'value' | 'source'>[] = [];
+  for (const o of raw as unknown[]) {
+    if (!isObject(o) || typeof o['actionId'] !== 'string' || typeof o['value'] !== 'number') continue;
+    out.push({ decisionId: line.decisionId, actionId: o['actionId'], value: o['value'], source: o['source'] === 'default' ? 'default' : 'reward' });
+  }
+  return out;
+}
+
+/**
  * Streams a Tact decision log (JSON lines) and joins decisions with their
  * outcomes by decisionId. Only the rank-1 choice becomes a round: its logged
  * probability is a true propensity, while lower ranks' probabilities are
@@ -80,23 +108,17 @@ export async function readTactLog(path: string, options: TactReadOptions = {}): 
         skip('outside time range');
       } else if (line.mode === 'shadow') {
         skip('shadow decision');
+      } else if (line.holdout) {
+        skip('holdout (nothing scored)');
       } else if (line.chosen.length === 0) {
         skip('nothing chosen');
       } else {
         decisions.push(line);
       }
+      // `tact export` writes decisions with their outcomes embedded (a shadow line repeats its champion's).
+      if (line.mode !== 'shadow') for (const o of embeddedOutcomes(line)) addOutcome(outcomes, o);
     } else {
-      // Keyed by decision and action: only the rank-1 action's outcome is used, but which one that is
-      // is known only once the decision line is read.
-      const key = `${line.decisionId}\u0000${line.actionId}`;
-      const o = outcomes.get(key) ?? { rewardSum: 0, rewards: 0, defaultValue: undefined };
-      if (line.source === 'reward') {
-        o.rewardSum += line.value;
-        o.rewards++;
-      } else {
-        o.defaultValue = line.value;
-      }
-      outcomes.set(key, o);
+      addOutcome(outcomes, line);
     }
     if (options.onProgress && lineNo % 5000 === 0) options.onProgress(stream.bytesRead, total);
   }
