@@ -21,6 +21,12 @@ export interface LearningExample {
    * learner moves the target, it does not count a second observation.
    */
   readonly previousReward?: number;
+  /**
+   * Importance weight w >= 0 (default 1): the example counts as w
+   * observations. Offline training sets it to 1/propensity (clipped) so a
+   * log from a non-uniform policy teaches what a uniform one would have.
+   */
+  readonly weight?: number;
 }
 
 /** Per-candidate estimates written by `Learner.score`. */

@@ -12,6 +12,12 @@ import type {
 
 export const SGD_KIND = 'sgd';
 
+function importanceOf(example: LearningExample): number {
+  const w = example.weight ?? 1;
+  if (!(w >= 0 && Number.isFinite(w))) throw new RangeError(`importance weight must be finite and >= 0, got ${w}`);
+  return w;
+}
+
 export interface SgdConfig {
   /** Hashed feature space of 2^bits weights. */
   readonly bits: number;
@@ -92,13 +98,13 @@ export class SgdRegressionLearner implements Learner<HashedContext> {
     this.count++;
     if (example.previousReward !== undefined) {
       // No sufficient statistics to correct: step by the target's change as if it were the error.
-      this.step(v, -(example.reward - example.previousReward), false);
+      this.step(v, -(example.reward - example.previousReward), false, importanceOf(example));
       return;
     }
     this.normalize(v);
     let p = 0;
     for (let i = 0; i < v.length; i++) p += this.weight[v.index[i]!]! * v.value[i]!;
-    this.step(v, p - example.reward, true);
+    this.step(v, p - example.reward, true, importanceOf(example));
   }
 
   unlearn(_example: LearningExample): boolean {
@@ -184,7 +190,13 @@ export class SgdRegressionLearner implements Learner<HashedContext> {
     this.normSum += norm;
   }
 
-  private step(v: SparseVector, error: number, accumulate: boolean): void {
+  /**
+   * One gradient step. An importance weight h scales the gradient (h * error * x);
+   * the safe cap then bounds h * predictedMove, so a large weight moves the
+   * prediction to the target at most, never past it.
+   */
+  private step(v: SparseVector, rawError: number, accumulate: boolean, importance = 1): void {
+    const error = rawError * importance;
     if (error === 0 || this.examples === 0 || this.normSum === 0) return;
     const w = this.weight;
     const g2 = this.gradSq;
@@ -200,8 +212,9 @@ export class SgdRegressionLearner implements Learner<HashedContext> {
       const rate = global / (Math.sqrt(g2[i]! || error * error * x * x) * n[i]!);
       predictedMove += rate * x * x;
     }
-    // Safe step: never overshoot the target (predictedMove * |error| <= |error|).
-    const shrink = predictedMove > 1 ? 1 / predictedMove : 1;
+    // Safe step: never overshoot the target (predictedMove * |error| <= |rawError|).
+    const move = predictedMove * importance;
+    const shrink = move > 1 ? 1 / move : 1;
     const l2 = this.config.l2;
     for (let k = 0; k < v.length; k++) {
       const i = v.index[k]!;
