@@ -19,7 +19,8 @@ import { RewardJoiner, type RewardObserver } from './feedback/reward-joiner.js';
 import { loadPolicies } from './policies/load-policies.js';
 import { DEFAULT_POLICIES } from './policies/policy-config.js';
 import { PolicySet } from './policies/policy-set.js';
-import { noEligibilityRules, type Eligibility } from './rules/eligibility.js';
+import type { Eligibility } from './rules/eligibility.js';
+import { RuleEligibility } from './rules/rule-eligibility.js';
 import { MemoryStore } from './store/memory/memory-store.js';
 import type { TactStore } from './store/store.js';
 import type { TactConfig } from './config.js';
@@ -80,7 +81,10 @@ export function createTact(config: TactConfig, adapters: Adapters = {}): Tact {
     adapters.policies ?? PolicySet.fromConfig(config.policies ? loadPolicies(config.policies) : DEFAULT_POLICIES);
   const current = adapters.catalog ?? parseCatalog(readFileSync(config.catalog, 'utf8'), config.catalog);
   const catalog = () => current;
-  const eligibility = adapters.eligibility ? adapters.eligibility({ store, catalog, clock }) : noEligibilityRules;
+  // Contact rules are on unless a caller swaps them (noEligibilityRules turns them off).
+  const eligibility = adapters.eligibility
+    ? adapters.eligibility({ store, catalog, clock })
+    : new RuleEligibility({ store, catalog });
   store.subscribe((update) => policies.find(update.policy)?.apply(update));
   const engine = new DecisionEngine({
     catalog,

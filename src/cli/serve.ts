@@ -1,6 +1,7 @@
 import type { TactConfig } from '../config.js';
 import { createTact, type Adapters, type Tact } from '../main.js';
 import { startGrpcServer, type RunningGrpcServer } from '../server/grpc-server.js';
+import { customerServiceHandlers } from '../server/customer-service.js';
 import { createLogger } from '../core/logger.js';
 import type { DecisionObserver } from '../decision/observer.js';
 import { startMetricsServer, type RunningMetricsServer } from '../metrics/http-server.js';
@@ -36,7 +37,8 @@ export async function serve(config: TactConfig, adapters: Adapters = {}): Promis
     { scrape: () => metrics.scrape(), contentType: metrics.registry.contentType, healthy: () => accepting },
     config.metricsListen,
   );
-  const grpc = await startGrpcServer({ engine: tact.engine, joiner: tact.joiner, clock: tact.clock }, config.listen, {
+  const customerHandlers = customerServiceHandlers({ store: tact.store, log: tact.log, clock: tact.clock });
+  const grpc = await startGrpcServer({ engine: tact.engine, joiner: tact.joiner, clock: tact.clock, customerHandlers }, config.listen, {
     interceptors: [rpcInterceptor(metrics, logger)],
   });
   const sweeper = setInterval(() => {

@@ -64,7 +64,10 @@ export class DecisionEngine {
     const decisionId = newDecisionId(expiresAt, this.deps.newId);
     const holdout = isInHoldout(input.customerId, policy);
     const context = decisionContext(input, customer.features);
-    const scored = holdout || eligible.length === 0
+    // Rules left only no-send (or nothing): the answer is forced, so there is
+    // no choice to learn from, and the caller gets the reasons.
+    const forced = !eligible.some((c) => !c.noSend);
+    const scored = holdout || forced
       ? undefined
       : await this.choose(policy, context, eligible, customer, input, decisionId);
     const decision: Decision = {
@@ -74,7 +77,7 @@ export class DecisionEngine {
       modelVersion: policy.modelVersion,
       at: input.at,
       choices: scored ? scored.choices : [noSendChoice(input.candidates === undefined)],
-      removed: input.explain ? removed : [],
+      removed: input.explain || (forced && !holdout) ? removed : [],
       holdout,
     };
     await this.record(decision, expiresAt, context, scored?.chosen ?? [], input.requestId, policy.config.reward.combine);

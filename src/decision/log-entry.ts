@@ -57,5 +57,11 @@ export type LogLine = DecisionLine | OutcomeLine;
 export interface DecisionLogSink {
   append(line: LogLine): void;
   flush(): Promise<void>;
+  /**
+   * Right to be forgotten: remove the customer's decision lines and the
+   * outcome lines of those decisions, already written or still buffered.
+   * Returns the number of lines removed. Rare and slow (rewrites a file).
+   */
+  erase(customerId: string): Promise<number>;
   close(): Promise<void>;
 }

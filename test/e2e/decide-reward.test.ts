@@ -38,10 +38,14 @@ describe('gRPC Decide/Reward end to end', () => {
   });
 
   it('chooses among client candidates, top_k without two sends on one channel', async () => {
+    // sms is an opt-in channel in the sample catalog: the contact rules apply to client candidates too.
+    await client.setConsent({ customer_id: 'c-3', channels: { sms: true } });
     const decision = await client.decide({
       customer_id: 'c-3',
       trigger: 'anything',
       top_k: 3,
+      // Midday UTC: push's quiet hours (22:00-08:00, drop) must not depend on when the test runs.
+      at: { seconds: Date.UTC(2026, 0, 5, 12) / 1000 },
       candidates: [
         { id: 'a', channel: 'email' },
         { id: 'b', channel: 'email' },

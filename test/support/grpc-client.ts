@@ -5,6 +5,9 @@ import type { DecideRequest } from '../../src/server/generated/tact/v1/DecideReq
 import type { DecideResponse__Output } from '../../src/server/generated/tact/v1/DecideResponse.js';
 import type { RewardRequest } from '../../src/server/generated/tact/v1/RewardRequest.js';
 import type { RewardResponse__Output } from '../../src/server/generated/tact/v1/RewardResponse.js';
+import type { RecordEventRequest } from '../../src/server/generated/tact/v1/RecordEventRequest.js';
+import type { SetConsentRequest } from '../../src/server/generated/tact/v1/SetConsentRequest.js';
+import type { ForgetCustomerResponse__Output } from '../../src/server/generated/tact/v1/ForgetCustomerResponse.js';
 
 /** A real gRPC client for tests, with promise wrappers for the unary calls. */
 export class TestClient {
@@ -24,6 +27,26 @@ export class TestClient {
   reward(req: RewardRequest): Promise<RewardResponse__Output> {
     return new Promise((resolve, reject) =>
       this.raw.Reward(req, { deadline: Date.now() + 5000 }, (err, res) => (err || !res ? reject(err) : resolve(res))),
+    );
+  }
+
+  recordEvent(req: RecordEventRequest): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.raw.RecordEvent(req, { deadline: Date.now() + 5000 }, (err) => (err ? reject(err) : resolve())),
+    );
+  }
+
+  setConsent(req: SetConsentRequest): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.raw.SetConsent(req, { deadline: Date.now() + 5000 }, (err) => (err ? reject(err) : resolve())),
+    );
+  }
+
+  forgetCustomer(customerId: string): Promise<ForgetCustomerResponse__Output> {
+    return new Promise((resolve, reject) =>
+      this.raw.ForgetCustomer({ customer_id: customerId }, { deadline: Date.now() + 5000 }, (err, res) =>
+        err || !res ? reject(err) : resolve(res),
+      ),
     );
   }
 

@@ -22,7 +22,9 @@ export interface DecideResponse {
    */
   'model_version'?: (string);
   /**
-   * explain=true only.
+   * Candidates the rules removed, with rule and reason: returned when
+   * explain=true, and whenever the rules left nothing to send (the answer is
+   * then a forced no-send and these are its reasons).
    */
   'removed'?: (_tact_v1_RemovedCandidate)[];
   /**
@@ -50,7 +52,9 @@ export interface DecideResponse__Output {
    */
   'model_version': (string);
   /**
-   * explain=true only.
+   * Candidates the rules removed, with rule and reason: returned when
+   * explain=true, and whenever the rules left nothing to send (the answer is
+   * then a forced no-send and these are its reasons).
    */
   'removed': (_tact_v1_RemovedCandidate__Output)[];
   /**

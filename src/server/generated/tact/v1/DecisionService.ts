@@ -35,16 +35,22 @@ export interface DecisionServiceClient extends grpc.Client {
   decide(argument: _tact_v1_DecideRequest, callback: grpc.requestCallback<_tact_v1_DecideResponse__Output>): grpc.ClientUnaryCall;
   
   /**
-   * Right to be forgotten: erase everything keyed by the customer and remove
-   * the customer's contribution from every learner that allows it exactly.
+   * Right to be forgotten: erase everything keyed by the customer (profile,
+   * consent, counters, held decisions, decision-log lines) and remove the
+   * customer's contribution from every learner that allows it exactly
+   * (Bayesian linear models without forgetting). Idempotent.
+   * Errors: INVALID_ARGUMENT (missing customer_id).
    */
   ForgetCustomer(argument: _tact_v1_ForgetCustomerRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tact_v1_ForgetCustomerResponse__Output>): grpc.ClientUnaryCall;
   ForgetCustomer(argument: _tact_v1_ForgetCustomerRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tact_v1_ForgetCustomerResponse__Output>): grpc.ClientUnaryCall;
   ForgetCustomer(argument: _tact_v1_ForgetCustomerRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tact_v1_ForgetCustomerResponse__Output>): grpc.ClientUnaryCall;
   ForgetCustomer(argument: _tact_v1_ForgetCustomerRequest, callback: grpc.requestCallback<_tact_v1_ForgetCustomerResponse__Output>): grpc.ClientUnaryCall;
   /**
-   * Right to be forgotten: erase everything keyed by the customer and remove
-   * the customer's contribution from every learner that allows it exactly.
+   * Right to be forgotten: erase everything keyed by the customer (profile,
+   * consent, counters, held decisions, decision-log lines) and remove the
+   * customer's contribution from every learner that allows it exactly
+   * (Bayesian linear models without forgetting). Idempotent.
+   * Errors: INVALID_ARGUMENT (missing customer_id).
    */
   forgetCustomer(argument: _tact_v1_ForgetCustomerRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tact_v1_ForgetCustomerResponse__Output>): grpc.ClientUnaryCall;
   forgetCustomer(argument: _tact_v1_ForgetCustomerRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tact_v1_ForgetCustomerResponse__Output>): grpc.ClientUnaryCall;
@@ -54,6 +60,8 @@ export interface DecisionServiceClient extends grpc.Client {
   /**
    * Customer activity that is not a reward: cart changes, purchases, message
    * engagement, unsubscribes, service tickets. Feeds the profile and the rules.
+   * Errors: INVALID_ARGUMENT (missing customer_id or type, or a field the
+   * type needs, named).
    */
   RecordEvent(argument: _tact_v1_RecordEventRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tact_v1_RecordEventResponse__Output>): grpc.ClientUnaryCall;
   RecordEvent(argument: _tact_v1_RecordEventRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tact_v1_RecordEventResponse__Output>): grpc.ClientUnaryCall;
@@ -62,6 +70,8 @@ export interface DecisionServiceClient extends grpc.Client {
   /**
    * Customer activity that is not a reward: cart changes, purchases, message
    * engagement, unsubscribes, service tickets. Feeds the profile and the rules.
+   * Errors: INVALID_ARGUMENT (missing customer_id or type, or a field the
+   * type needs, named).
    */
   recordEvent(argument: _tact_v1_RecordEventRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tact_v1_RecordEventResponse__Output>): grpc.ClientUnaryCall;
   recordEvent(argument: _tact_v1_RecordEventRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tact_v1_RecordEventResponse__Output>): grpc.ClientUnaryCall;
@@ -108,6 +118,8 @@ export interface DecisionServiceClient extends grpc.Client {
   
   /**
    * Per-channel consent, global opt-out, preferred channel and time zone.
+   * A patch: fields left unset keep their earlier value.
+   * Errors: INVALID_ARGUMENT (missing customer_id, unknown time zone).
    */
   SetConsent(argument: _tact_v1_SetConsentRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tact_v1_SetConsentResponse__Output>): grpc.ClientUnaryCall;
   SetConsent(argument: _tact_v1_SetConsentRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tact_v1_SetConsentResponse__Output>): grpc.ClientUnaryCall;
@@ -115,6 +127,8 @@ export interface DecisionServiceClient extends grpc.Client {
   SetConsent(argument: _tact_v1_SetConsentRequest, callback: grpc.requestCallback<_tact_v1_SetConsentResponse__Output>): grpc.ClientUnaryCall;
   /**
    * Per-channel consent, global opt-out, preferred channel and time zone.
+   * A patch: fields left unset keep their earlier value.
+   * Errors: INVALID_ARGUMENT (missing customer_id, unknown time zone).
    */
   setConsent(argument: _tact_v1_SetConsentRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tact_v1_SetConsentResponse__Output>): grpc.ClientUnaryCall;
   setConsent(argument: _tact_v1_SetConsentRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tact_v1_SetConsentResponse__Output>): grpc.ClientUnaryCall;
@@ -132,14 +146,19 @@ export interface DecisionServiceHandlers extends grpc.UntypedServiceImplementati
   Decide: grpc.handleUnaryCall<_tact_v1_DecideRequest__Output, _tact_v1_DecideResponse>;
   
   /**
-   * Right to be forgotten: erase everything keyed by the customer and remove
-   * the customer's contribution from every learner that allows it exactly.
+   * Right to be forgotten: erase everything keyed by the customer (profile,
+   * consent, counters, held decisions, decision-log lines) and remove the
+   * customer's contribution from every learner that allows it exactly
+   * (Bayesian linear models without forgetting). Idempotent.
+   * Errors: INVALID_ARGUMENT (missing customer_id).
    */
   ForgetCustomer: grpc.handleUnaryCall<_tact_v1_ForgetCustomerRequest__Output, _tact_v1_ForgetCustomerResponse>;
   
   /**
    * Customer activity that is not a reward: cart changes, purchases, message
    * engagement, unsubscribes, service tickets. Feeds the profile and the rules.
+   * Errors: INVALID_ARGUMENT (missing customer_id or type, or a field the
+   * type needs, named).
    */
   RecordEvent: grpc.handleUnaryCall<_tact_v1_RecordEventRequest__Output, _tact_v1_RecordEventResponse>;
   
@@ -159,6 +178,8 @@ export interface DecisionServiceHandlers extends grpc.UntypedServiceImplementati
   
   /**
    * Per-channel consent, global opt-out, preferred channel and time zone.
+   * A patch: fields left unset keep their earlier value.
+   * Errors: INVALID_ARGUMENT (missing customer_id, unknown time zone).
    */
   SetConsent: grpc.handleUnaryCall<_tact_v1_SetConsentRequest__Output, _tact_v1_SetConsentResponse>;
   

@@ -4,7 +4,8 @@ import type { Long } from '@grpc/proto-loader';
 
 export interface ForgetCustomerResponse {
   /**
-   * Learned updates removed from learners (exactly, where supported).
+   * Learning updates of the customer sent to every replica to be removed
+   * (exactly where the learner supports it; others keep them).
    */
   'updates_removed'?: (number | string | Long);
   /**
@@ -15,7 +16,8 @@ export interface ForgetCustomerResponse {
 
 export interface ForgetCustomerResponse__Output {
   /**
-   * Learned updates removed from learners (exactly, where supported).
+   * Learning updates of the customer sent to every replica to be removed
+   * (exactly where the learner supports it; others keep them).
    */
   'updates_removed': (number);
   /**

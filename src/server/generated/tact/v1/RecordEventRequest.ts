@@ -64,7 +64,8 @@ export interface RecordEventRequest {
    */
   'type'?: (_tact_v1_RecordEventRequest_Type);
   /**
-   * Item the event is about (cart, purchase).
+   * Item the event is about (cart, purchase). CART_ADD and CART_REMOVE need
+   * item_id or category; a PURCHASE with neither checks out the whole cart.
    */
   'item_id'?: (string);
   /**
@@ -72,11 +73,13 @@ export interface RecordEventRequest {
    */
   'category'?: (string);
   /**
-   * Message the event is about (delivered/opened/clicked/ignored).
+   * Message the event is about: required for OPENED, CLICKED and IGNORED
+   * (fatigue counts ignores per message; an open or click resets them).
    */
   'message_id'?: (string);
   /**
-   * Channel the event is about (message events, unsubscribe).
+   * Channel the event is about (message events). UNSUBSCRIBE with a channel
+   * refuses that channel; without one it opts out of all marketing.
    */
   'channel'?: (string);
   /**
@@ -84,7 +87,8 @@ export interface RecordEventRequest {
    */
   'at'?: (_google_protobuf_Timestamp | null);
   /**
-   * Profile attributes to merge (PROFILE_UPDATE), also usable as features.
+   * Profile attributes to merge (PROFILE_UPDATE, required there); merged into
+   * every later decision's context as features.
    */
   'attributes'?: (_tact_v1_Features | null);
 }
@@ -99,7 +103,8 @@ export interface RecordEventRequest__Output {
    */
   'type': (_tact_v1_RecordEventRequest_Type__Output);
   /**
-   * Item the event is about (cart, purchase).
+   * Item the event is about (cart, purchase). CART_ADD and CART_REMOVE need
+   * item_id or category; a PURCHASE with neither checks out the whole cart.
    */
   'item_id': (string);
   /**
@@ -107,11 +112,13 @@ export interface RecordEventRequest__Output {
    */
   'category': (string);
   /**
-   * Message the event is about (delivered/opened/clicked/ignored).
+   * Message the event is about: required for OPENED, CLICKED and IGNORED
+   * (fatigue counts ignores per message; an open or click resets them).
    */
   'message_id': (string);
   /**
-   * Channel the event is about (message events, unsubscribe).
+   * Channel the event is about (message events). UNSUBSCRIBE with a channel
+   * refuses that channel; without one it opts out of all marketing.
    */
   'channel': (string);
   /**
@@ -119,7 +126,8 @@ export interface RecordEventRequest__Output {
    */
   'at': (_google_protobuf_Timestamp__Output | null);
   /**
-   * Profile attributes to merge (PROFILE_UPDATE), also usable as features.
+   * Profile attributes to merge (PROFILE_UPDATE, required there); merged into
+   * every later decision's context as features.
    */
   'attributes': (_tact_v1_Features__Output | null);
 }

@@ -1,0 +1,34 @@
+import type { DecisionLogSink } from '../decision/log-entry.js';
+import type { TactStore } from '../store/store.js';
+
+export interface ForgetOutcome {
+  /** Learning updates sent to every replica to be removed. */
+  readonly updatesRemoved: number;
+  readonly decisionsErased: number;
+  readonly logLinesErased: number;
+}
+
+/**
+ * Right to be forgotten. The store erases every key of the customer and hands
+ * back the ledger of learning updates they contributed; each is published
+ * with `unlearn`, newest first, so every replica removes them from its
+ * learner in the reverse of the order they were added (a correction is
+ * undone before the observation it corrects). Then the decision log drops the
+ * customer's lines.
+ *
+ * The store is erased first, so a reward arriving afterwards finds no
+ * decision (NOT_FOUND). A reward joined just before the erase whose update is
+ * published just after it would start a new ledger entry: that window is one
+ * await wide, and a second ForgetCustomer removes it.
+ */
+export async function forgetCustomer(
+  deps: { readonly store: TactStore; readonly log: DecisionLogSink },
+  customerId: string,
+): Promise<ForgetOutcome> {
+  const { updates, decisionsErased } = await deps.store.forgetCustomer(customerId);
+  for (let i = updates.length - 1; i >= 0; i--) {
+    await deps.store.publish({ ...updates[i]!, unlearn: true });
+  }
+  const logLinesErased = await deps.log.erase(customerId);
+  return { updatesRemoved: updates.length, decisionsErased, logLinesErased };
+}
