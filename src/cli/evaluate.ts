@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { evaluatePolicy, type EstimatorOptions, type EvaluationResult, type IntervalKind } from '../evaluation/estimators.js';
 import { loadLog, type LogFormat } from '../evaluation/load-log.js';
 import type { LoggedData } from '../evaluation/logged-data.js';
+import { savedModelResolver, policyFileResolver } from '../evaluation/learner-policies.js';
 import { builtinPolicies, resolvePolicy, type PolicyResolver } from '../evaluation/policies.js';
 import { createProgress, type Progress, type ProgressStream } from '../evaluation/progress.js';
 import { formatEvaluation, toJson } from '../evaluation/report.js';
@@ -40,6 +41,8 @@ export interface EvaluationArgs {
 export const EVALUATION_OPTIONS_HELP = `  --log PATH          Tact JSONL decision log, or an OBD directory / CSV (autodetected)
   --format tact|obd   force the log format
   --policy SPEC       policy to evaluate: uniform | greedy-dm | logging | always:ACTION_ID
+                      | FILE.yaml#NAME (replays the log, learning by rejection; #NAME!frozen: no learning)
+                      | PATH.model.json (a model saved by tact train, scored frozen)
   --clip W            clip importance weights at W (clipped weights are reported)
   --bootstrap N       bootstrap resamples (default 1000)
   --interval KIND     bootstrap (default) | normal
@@ -145,7 +148,7 @@ export async function runEvaluations(args: EvaluationArgs, io: CommandIo, progre
   progress.stop();
   if (data.rounds.length === 0) throw new Error(`no usable rounds in ${args.log} (skipped: ${JSON.stringify(data.skipped)})`);
   const rewardModel = fitActionMeanModel(data);
-  const resolvers = [...(io.resolvers ?? []), builtinPolicies];
+  const resolvers = [...(io.resolvers ?? []), savedModelResolver, policyFileResolver, builtinPolicies];
   const results: EvaluationResult[] = [];
   for (const spec of args.policies) {
     const policy = await resolvePolicy(spec, { data, rewardModel }, resolvers);

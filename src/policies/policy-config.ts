@@ -25,6 +25,20 @@ export const policyConfigSchema = z.object({
   holdout: z.number().min(0).max(0.5).default(0),
   /** Largest candidate set accepted in one Decide. @defaultValue 2000 */
   maxCandidates: z.number().int().positive().max(100_000).default(2000),
+  /**
+   * A saved model (`tact train --out`) whose learner this policy starts from,
+   * path relative to the working directory. Its learner kind must match
+   * `learner.kind`; the saved learner's settings (lambda, ...) win. Unset: a fresh learner.
+   */
+  warmStart: z.string().min(1).optional(),
+  /**
+   * Apprentice mode: the policy never serves default traffic; on every Decide
+   * answered by the champion (the default policy) it scores the same eligible
+   * candidates, its PMF is logged with mode "shadow", it learns from the
+   * champion's rewards, and its value is estimated live by IPS/SNIPS with
+   * the champion's propensities. @defaultValue false
+   */
+  shadow: z.boolean().default(false),
 });
 
 export const policiesFileSchema = z.object({
