@@ -85,7 +85,8 @@ export function createTact(config: TactConfig, adapters: Adapters = {}): Tact {
   const eligibility = adapters.eligibility
     ? adapters.eligibility({ store, catalog, clock })
     : new RuleEligibility({ store, catalog });
-  store.subscribe((update) => policies.find(update.policy)?.apply(update));
+  // PolicySet.apply also feeds shadow policies (apprentice learning, live estimates).
+  store.subscribe((update) => policies.apply(update));
   const engine = new DecisionEngine({
     catalog,
     policies,

@@ -1,15 +1,27 @@
 import { notFound, TactError } from '../core/errors.js';
-import { createLearner } from '../learners/registry.js';
+import { createLearner, restoreLearner } from '../learners/registry.js';
 import type { Learner } from '../learners/learner.js';
 import type { LearningUpdate } from '../store/store.js';
+import { LiveValueEstimator, type LiveEstimate } from './live-estimate.js';
+import { loadModel } from './model-file.js';
 import type { PoliciesFile, PolicyConfig } from './policy-config.js';
 
 /** A policy at run time: its settings and its live learner. */
 export class Policy {
+  /** Shadow policies only: their value estimated from the champion's decisions. */
+  readonly live: LiveValueEstimator | undefined;
+
   constructor(
     readonly config: PolicyConfig,
     readonly learner: Learner,
-  ) {}
+  ) {
+    this.live = config.shadow ? new LiveValueEstimator() : undefined;
+  }
+
+  /** A shadow's live IPS/SNIPS value with 95% intervals; undefined for serving policies (for metrics). */
+  liveEstimate(): LiveEstimate | undefined {
+    return this.live?.estimate();
+  }
 
   get name(): string {
     return this.config.name;
@@ -37,29 +49,88 @@ export class Policy {
   }
 }
 
-/** The named policies of a server; requests pick one or get the default. */
+/**
+ * The named policies of a server; requests pick one or get the default (the
+ * champion). The champion can be swapped at run time (`promote`), and the
+ * previous ones are kept, newest last, for `rollback`.
+ */
 export class PolicySet {
   private readonly byName: Map<string, Policy>;
-  readonly defaultName: string;
+  private champion: string;
+  private readonly previous: string[] = [];
+  private shadows: readonly Policy[] = [];
 
   constructor(policies: readonly Policy[], defaultName?: string) {
-    const first = policies[0];
+    const first = policies.find((p) => !p.config.shadow) ?? policies[0];
     if (!first) throw new TactError('invalid_argument', 'at least one policy is required', 'policies');
     this.byName = new Map(policies.map((p) => [p.name, p]));
     if (this.byName.size !== policies.length) {
       throw new TactError('invalid_argument', 'policy names must be unique', 'policies');
     }
-    this.defaultName = defaultName ?? first.name;
-    if (!this.byName.has(this.defaultName)) {
-      throw new TactError('invalid_argument', `default policy "${this.defaultName}" is not defined`, 'default');
+    this.champion = defaultName ?? first.name;
+    if (!this.byName.has(this.champion)) {
+      throw new TactError('invalid_argument', `default policy "${this.champion}" is not defined`, 'default');
     }
+    this.refreshShadows();
   }
 
   static fromConfig(file: PoliciesFile): PolicySet {
     return new PolicySet(
-      file.policies.map((c) => new Policy(c, createLearner(c.learner))),
+      file.policies.map((c) => new Policy(c, c.warmStart ? warmLearner(c) : createLearner(c.learner))),
       file.default,
     );
+  }
+
+  /** The policy answering requests that name none. */
+  get defaultName(): string {
+    return this.champion;
+  }
+
+  /** Earlier champions, oldest first: what `rollback` returns to. */
+  get history(): readonly string[] {
+    return this.previous;
+  }
+
+  /** Make `name` the champion; the current one is kept for rollback. No restart, no state lost. */
+  promote(name: string): { previous: string; current: string } {
+    if (!this.byName.has(name)) throw notFound('name', `unknown policy "${name}"`);
+    const previous = this.champion;
+    if (name !== previous) {
+      this.previous.push(previous);
+      this.champion = name;
+      this.refreshShadows();
+    }
+    return { previous, current: name };
+  }
+
+  /** Return to the champion before the last promotion. */
+  rollback(): { previous: string; current: string } {
+    const back = this.previous.pop();
+    if (back === undefined) throw new TactError('failed_precondition', 'no earlier champion to roll back to');
+    const previous = this.champion;
+    this.champion = back;
+    this.refreshShadows();
+    return { previous, current: back };
+  }
+
+  /** Shadow policies scoring alongside `policy`: all shadows when it is the champion, else none. */
+  shadowsOf(policy: Policy): readonly Policy[] {
+    return policy.name === this.champion ? this.shadows : NO_POLICIES;
+  }
+
+  /**
+   * Apply a learning update to its policy. Shadows of that policy learn from
+   * it too (apprentice learning from the champion's rewards) and count it in
+   * their live estimate.
+   */
+  apply(update: LearningUpdate): void {
+    const policy = this.byName.get(update.policy);
+    if (!policy) return;
+    policy.apply(update);
+    for (const shadow of this.shadowsOf(policy)) {
+      shadow.apply(update);
+      shadow.live?.observe(update);
+    }
   }
 
   /** The named policy, or the default when `name` is empty/undefined. */
@@ -78,4 +149,24 @@ export class PolicySet {
   all(): Policy[] {
     return [...this.byName.values()];
   }
+
+  private refreshShadows(): void {
+    this.shadows = this.all().filter((p) => p.config.shadow && p.name !== this.champion);
+  }
+}
+
+const NO_POLICIES: readonly Policy[] = Object.freeze([]);
+
+/** A policy's learner restored from its `warmStart` model file. */
+function warmLearner(config: PolicyConfig): Learner {
+  const file = config.warmStart as string;
+  const model = loadModel(file);
+  if (model.learner.kind !== config.learner.kind) {
+    throw new TactError(
+      'invalid_argument',
+      `policy "${config.name}": warmStart ${file} holds a ${model.learner.kind} learner, the policy wants ${config.learner.kind}`,
+      'warmStart',
+    );
+  }
+  return restoreLearner(model.learner);
 }
