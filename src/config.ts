@@ -28,9 +28,9 @@ export const configSchema = z.object({
   decisionLog: z.string().optional(),
   /** Seed mixed into every decision's sampling; unset means random per process. Flag --seed, env TACT_SEED. */
   seed: z.coerce.number().int().min(0).max(0xffffffff).optional(),
-  /** How often attribution windows are closed, ms. @defaultValue 1000 */
+  /** How often attribution windows are closed, ms. Env TACT_SWEEP_INTERVAL_MS. @defaultValue 1000 */
   sweepIntervalMs: z.coerce.number().int().min(10).max(60_000).default(1000),
-  /** Grace period for in-flight calls on SIGTERM, ms. @defaultValue 10000 */
+  /** Grace period for in-flight calls on SIGTERM, ms; then they are cancelled. Env TACT_SHUTDOWN_GRACE_MS. @defaultValue 10000 */
   shutdownGraceMs: z.coerce.number().int().min(0).max(300_000).default(10_000),
   /** pino log level. Env TACT_LOG_LEVEL. @defaultValue "info" */
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -68,6 +68,8 @@ const FLAG_KEY: Record<string, keyof TactConfig> = {
   policies: 'policies',
   redis: 'redisUrl',
   'decision-log': 'decisionLog',
+  TACT_SWEEP_INTERVAL_MS: 'sweepIntervalMs',
+  TACT_SHUTDOWN_GRACE_MS: 'shutdownGraceMs',
   seed: 'seed',
   'log-level': 'logLevel',
 };

@@ -69,6 +69,8 @@ export async function runH2load(o: LoadOptions): Promise<LoadResult> {
     for (const line of readFileSync(logFile, 'utf8').split('\n')) {
       if (!line) continue;
       const [, statusCode, us] = line.split('\t');
+      // Status 0/-1: a stream still open when the timed run ended, not a failure.
+      if (!statusCode || Number(statusCode) <= 0) continue;
       calls += 1;
       if (statusCode !== '200') bad += 1;
       h.recordValue(Math.max(1, Number(us)));
