@@ -24,6 +24,20 @@ export const configSchema = z.object({
   policies: z.string().optional(),
   /** Redis URL; unset means in-memory state. Flag --redis, env REDIS_URL. */
   redisUrl: z.string().url().optional(),
+  /** Prefix of every Redis key (several fleets can share one Redis). Flag --redis-prefix, env TACT_REDIS_PREFIX. @defaultValue "tact" */
+  redisPrefix: z.string().regex(/^[^{}\s]+$/, 'no braces or spaces').default('tact'),
+  /** Startup fails with a clear error when Redis is not reachable within this, ms. Env TACT_REDIS_CONNECT_TIMEOUT_MS. @defaultValue 3000 */
+  redisConnectTimeoutMs: z.coerce.number().int().min(100).max(60_000).default(3000),
+  /** Writes held while Redis is down; beyond it they are refused and counted. Env TACT_REDIS_BUFFER_MAX. @defaultValue 100000 */
+  redisBufferMax: z.coerce.number().int().min(0).max(10_000_000).default(100_000),
+  /** Channels whose caps fail closed while Redis is down (comma list); others use local caps. Env TACT_CAPS_FAIL_CLOSED. @defaultValue "sms" */
+  capsFailClosed: z.string().default('sms'),
+  /** Health while Redis is down: keep SERVING (local model) or report NOT_SERVING. Env TACT_REDIS_DOWN_HEALTH. @defaultValue "serving" */
+  redisDownHealth: z.enum(['serving', 'not_serving']).default('serving'),
+  /** How often a fleet replica saves learner snapshots, ms. Env TACT_SNAPSHOT_INTERVAL_MS. @defaultValue 30000 */
+  snapshotIntervalMs: z.coerce.number().int().min(100).max(86_400_000).default(30_000),
+  /** Also write fleet snapshots to this file (e.g. models/fleet-snapshot.json). Env TACT_SNAPSHOT_FILE. */
+  snapshotFile: z.string().optional(),
   /** Decision log (JSON lines) for offline evaluation; unset means none. Flag --decision-log, env TACT_DECISION_LOG. */
   decisionLog: z.string().optional(),
   /** Seed mixed into every decision's sampling; unset means random per process. Flag --seed, env TACT_SEED. */
@@ -44,9 +58,18 @@ const ENV: Record<string, keyof TactConfig> = {
   TACT_CATALOG: 'catalog',
   TACT_POLICIES: 'policies',
   REDIS_URL: 'redisUrl',
+  TACT_REDIS_PREFIX: 'redisPrefix',
+  TACT_REDIS_CONNECT_TIMEOUT_MS: 'redisConnectTimeoutMs',
+  TACT_REDIS_BUFFER_MAX: 'redisBufferMax',
+  TACT_CAPS_FAIL_CLOSED: 'capsFailClosed',
+  TACT_REDIS_DOWN_HEALTH: 'redisDownHealth',
+  TACT_SNAPSHOT_INTERVAL_MS: 'snapshotIntervalMs',
+  TACT_SNAPSHOT_FILE: 'snapshotFile',
   TACT_DECISION_LOG: 'decisionLog',
   TACT_SEED: 'seed',
   TACT_LOG_LEVEL: 'logLevel',
+  TACT_SWEEP_INTERVAL_MS: 'sweepIntervalMs',
+  TACT_SHUTDOWN_GRACE_MS: 'shutdownGraceMs',
 };
 
 const FLAGS = {
@@ -56,6 +79,7 @@ const FLAGS = {
   catalog: { type: 'string' },
   policies: { type: 'string' },
   redis: { type: 'string' },
+  'redis-prefix': { type: 'string' },
   'decision-log': { type: 'string' },
   seed: { type: 'string' },
   'log-level': { type: 'string' },
@@ -67,9 +91,8 @@ const FLAG_KEY: Record<string, keyof TactConfig> = {
   catalog: 'catalog',
   policies: 'policies',
   redis: 'redisUrl',
+  'redis-prefix': 'redisPrefix',
   'decision-log': 'decisionLog',
-  TACT_SWEEP_INTERVAL_MS: 'sweepIntervalMs',
-  TACT_SHUTDOWN_GRACE_MS: 'shutdownGraceMs',
   seed: 'seed',
   'log-level': 'logLevel',
 };

@@ -8,6 +8,7 @@ import { startMetricsServer, type RunningMetricsServer } from '../metrics/http-s
 import { instrumentStore } from '../metrics/instrument-store.js';
 import { TactMetrics } from '../metrics/registry.js';
 import { rpcInterceptor } from '../server/interceptors.js';
+import { openFleet } from '../store/redis/fleet.js';
 
 /** A serving Tact: gRPC bound, windows being closed on a timer. */
 export interface RunningTact {
@@ -22,8 +23,11 @@ export interface RunningTact {
 export async function serve(config: TactConfig, adapters: Adapters = {}): Promise<RunningTact> {
   const metrics = new TactMetrics();
   const logger = adapters.logger ?? createLogger(config.logLevel);
+  // A fleet replica: state in Redis, learners restored from the fleet's snapshot.
+  const fleet = config.redisUrl && !adapters.store ? await openFleet({ ...config, redisUrl: config.redisUrl }, logger) : undefined;
   const tact = createTact(config, {
     ...adapters,
+    ...(fleet ? { store: fleet.store, policies: fleet.policies } : {}),
     logger,
     observer: adapters.observer ?? metrics,
     decisionObserver: teeDecisions(metrics, adapters.decisionObserver),
@@ -40,11 +44,13 @@ export async function serve(config: TactConfig, adapters: Adapters = {}): Promis
   const customerHandlers = customerServiceHandlers({ store: tact.store, log: tact.log, clock: tact.clock });
   const grpc = await startGrpcServer({ engine: tact.engine, joiner: tact.joiner, clock: tact.clock, customerHandlers }, config.listen, {
     interceptors: [rpcInterceptor(metrics, logger)],
+    policyAdmin: tact.policies,
   });
   const sweeper = setInterval(() => {
     tact.joiner.sweep().catch((err: unknown) => tact.logger.error({ err }, 'closing attribution windows failed'));
   }, config.sweepIntervalMs);
   sweeper.unref();
+  fleet?.start({ health: grpc.health, logger: tact.logger });
   tact.logger.info(
     { listen: config.listen, port: grpc.port, metricsPort: metricsServer.port, store: tact.store.kind },
     'tact serving',
@@ -62,6 +68,7 @@ export async function serve(config: TactConfig, adapters: Adapters = {}): Promis
         await grpc.shutdown(config.shutdownGraceMs);
         // Windows already over are closed now rather than left to the next replica.
         await tact.joiner.sweep().catch((err: unknown) => tact.logger.error({ err }, 'final sweep failed'));
+        await fleet?.stop();
         await tact.close();
         await metricsServer.close();
         tact.logger.info('tact stopped');

@@ -52,6 +52,9 @@ export class RewardJoiner {
       now,
     });
     switch (result.status) {
+      case 'buffered':
+        // Accepted: the store joins and publishes it when Redis is back, and counts the outcome.
+        return this.observe('joined', undefined, input.value);
       case 'unknown':
         if (now >= expiry) return this.observe('expired', undefined, input.value);
         this.deps.observer?.onUnknown?.();

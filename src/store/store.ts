@@ -65,6 +65,11 @@ export type JoinResult =
   | { readonly status: 'duplicate' }
   | { readonly status: 'expired' }
   | { readonly status: 'unknown' }
+  /**
+   * The store is unreachable and kept the reward to join when it returns
+   * (Redis adapter, src/store/redis/buffer.ts); the client sees it accepted.
+   */
+  | { readonly status: 'buffered' }
   | { readonly status: 'unknown_action'; readonly record: DecisionRecord };
 
 /** A decision whose window closed, with the actions that never got a reward. */

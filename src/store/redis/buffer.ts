@@ -1,0 +1,333 @@
+import type { Logger } from 'pino';
+import { StoreUnavailableError } from '../../core/errors.js';
+import type { Decision } from '../../decision/types.js';
+import { countForCap } from '../caps.js';
+import type {
+  ConsentState,
+  CustomerEvent,
+  CustomerState,
+  DecisionRecord,
+  ExpiredDecision,
+  ForgetResult,
+  JoinResult,
+  LearningUpdate,
+  RewardJoinRequest,
+  SendRecord,
+  SendReservation,
+  TactStore,
+} from '../store.js';
+import { emptyCustomer } from './customer-redis.js';
+import type { RedisStore } from './redis-store.js';
+
+/** Writes kept while Redis is down, replayed in arrival order when it returns. */
+type Pending =
+  | { readonly kind: 'decision'; readonly record: DecisionRecord; readonly decision: Decision; readonly requestId?: string }
+  | { readonly kind: 'reward'; readonly request: RewardJoinRequest }
+  | { readonly kind: 'update'; readonly update: LearningUpdate }
+  | { readonly kind: 'event'; readonly customerId: string; readonly event: CustomerEvent }
+  | { readonly kind: 'consent'; readonly customerId: string; readonly patch: Partial<ConsentState> }
+  | { readonly kind: 'sends'; readonly customerId: string; readonly sends: readonly SendRecord[] };
+
+type Kind = Pending['kind'];
+
+export interface BufferOptions {
+  /** Most writes held while Redis is down; beyond it new writes are refused and counted. @defaultValue 100000 */
+  readonly maxPending?: number;
+  /** Channels whose caps fail closed (no send) while Redis is down; others use local caps. */
+  readonly failClosedChannels?: readonly string[];
+  /** How often a non-empty buffer retries while Redis looks up. @defaultValue 500 */
+  readonly retryMs?: number;
+}
+
+/** What the buffer did; the metrics module exports these. */
+export interface BufferStats {
+  pending: number;
+  buffered: Record<Kind, number>;
+  flushed: Record<Kind, number>;
+  /** Refused because the buffer was full: the caller got UNAVAILABLE (rewards, events) or the write is lost (decisions, updates). */
+  refused: Record<Kind, number>;
+  /** Replayed but rejected by Redis for a reason other than being down (logged). */
+  failed: Record<Kind, number>;
+  /** Outcome of buffered rewards when they were finally joined. */
+  lateJoins: Record<JoinResult['status'], number>;
+  capsFailedClosed: number;
+  capsLocal: number;
+  degradedReads: number;
+  outages: number;
+}
+
+const perKind = (): Record<Kind, number> => ({ decision: 0, reward: 0, update: 0, event: 0, consent: 0, sends: 0 });
+
+/**
+ * The Redis store as the engine sees it: when Redis is down, Decide keeps
+ * answering (reads degrade to empty customer state, caps fail open with local
+ * counts or closed per channel), and writes wait in one bounded, ordered
+ * queue that is replayed when Redis returns. Order matters: a reward must
+ * reach Redis after the decision it joins. What does not fit is counted and
+ * logged; nothing is dropped without both.
+ */
+export class BufferedStore implements TactStore {
+  readonly kind = 'redis' as const;
+  readonly stats: BufferStats = {
+    pending: 0,
+    buffered: perKind(),
+    flushed: perKind(),
+    refused: perKind(),
+    failed: perKind(),
+    lateJoins: { joined: 0, ignored: 0, duplicate: 0, expired: 0, unknown: 0, unknown_action: 0, buffered: 0 },
+    capsFailedClosed: 0,
+    capsLocal: 0,
+    degradedReads: 0,
+    outages: 0,
+  };
+  private readonly queue: Pending[] = [];
+  /** Sends reserved during an outage, so local caps hold until they reach Redis. */
+  private readonly localSends = new Map<string, SendRecord[]>();
+  private readonly failClosed: ReadonlySet<string>;
+  private readonly maxPending: number;
+  private readonly timer: NodeJS.Timeout;
+  private flushing: Promise<void> | undefined;
+
+  constructor(
+    readonly inner: RedisStore,
+    private logger: Pick<Logger, 'warn' | 'error' | 'info'>,
+    options: BufferOptions = {},
+  ) {
+    this.maxPending = options.maxPending ?? 100_000;
+    this.failClosed = new Set(options.failClosedChannels ?? ['sms']);
+    inner.onAvailability((up) => {
+      if (up) {
+        this.logger.info({ pending: this.queue.length }, 'Redis is back; replaying buffered writes');
+        void this.flush();
+      } else {
+        this.stats.outages++;
+        this.logger.warn('Redis is unavailable; buffering writes, Decide answers from the local model');
+      }
+    });
+    this.timer = setInterval(() => void this.flush(), options.retryMs ?? 500);
+    this.timer.unref();
+  }
+
+  setLogger(logger: Pick<Logger, 'warn' | 'error' | 'info'>): void {
+    this.logger = logger;
+  }
+
+  /** Whether Redis is reachable and nothing is waiting: writes go straight through. */
+  get direct(): boolean {
+    return this.queue.length === 0 && this.inner.available;
+  }
+
+  // -- writes: straight through, or queued in order -------------------------
+
+  saveDecision(record: DecisionRecord, decision: Decision, requestId?: string): Promise<void> {
+    const op: Pending = requestId === undefined ? { kind: 'decision', record, decision } : { kind: 'decision', record, decision, requestId };
+    return this.write(op, () => this.inner.saveDecision(record, decision, requestId), () => undefined);
+  }
+
+  joinReward(request: RewardJoinRequest): Promise<JoinResult> {
+    return this.write({ kind: 'reward', request }, () => this.inner.joinReward(request), (): JoinResult => ({ status: 'buffered' }));
+  }
+
+  publish(update: LearningUpdate): Promise<void> {
+    return this.write({ kind: 'update', update }, () => this.inner.publish(update), () => undefined);
+  }
+
+  recordEvent(customerId: string, event: CustomerEvent): Promise<void> {
+    return this.write({ kind: 'event', customerId, event }, () => this.inner.recordEvent(customerId, event), () => undefined);
+  }
+
+  setConsent(customerId: string, patch: Partial<ConsentState>): Promise<void> {
+    return this.write({ kind: 'consent', customerId, patch }, () => this.inner.setConsent(customerId, patch), () => undefined);
+  }
+
+  async reserveSends(customerId: string, reservations: readonly SendReservation[]): Promise<number> {
+    if (this.direct) {
+      try {
+        return await this.inner.reserveSends(customerId, reservations);
+      } catch (err) {
+        if (!(err instanceof StoreUnavailableError)) throw err;
+      }
+    }
+    return this.reserveLocally(customerId, reservations);
+  }
+
+  // -- reads: degrade rather than fail --------------------------------------
+
+  async loadCustomer(customerId: string, at: number): Promise<CustomerState> {
+    if (this.direct) {
+      try {
+        return await this.inner.loadCustomer(customerId, at);
+      } catch (err) {
+        if (!(err instanceof StoreUnavailableError)) throw err;
+      }
+    }
+    this.stats.degradedReads++;
+    return { ...emptyCustomer(customerId), sends: this.localSends.get(customerId) ?? [] };
+  }
+
+  async findByRequestId(requestId: string): Promise<Decision | undefined> {
+    if (!this.inner.available) return undefined;
+    try {
+      return await this.inner.findByRequestId(requestId);
+    } catch (err) {
+      if (err instanceof StoreUnavailableError) return undefined;
+      throw err;
+    }
+  }
+
+  async takeExpired(now: number, limit: number): Promise<ExpiredDecision[]> {
+    // While decisions wait in the buffer, their windows close after the flush.
+    if (!this.direct) return [];
+    return this.inner.takeExpired(now, limit);
+  }
+
+  countDecisions(): Promise<number> {
+    return this.inner.countDecisions();
+  }
+
+  /** A right to be forgotten is not deferred silently: it fails and the caller retries. */
+  forgetCustomer(customerId: string): Promise<ForgetResult> {
+    if (!this.direct) return Promise.reject(new StoreUnavailableError('Redis is unavailable; retry forget later'));
+    return this.inner.forgetCustomer(customerId);
+  }
+
+  subscribe(handler: (update: LearningUpdate) => void): void {
+    this.inner.subscribe(handler);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flushing;
+    if (this.queue.length > 0) {
+      this.logger.error({ pending: this.queue.length, stats: this.stats }, 'closing with buffered writes that never reached Redis');
+    }
+    await this.inner.close();
+  }
+
+  /** Replay the queue in order; stops at the first sign Redis is down again. */
+  flush(): Promise<void> {
+    if (this.queue.length === 0 || !this.inner.available) return Promise.resolve();
+    this.flushing ??= this.drain().finally(() => {
+      this.flushing = undefined;
+    });
+    return this.flushing;
+  }
+
+  // -------------------------------------------------------------------------
+
+  private async write<T>(op: Pending, run: () => Promise<T>, whenBuffered: () => T): Promise<T> {
+    if (this.direct) {
+      try {
+        return await run();
+      } catch (err) {
+        // A lost reply may mean the command ran; replaying a reward with an
+        // event id is idempotent, without one it may count twice.
+        if (!(err instanceof StoreUnavailableError)) throw err;
+      }
+    }
+    this.enqueue(op);
+    return whenBuffered();
+  }
+
+  private enqueue(op: Pending): void {
+    if (this.queue.length >= this.maxPending) {
+      this.stats.refused[op.kind]++;
+      this.logger.error({ kind: op.kind, refused: this.stats.refused }, 'write buffer full while Redis is down; write refused');
+      if (op.kind !== 'decision' && op.kind !== 'update' && op.kind !== 'sends') {
+        throw new StoreUnavailableError(`Redis is unavailable and the write buffer is full (${this.maxPending})`);
+      }
+      return;
+    }
+    this.queue.push(op);
+    this.stats.buffered[op.kind]++;
+    this.stats.pending = this.queue.length;
+  }
+
+  private reserveLocally(customerId: string, reservations: readonly SendReservation[]): number {
+    const recorded = this.localSends.get(customerId) ?? [];
+    const tentative: SendRecord[] = [];
+    for (let i = 0; i < reservations.length; i++) {
+      const r = reservations[i] as SendReservation;
+      if (this.failClosed.has(r.send.channel)) {
+        this.stats.capsFailedClosed++;
+        return i;
+      }
+      for (const cap of r.caps) {
+        if (countForCap(recorded, cap, r.send.at) + countForCap(tentative, cap, r.send.at) >= cap.max) return i;
+      }
+      tentative.push(r.send);
+    }
+    if (tentative.length > 0) {
+      this.stats.capsLocal++;
+      this.localSends.set(customerId, [...recorded, ...tentative]);
+      this.enqueue({ kind: 'sends', customerId, sends: tentative });
+    }
+    return -1;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0 && this.inner.available) {
+      const op = this.queue[0] as Pending;
+      try {
+        await this.replay(op);
+        this.stats.flushed[op.kind]++;
+      } catch (err) {
+        if (err instanceof StoreUnavailableError) return;
+        this.stats.failed[op.kind]++;
+        this.logger.error({ err, kind: op.kind }, 'buffered write rejected by Redis; not retried');
+      }
+      this.queue.shift();
+      this.stats.pending = this.queue.length;
+    }
+    if (this.queue.length === 0) {
+      this.localSends.clear();
+      this.logger.info({ stats: this.stats }, 'buffered writes replayed');
+    }
+  }
+
+  private async replay(op: Pending): Promise<void> {
+    switch (op.kind) {
+      case 'decision':
+        return this.inner.saveDecision(op.record, op.decision, op.requestId);
+      case 'update':
+        return this.inner.publish(op.update);
+      case 'event':
+        return this.inner.recordEvent(op.customerId, op.event);
+      case 'consent':
+        return this.inner.setConsent(op.customerId, op.patch);
+      case 'sends':
+        // Already sent on local caps: record them, checking nothing.
+        await this.inner.reserveSends(op.customerId, op.sends.map((send) => ({ send, caps: [] })));
+        return;
+      case 'reward': {
+        const result = await this.inner.joinReward(op.request);
+        this.stats.lateJoins[result.status]++;
+        const update = result.status === 'joined' ? lateUpdate(result) : undefined;
+        // Put the learning step first in line, so a failure now retries the publish, not the join.
+        if (update) this.queue.splice(1, 0, { kind: 'update', update });
+        return;
+      }
+    }
+  }
+}
+
+/**
+ * The learning update RewardJoiner would have published for this join
+ * (kept in step with reward-joiner.ts: target net of the channel's cost).
+ */
+function lateUpdate(result: Extract<JoinResult, { status: 'joined' }>): LearningUpdate | undefined {
+  const { record } = result;
+  if (!record.learn) return undefined;
+  const choice = record.choices.find((c) => c.actionId === result.actionId);
+  if (!choice) return undefined;
+  return {
+    policy: record.policy,
+    customerId: record.customerId,
+    decisionId: record.decisionId,
+    context: record.context,
+    actionId: choice.actionId,
+    actionFeatures: choice.features,
+    reward: result.total - choice.cost,
+    ...(result.previousTotal === undefined ? {} : { previousReward: result.previousTotal - choice.cost }),
+  };
+}

@@ -1,0 +1,83 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { HealthImplementation } from 'grpc-health-check';
+import type { Logger } from 'pino';
+import type { TactConfig } from '../../config.js';
+import { loadPolicies } from '../../policies/load-policies.js';
+import { DEFAULT_POLICIES } from '../../policies/policy-config.js';
+import { PolicySet } from '../../policies/policy-set.js';
+import { setServing } from '../../server/grpc-server.js';
+import { BufferedStore } from './buffer.js';
+import { redactUrl } from './connection.js';
+import { RedisStore } from './redis-store.js';
+import { loadSnapshot, restorePolicies, Snapshotter, takeSnapshot } from './snapshots.js';
+
+/** A replica's share of fleet state: the buffered Redis store and the restored policies. */
+export interface FleetState {
+  readonly store: BufferedStore;
+  readonly policies: PolicySet;
+  /** After createTact subscribed: snapshots, health on Redis outages, the debug dump. */
+  start(parts: { readonly health: HealthImplementation; readonly logger: Logger }): void;
+  /** Save a last snapshot; the store itself is closed by Tact.close. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Join the fleet: connect (a clear error within the connect timeout, never a
+ * hang), load the newest snapshot and position the update stream after it.
+ */
+export async function openFleet(config: TactConfig & { redisUrl: string }, logger: Logger): Promise<FleetState> {
+  const redis = await RedisStore.connect({
+    url: config.redisUrl,
+    prefix: config.redisPrefix,
+    connectTimeoutMs: config.redisConnectTimeoutMs,
+    onWarning: (message, err) => logger.warn({ err }, message),
+  });
+  const fresh = PolicySet.fromConfig(config.policies ? loadPolicies(config.policies) : DEFAULT_POLICIES);
+  let policies = fresh;
+  try {
+    const snapshot = await loadSnapshot(redis, config.snapshotFile);
+    if (snapshot) {
+      policies = restorePolicies(fresh, snapshot, logger);
+      redis.startFrom(snapshot.streamId);
+    }
+    logger.info(
+      { redis: redactUrl(config.redisUrl), prefix: config.redisPrefix, snapshot: snapshot?.streamId ?? 'none' },
+      'joined the fleet; replaying updates after the snapshot',
+    );
+  } catch (err) {
+    await redis.close();
+    throw err;
+  }
+  const store = new BufferedStore(redis, logger, {
+    maxPending: config.redisBufferMax,
+    failClosedChannels: config.capsFailClosed.split(',').map((c) => c.trim()).filter(Boolean),
+  });
+  let snapshotter: Snapshotter | undefined;
+  let dump: (() => void) | undefined;
+  return {
+    store,
+    policies,
+    start({ health, logger: log }) {
+      store.setLogger(log);
+      snapshotter = new Snapshotter(redis, policies, log, {
+        intervalMs: config.snapshotIntervalMs,
+        ...(config.snapshotFile ? { file: config.snapshotFile } : {}),
+      });
+      if (config.redisDownHealth === 'not_serving') redis.onAvailability((up) => setServing(health, up));
+      const dir = process.env.TACT_DEBUG_DUMP_DIR;
+      if (dir) {
+        // Test hook (env-guarded): SIGUSR2 writes this replica's learner state and counters.
+        dump = () => {
+          const state = { pid: process.pid, available: redis.available, buffer: store.stats, ...takeSnapshot(redis, policies, Date.now()) };
+          writeFileSync(path.join(dir, `${process.pid}.json`), JSON.stringify(state));
+        };
+        process.on('SIGUSR2', dump);
+      }
+    },
+    async stop() {
+      if (dump) process.off('SIGUSR2', dump);
+      await snapshotter?.stop();
+    },
+  };
+}

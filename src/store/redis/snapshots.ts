@@ -1,0 +1,123 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { LearnerSnapshot } from '../../learners/learner.js';
+import { restoreLearner } from '../../learners/registry.js';
+import { Policy, PolicySet } from '../../policies/policy-set.js';
+import type { RedisStore } from './redis-store.js';
+
+/**
+ * Learner snapshots for a fleet. A snapshot is every policy's learner state
+ * plus the stream id it includes; a new or restarted replica loads the
+ * latest and replays the stream after that id, so it reaches the fleet's
+ * state without replaying history. Any replica may save: the save script
+ * keeps whichever includes more of the stream, and trims the stream behind
+ * the snapshot it replaces (one spare generation).
+ */
+const SNAPSHOT_FORMAT = 'tact-fleet-snapshot/1';
+
+const snapshotSchema = z.object({
+  format: z.literal(SNAPSHOT_FORMAT),
+  streamId: z.string().regex(/^\d+-\d+$/),
+  at: z.number(),
+  policies: z.record(z.string(), z.object({ kind: z.string(), updates: z.number(), state: z.unknown() })),
+});
+
+export type FleetSnapshot = z.infer<typeof snapshotSchema>;
+
+/** Take a consistent snapshot: JS runs no stream batch while this runs. */
+export function takeSnapshot(store: RedisStore, policies: PolicySet, at: number): FleetSnapshot {
+  const out: Record<string, LearnerSnapshot> = {};
+  for (const p of policies.all()) out[p.name] = p.learner.snapshot();
+  return { format: SNAPSHOT_FORMAT, streamId: store.appliedStreamId, at, policies: out };
+}
+
+/** The newest snapshot: Redis first, then the file (Redis lost without persistence). */
+export async function loadSnapshot(store: RedisStore, file: string | undefined): Promise<FleetSnapshot | undefined> {
+  const stored = await store.loadSnapshot();
+  if (stored) return snapshotSchema.parse(JSON.parse(stored.body));
+  if (!file) return undefined;
+  try {
+    return snapshotSchema.parse(JSON.parse(await readFile(file, 'utf8')));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/**
+ * The configured policies with their learners restored from a snapshot.
+ * A policy whose learner kind changed since the snapshot starts fresh (and
+ * is reported), because a snapshot of another kind cannot be replayed onto.
+ */
+export function restorePolicies(fresh: PolicySet, snapshot: FleetSnapshot, logger: Pick<Logger, 'warn'>): PolicySet {
+  const policies = fresh.all().map((p) => {
+    const saved = snapshot.policies[p.name];
+    if (!saved) return p;
+    if (saved.kind !== p.learner.kind) {
+      logger.warn({ policy: p.name, saved: saved.kind, configured: p.learner.kind }, 'snapshot learner kind differs; policy starts fresh');
+      return p;
+    }
+    return new Policy(p.config, restoreLearner(saved as LearnerSnapshot));
+  });
+  return new PolicySet(policies, fresh.defaultName);
+}
+
+export interface SnapshotterOptions {
+  readonly intervalMs: number;
+  /** Also write the snapshot here (e.g. models/fleet-snapshot.json). */
+  readonly file?: string;
+}
+
+/** Saves snapshots on a timer and once more on stop. */
+export class Snapshotter {
+  private readonly timer: NodeJS.Timeout;
+  private lastSaved = '';
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: RedisStore,
+    private readonly policies: PolicySet,
+    private readonly logger: Pick<Logger, 'warn' | 'debug'>,
+    private readonly options: SnapshotterOptions,
+  ) {
+    this.timer = setInterval(() => void this.save(), options.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Save now unless nothing was applied since the last save. */
+  save(): Promise<void> {
+    this.running ??= this.saveOnce().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+    await this.save();
+  }
+
+  private async saveOnce(): Promise<void> {
+    const snapshot = takeSnapshot(this.store, this.policies, Date.now());
+    if (snapshot.streamId === this.lastSaved || snapshot.streamId === '0-0') return;
+    const body = JSON.stringify(snapshot);
+    try {
+      if (this.store.available) await this.store.saveSnapshot(snapshot.streamId, body);
+      if (this.options.file) await writeAtomically(this.options.file, body);
+      this.lastSaved = snapshot.streamId;
+      this.logger.debug({ streamId: snapshot.streamId }, 'learner snapshot saved');
+    } catch (err) {
+      this.logger.warn({ err }, 'saving the learner snapshot failed; will retry');
+    }
+  }
+}
+
+async function writeAtomically(file: string, body: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, body);
+  await rename(tmp, file);
+}
