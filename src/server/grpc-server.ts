@@ -1,7 +1,9 @@
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { ReflectionService } from '@grpc/reflection';
+import type { PolicySet } from '../policies/policy-set.js';
 import { decisionServiceHandlers, type ServiceDeps } from './decision-service.js';
+import { policyAdminHandlers } from './policy-admin-service.js';
 import { loadTactDefinition, loadTactProto } from './proto.js';
 
 export const SERVICE_NAME = 'tact.v1.DecisionService';
@@ -11,6 +13,8 @@ export interface GrpcServerOptions {
   readonly maxReceiveMessageLength?: number;
   /** Interceptors (metrics, logging) applied to every call. */
   readonly interceptors?: grpc.ServerInterceptor[];
+  /** Serve tact.v1.PolicyAdmin (Promote, Rollback, ListPolicies) over these policies. */
+  readonly policyAdmin?: PolicySet;
 }
 
 /** A started gRPC server with health and reflection. */
@@ -35,6 +39,7 @@ export async function startGrpcServer(
     ...(options.interceptors ? { interceptors: options.interceptors } : {}),
   });
   server.addService(proto.tact.v1.DecisionService.service, decisionServiceHandlers(deps));
+  if (options.policyAdmin) server.addService(proto.tact.v1.PolicyAdmin.service, policyAdminHandlers(options.policyAdmin, deps.clock));
   const health = new HealthImplementation({ '': 'NOT_SERVING', [SERVICE_NAME]: 'NOT_SERVING' });
   health.addToServer(server);
   new ReflectionService(definition).addToServer(server);
