@@ -57,6 +57,11 @@ export interface Learner<Prepared = unknown> {
   readonly kind: string;
   /** Number of examples applied: the model version. */
   readonly updates: number;
+  /**
+   * Version of anything besides the online statistics that shapes scores
+   * (neural-linear: the network), logged with decisions; absent when none.
+   */
+  readonly modelTag?: string | undefined;
   /** Encode the context once per decision. */
   prepare(context: Features): Prepared;
   /** Estimate mean reward and its uncertainty for every action. */
@@ -72,6 +77,8 @@ export interface Learner<Prepared = unknown> {
   explain(prepared: Prepared, action: ActionRef, top: number): Contribution[];
   /** Serialisable state (JSON-safe) for snapshots. */
   snapshot(): LearnerSnapshot;
+  /** Release background resources (neural-linear's training worker). */
+  close?(): Promise<void>;
 }
 
 export interface LearnerSnapshot {

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { DEFAULT_OVERFLOW_SLOTS, DEFAULT_MAX_FEATURES } from '../features/vocabulary.js';
 import { BAYES_LINEAR_KIND, BayesLinearLearner } from './bayes-linear.js';
 import type { Learner, LearnerSnapshot } from './learner.js';
+import { NEURAL_LINEAR_KIND, neuralLinearSchema } from './neural-linear/config.js';
+import { NeuralLinearLearner } from './neural-linear/neural-linear.js';
 import { SGD_KIND, SgdRegressionLearner } from './sgd-regression.js';
 
 /**
@@ -27,29 +29,39 @@ const sgdSchema = z.object({
   l2: z.number().nonnegative().lt(1).default(0),
 });
 
-export const learnerConfigSchema = z.discriminatedUnion('kind', [bayesLinearSchema, sgdSchema]);
+export const learnerConfigSchema = z.discriminatedUnion('kind', [bayesLinearSchema, sgdSchema, neuralLinearSchema]);
 
 export type LearnerConfig = z.output<typeof learnerConfigSchema>;
 export type LearnerConfigInput = z.input<typeof learnerConfigSchema>;
 
 export const DEFAULT_LEARNER: LearnerConfig = learnerConfigSchema.parse({ kind: BAYES_LINEAR_KIND });
 
-export function createLearner(config: LearnerConfigInput = DEFAULT_LEARNER): Learner {
+/** What a learner may need to know about where it runs. */
+export interface LearnerContext {
+  /** The policy it serves: names where neural-linear saves its networks. */
+  readonly policy?: string;
+}
+
+export function createLearner(config: LearnerConfigInput = DEFAULT_LEARNER, context: LearnerContext = {}): Learner {
   const c = learnerConfigSchema.parse(config);
   switch (c.kind) {
     case 'bayes-linear':
       return new BayesLinearLearner(c);
     case 'sgd':
       return new SgdRegressionLearner(c);
+    case 'neural-linear':
+      return new NeuralLinearLearner(c, context);
   }
 }
 
-export function restoreLearner(snapshot: LearnerSnapshot): Learner {
+export function restoreLearner(snapshot: LearnerSnapshot, context: LearnerContext = {}): Learner {
   switch (snapshot.kind) {
     case BAYES_LINEAR_KIND:
       return BayesLinearLearner.restore(snapshot);
     case SGD_KIND:
       return SgdRegressionLearner.restore(snapshot);
+    case NEURAL_LINEAR_KIND:
+      return NeuralLinearLearner.restore(snapshot, context);
     default:
       throw new RangeError(`unknown learner kind: ${snapshot.kind}`);
   }

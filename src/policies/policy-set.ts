@@ -27,9 +27,10 @@ export class Policy {
     return this.config.name;
   }
 
-  /** Model version as logged with decisions: the number of updates applied. */
+  /** Model version as logged with decisions: the number of updates applied, and the learner's tag (network version) if any. */
   get modelVersion(): string {
-    return `${this.config.name}@${this.learner.updates}`;
+    const tag = this.learner.modelTag;
+    return tag === undefined ? `${this.config.name}@${this.learner.updates}` : `${this.config.name}@${this.learner.updates}+${tag}`;
   }
 
   get windowMs(): number {
@@ -76,7 +77,7 @@ export class PolicySet {
 
   static fromConfig(file: PoliciesFile): PolicySet {
     return new PolicySet(
-      file.policies.map((c) => new Policy(c, c.warmStart ? warmLearner(c) : createLearner(c.learner))),
+      file.policies.map((c) => new Policy(c, c.warmStart ? warmLearner(c) : createLearner(c.learner, { policy: c.name }))),
       file.default,
     );
   }
