@@ -7,6 +7,10 @@ import { loadConfig } from '../config.js';
 import { TactError } from '../core/errors.js';
 import { runCompare } from './compare.js';
 import { runEvaluate } from './evaluate.js';
+import { runExport } from './export.js';
+import { runPromote } from './promote.js';
+import { runTrain } from './train.js';
+import { runUplift } from './uplift.js';
 import { serve } from './serve.js';
 import { runSimulate } from './simulate.js';
 
@@ -16,6 +20,10 @@ const COMMANDS: Record<string, Command> = {
   serve: runServe,
   evaluate: runEvaluate,
   compare: runCompare,
+  export: runExport,
+  train: runTrain,
+  promote: runPromote,
+  uplift: runUplift,
   simulate: runSimulate,
 };
 

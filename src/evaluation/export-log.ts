@@ -20,6 +20,8 @@ export interface ExportedOutcome {
 export type ExportedDecision = DecisionLine & {
   readonly outcomes: readonly ExportedOutcome[];
   readonly reward: number | null;
+  /** False when the log ends before the decision's attribution window did: more outcomes may come. */
+  readonly windowClosed: boolean;
 };
 
 export interface ExportOptions {
@@ -75,7 +77,7 @@ export async function exportLog(
   let watermark = Number.NEGATIVE_INFINITY;
   const s = { decisions: 0, withOutcome: 0, open: 0, outsideRange: 0, unmatchedOutcomes: 0, peakPending: 0 };
 
-  const emit = async (h: Held): Promise<void> => {
+  const emit = async (h: Held, windowClosed: boolean): Promise<void> => {
     for (const line of h.lines) {
       const reward = line.mode === 'shadow' ? null : rankOneReward(line, h.outcomes);
       if (line.mode !== 'shadow') {
@@ -83,7 +85,7 @@ export async function exportLog(
         if (reward === null) s.open++;
         else s.withOutcome++;
       }
-      const out: ExportedDecision = { ...line, outcomes: h.outcomes, reward };
+      const out: ExportedDecision = { ...line, outcomes: h.outcomes, reward, windowClosed };
       await write(`${JSON.stringify(out)}\n`);
     }
   };
@@ -92,7 +94,7 @@ export async function exportLog(
     for (const [id, h] of held) {
       if (h.expiresAt + slack >= watermark) break;
       held.delete(id);
-      await emit(h);
+      await emit(h, true);
     }
   };
 
@@ -121,7 +123,7 @@ export async function exportLog(
     }
     if (options.onProgress && lineNo % 5000 === 0) options.onProgress(stream.bytesRead, total);
   }
-  for (const h of held.values()) await emit(h);
+  for (const h of held.values()) await emit(h, h.expiresAt + slack < watermark);
   options.onProgress?.(total, total);
   return s;
 }

@@ -1,0 +1,99 @@
+import * as grpc from '@grpc/grpc-js';
+import { parseArgs } from 'node:util';
+import type { ListPoliciesResponse__Output } from '../server/generated/tact/v1/ListPoliciesResponse.js';
+import type { PolicyChange__Output } from '../server/generated/tact/v1/PolicyChange.js';
+import { loadTactProto } from '../server/proto.js';
+import { processIo, runCommand, UsageError, type CommandIo } from './evaluate.js';
+
+export const PROMOTE_USAGE = `usage: tact promote NAME [--target HOST:PORT]
+       tact promote --rollback [--target HOST:PORT]
+       tact promote --list [--target HOST:PORT]
+
+Switches the champion (the policy answering requests that name none) of a running
+server without a restart, keeping the previous one for --rollback. --list shows
+every policy, the champion, the history and each shadow's live value estimate.
+Acts on one server: call every replica of a fleet.
+
+  --target HOST:PORT  the server's gRPC address (default 127.0.0.1:50051, env TACT_TARGET)
+  --timeout MS        call deadline (default 5000)`;
+
+/** `tact promote`: returns the exit code. */
+export async function runPromote(argv: readonly string[], io: CommandIo = processIo()): Promise<number> {
+  return runCommand('promote', PROMOTE_USAGE, io, async () => {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: [...argv],
+        allowPositionals: true,
+        options: {
+          target: { type: 'string' },
+          rollback: { type: 'boolean', default: false },
+          list: { type: 'boolean', default: false },
+          timeout: { type: 'string', default: '5000' },
+          help: { type: 'boolean', short: 'h', default: false },
+        },
+      });
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    const v = parsed.values;
+    if (v.help) {
+      io.stdout.write(`${PROMOTE_USAGE}\n`);
+      return;
+    }
+    const name = parsed.positionals[0];
+    const modes = [name !== undefined, v.rollback === true, v.list === true].filter(Boolean).length;
+    if (modes !== 1 || parsed.positionals.length > 1) throw new UsageError('give one policy NAME, or --rollback, or --list');
+    const timeout = Number(v.timeout);
+    if (!(timeout > 0)) throw new UsageError(`--timeout: invalid value "${v.timeout}"`);
+    const target = v.target ?? io.env?.['TACT_TARGET'] ?? '127.0.0.1:50051';
+    const proto = loadTactProto();
+    const client = new proto.tact.v1.PolicyAdmin(target, grpc.credentials.createInsecure());
+    try {
+      const deadline = { deadline: Date.now() + timeout };
+      if (v.list) {
+        io.stdout.write(formatList(await call<ListPoliciesResponse__Output>((cb) => client.ListPolicies({}, deadline, cb))));
+      } else {
+        const change = await call<PolicyChange__Output>((cb) =>
+          v.rollback ? client.Rollback({}, deadline, cb) : client.Promote({ name: name ?? '' }, deadline, cb),
+        );
+        io.stdout.write(formatChange(change, v.rollback === true));
+      }
+    } finally {
+      client.close();
+    }
+  });
+}
+
+type Callback<T> = (err: grpc.ServiceError | null, res?: T) => void;
+
+/** Promisified unary call; a gRPC error becomes its status details (which name the field). */
+function call<T>(start: (cb: Callback<T>) => unknown): Promise<T> {
+  return new Promise((resolve, reject) =>
+    start((err, res) => (err || res === undefined ? reject(new Error(err ? `${grpc.status[err.code]}: ${err.details}` : 'empty response')) : resolve(res))),
+  );
+}
+
+function formatChange(c: PolicyChange__Output, rollback: boolean): string {
+  const verb = rollback ? 'rolled back' : c.previous === c.current ? 'already champion:' : 'promoted';
+  const history = c.history.length > 0 ? c.history.join(' -> ') : '(none)';
+  return rollback
+    ? `${verb}: ${c.previous} -> ${c.current} (rollback history: ${history})\n`
+    : `${verb} ${c.current} (previous champion: ${c.previous}; rollback history: ${history})\n`;
+}
+
+
+function formatList(r: ListPoliciesResponse__Output): string {
+  const lines = [`champion: ${r.champion}   rollback history: ${r.history.length > 0 ? r.history.join(' -> ') : '(none)'}`];
+  lines.push(`${'policy'.padEnd(16)} ${'role'.padEnd(9)} ${'model'.padEnd(22)} ${'learner'.padEnd(13)} ${'explore'.padEnd(15)} live value (SNIPS, 95% CI; champion mean; rounds)`);
+  for (const p of r.policies) {
+    const role = p.name === r.champion ? 'champion' : p.shadow ? 'shadow' : 'named';
+    const live = p.live
+      ? `${fmt(p.live.snips)} [${fmt(p.live.snips_low)}, ${fmt(p.live.snips_high)}]; ${fmt(p.live.champion_mean)}; ${p.live.rounds}`
+      : '';
+    lines.push(`${p.name.padEnd(16)} ${role.padEnd(9)} ${p.model_version.padEnd(22)} ${p.learner.padEnd(13)} ${p.exploration.padEnd(15)} ${live}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const fmt = (x: number): string => (Number.isFinite(x) ? x.toFixed(4) : 'n/a');
