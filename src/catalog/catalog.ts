@@ -77,16 +77,23 @@ export interface TriggerSpec {
 
 export type SuppressionKind = 'cart' | 'purchase';
 
+/** What a cart line or purchase suppresses: promotions of its item only, or of its whole category. */
+export type SuppressionScope = 'item' | 'category';
+
 /** Settings of the eligibility rules that are not per channel or message. */
 export interface RuleSettings {
-  /** A purchase suppresses promotions of its item and category for this many days. */
+  /** A purchase suppresses promotions of its item (and category, per scope) for this many days. */
   readonly purchaseSuppressionDays: number;
+  readonly cartSuppression: SuppressionScope;
+  readonly purchaseSuppression: SuppressionScope;
   /** A message ignored `ignored` times within `days` is suppressed for that customer. */
   readonly fatigue: { readonly ignored: number; readonly days: number };
 }
 
 export const DEFAULT_RULE_SETTINGS: RuleSettings = Object.freeze({
   purchaseSuppressionDays: 30,
+  cartSuppression: 'category',
+  purchaseSuppression: 'category',
   fatigue: Object.freeze({ ignored: 3, days: 14 }),
 });
 

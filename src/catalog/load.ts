@@ -132,6 +132,8 @@ export function buildCatalog(doc: CatalogDoc): Catalog {
   return {
     rules: Object.freeze({
       purchaseSuppressionDays: doc.rules.purchase_suppression_days,
+      cartSuppression: doc.rules.cart_suppression,
+      purchaseSuppression: doc.rules.purchase_suppression,
       fatigue: Object.freeze({ ignored: doc.rules.fatigue.ignored, days: doc.rules.fatigue.days }),
     }),
     channels,

@@ -139,6 +139,10 @@ export const messageSchema = z.strictObject({
 export const rulesSchema = z.strictObject({
   /** Days a purchase suppresses promotions of its item and category. @defaultValue 30 */
   purchase_suppression_days: finite.nonnegative().default(30),
+  /** Cart lines suppress promotions of their item only, or of their whole category. @defaultValue "category" */
+  cart_suppression: z.enum(['item', 'category']).default('category'),
+  /** Recent purchases suppress promotions of their item only, or of their whole category. @defaultValue "category" */
+  purchase_suppression: z.enum(['item', 'category']).default('category'),
   /** A message ignored `ignored` times within `days` is suppressed for the customer. */
   fatigue: z
     .strictObject({ ignored: z.number().int().positive(), days: finite.positive() })
@@ -148,7 +152,12 @@ export const rulesSchema = z.strictObject({
 /** The whole file. */
 export const catalogSchema = z.strictObject({
   /** Eligibility rule settings; every field has a default. */
-  rules: rulesSchema.default({ purchase_suppression_days: 30, fatigue: { ignored: 3, days: 14 } }),
+  rules: rulesSchema.default({
+    purchase_suppression_days: 30,
+    cart_suppression: 'category',
+    purchase_suppression: 'category',
+    fatigue: { ignored: 3, days: 14 },
+  }),
   /** Free-form version label, reported with decisions' model version. */
   version: z.union([z.string(), z.number()]).optional(),
   channels: z.array(channelSchema).min(1),

@@ -74,6 +74,13 @@ describe('suppression', () => {
     expect(check(suppressionRule, catalog, c('reminder:email:now'), shoes)).toBeUndefined();
   });
 
+  it('item scope suppresses the item only, not its category', () => {
+    const itemScope = { ...catalog, rules: { ...catalog.rules!, cartSuppression: 'item' as const, purchaseSuppression: 'item' as const } };
+    const shoes = state({ cart: [{ itemId: 'sneaker-9', category: 'shoes', at: T0 - 1000 }], purchases: [{ itemId: 'coat-1', category: 'outerwear', at: T0 - DAY }] });
+    expect(check(suppressionRule, itemScope, c('shoes_promo:email:now'), shoes)).toBeUndefined();
+    expect(check(suppressionRule, itemScope, c('coat:email:now'), shoes)).toBe('item coat-1 was bought within 30 days');
+  });
+
   it('purchases suppress for the configured days only', () => {
     const bought = (daysAgo: number) => state({ purchases: [{ itemId: 'coat-1', category: 'outerwear', at: T0 - daysAgo * DAY }] });
     expect(check(suppressionRule, catalog, c('coat:email:now'), bought(29))).toMatch(/bought within 30 days/);
