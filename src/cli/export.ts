@@ -63,7 +63,7 @@ export async function runExport(argv: readonly string[], io: CommandIo = process
       });
       progress.stop();
       io.stderr.write(
-        `exported ${s.decisions} decisions (${s.withOutcome} with outcome, ${s.open} still open; ` +
+        `exported ${s.decisions} decisions (${s.withOutcome} with outcome, ${s.open} still open, ${s.holdout} holdout; ` +
           `${s.outsideRange} outside the range; peak ${s.peakPending} held)${file ? ` to ${v.out}` : ''}\n`,
       );
     } finally {

@@ -40,6 +40,8 @@ export interface ExportOptions {
 
 export interface ExportSummary {
   readonly decisions: number;
+  /** Control-holdout decisions (nothing sent; outcomes only when the customer converted anyway). */
+  readonly holdout: number;
   readonly withOutcome: number;
   /** Decisions whose rank-1 action had no outcome yet (window open at the end of the log). */
   readonly open: number;
@@ -75,14 +77,15 @@ export async function exportLog(
   const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
   const held = new Map<string, Held>();
   let watermark = Number.NEGATIVE_INFINITY;
-  const s = { decisions: 0, withOutcome: 0, open: 0, outsideRange: 0, unmatchedOutcomes: 0, peakPending: 0 };
+  const s = { decisions: 0, holdout: 0, withOutcome: 0, open: 0, outsideRange: 0, unmatchedOutcomes: 0, peakPending: 0 };
 
   const emit = async (h: Held, windowClosed: boolean): Promise<void> => {
     for (const line of h.lines) {
       const reward = line.mode === 'shadow' ? null : rankOneReward(line, h.outcomes);
       if (line.mode !== 'shadow') {
         s.decisions++;
-        if (reward === null) s.open++;
+        if (line.holdout) s.holdout++;
+        else if (reward === null) s.open++;
         else s.withOutcome++;
       }
       const out: ExportedDecision = { ...line, outcomes: h.outcomes, reward, windowClosed };
@@ -123,7 +126,8 @@ export async function exportLog(
     }
     if (options.onProgress && lineNo % 5000 === 0) options.onProgress(stream.bytesRead, total);
   }
-  for (const h of held.values()) await emit(h, h.expiresAt + slack < watermark);
+  // At the end, a window is closed once the log's clock has passed it (the slack only bounds reordering).
+  for (const h of held.values()) await emit(h, h.expiresAt < watermark);
   options.onProgress?.(total, total);
   return s;
 }
