@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { StoreUnavailableError } from '../../core/errors.js';
 import type { Decision } from '../../decision/types.js';
@@ -22,8 +23,9 @@ import type { RedisStore } from './redis-store.js';
 /** Writes kept while Redis is down, replayed in arrival order when it returns. */
 type Pending =
   | { readonly kind: 'decision'; readonly record: DecisionRecord; readonly decision: Decision; readonly requestId?: string }
-  | { readonly kind: 'reward'; readonly request: RewardJoinRequest }
-  | { readonly kind: 'update'; readonly update: LearningUpdate }
+  /** uncertain: a direct attempt failed mid-call, so it may have landed. */
+  | { readonly kind: 'reward'; readonly request: RewardJoinRequest; readonly uncertain: boolean }
+  | { readonly kind: 'update'; readonly update: LearningUpdate; readonly publishId: string }
   | { readonly kind: 'event'; readonly customerId: string; readonly event: CustomerEvent }
   | { readonly kind: 'consent'; readonly customerId: string; readonly patch: Partial<ConsentState> }
   | { readonly kind: 'sends'; readonly customerId: string; readonly sends: readonly SendRecord[] };
@@ -125,11 +127,17 @@ export class BufferedStore implements TactStore {
   }
 
   joinReward(request: RewardJoinRequest): Promise<JoinResult> {
-    return this.write({ kind: 'reward', request }, () => this.inner.joinReward(request), (): JoinResult => ({ status: 'buffered' }));
+    const tried = this.direct;
+    return this.write(
+      { kind: 'reward', request, uncertain: tried },
+      () => this.inner.joinReward(request),
+      (): JoinResult => ({ status: 'buffered' }),
+    );
   }
 
   publish(update: LearningUpdate): Promise<void> {
-    return this.write({ kind: 'update', update }, () => this.inner.publish(update), () => undefined);
+    const publishId = randomBytes(8).toString('hex');
+    return this.write({ kind: 'update', update, publishId }, () => this.inner.publishOnce(update, publishId), () => undefined);
   }
 
   recordEvent(customerId: string, event: CustomerEvent): Promise<void> {
@@ -290,7 +298,7 @@ export class BufferedStore implements TactStore {
       case 'decision':
         return this.inner.saveDecision(op.record, op.decision, op.requestId);
       case 'update':
-        return this.inner.publish(op.update);
+        return this.inner.publishOnce(op.update, op.publishId);
       case 'event':
         return this.inner.recordEvent(op.customerId, op.event);
       case 'consent':
@@ -300,11 +308,11 @@ export class BufferedStore implements TactStore {
         await this.inner.reserveSends(op.customerId, op.sends.map((send) => ({ send, caps: [] })));
         return;
       case 'reward': {
-        const result = await this.inner.joinReward(op.request);
+        const result = op.uncertain ? await this.inner.rejoinReward(op.request) : await this.inner.joinReward(op.request);
         this.stats.lateJoins[result.status]++;
         const update = result.status === 'joined' ? lateUpdate(result) : undefined;
         // Put the learning step first in line, so a failure now retries the publish, not the join.
-        if (update) this.queue.splice(1, 0, { kind: 'update', update });
+        if (update) this.queue.splice(1, 0, { kind: 'update', update, publishId: randomBytes(8).toString('hex') });
         return;
       }
     }

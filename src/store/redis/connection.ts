@@ -62,11 +62,12 @@ export function redactUrl(url: string): string {
   }
 }
 
-const CONNECTION_ERROR = /Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|MaxRetriesPerRequest|enableOfflineQueue|LOADING/;
+const CONNECTION_ERROR =
+  /Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|max retries per request|MaxRetriesPerRequest|enableOfflineQueue|LOADING/i;
 
 /** Connection-level failures become StoreUnavailableError; script and reply errors stay as they are. */
 export function asStoreError(err: unknown): unknown {
   if (err instanceof StoreUnavailableError) return err;
-  const message = err instanceof Error ? err.message : String(err);
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   return CONNECTION_ERROR.test(message) ? new StoreUnavailableError(`Redis unavailable: ${message}`, err) : err;
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import type { Decision } from '../../decision/types.js';
@@ -40,6 +41,9 @@ export interface RedisStoreOptions {
 }
 
 const UPDATE_FIELD = 'u';
+const ID_FIELD = 'i';
+/** Publish ids remembered to skip a retried publish; a retry lands well within this many entries. */
+const RECENT_IDS = 100_000;
 /** Longer than any attribution window plus grace: older ids in a customer's decision index are dead. */
 const INDEX_HORIZON_MS = 90 * 86_400_000;
 const READ_BATCH = 500;
@@ -59,6 +63,7 @@ export class RedisStore implements TactStore {
   private readonly waiters: Array<{ id: string; resolve: () => void }> = [];
   private readonly events = new EventEmitter();
   private lastApplied: string = STREAM_START;
+  private readonly recentIds = new Set<string>();
   private consuming: Promise<void> | undefined;
   private closed = false;
   private up = true;
@@ -154,12 +159,26 @@ export class RedisStore implements TactStore {
     });
   }
 
-  async joinReward(req: RewardJoinRequest): Promise<JoinResult> {
+  joinReward(req: RewardJoinRequest): Promise<JoinResult> {
+    return this.join(req, false);
+  }
+
+  /**
+   * Replay a join whose reply was lost: if the event did land, report it as
+   * joined (with the totals it got) instead of as a duplicate, so its
+   * learning update is still published. Needs an event id.
+   */
+  rejoinReward(req: RewardJoinRequest): Promise<JoinResult> {
+    return this.join(req, req.eventId !== undefined);
+  }
+
+  private async join(req: RewardJoinRequest, replay: boolean): Promise<JoinResult> {
     const reply = await this.script('join', [this.keys.decision(req.decisionId)], [
       req.actionId,
       String(req.value),
       req.eventId ?? '',
       req.now,
+      replay ? '1' : '0',
     ]);
     const [status, rec, actionId, previous, total] = reply as string[];
     const record = (): DecisionRecord => JSON.parse(rec as string) as DecisionRecord;
@@ -207,13 +226,22 @@ export class RedisStore implements TactStore {
   // -------------------------------------------------------------------------
   // UpdateBus
 
-  async publish(update: LearningUpdate): Promise<void> {
+  publish(update: LearningUpdate): Promise<void> {
+    return this.publishOnce(update, randomBytes(8).toString('hex'));
+  }
+
+  /**
+   * Publish under a caller-chosen id: publishing again with the same id (a
+   * retry after a lost reply) is applied once by every replica and kept once
+   * in the ledger.
+   */
+  async publishOnce(update: LearningUpdate, publishId: string): Promise<void> {
     const json = JSON.stringify(update);
     // Stream first, ledger second: a crash between them leaves an update the
     // fleet learned but forget cannot unlearn, which is detectable; the other
     // order would unlearn something never learned.
-    const p = this.cmd.pipeline().xadd(this.keys.updates(), '*', UPDATE_FIELD, json);
-    if (!update.unlearn) p.rpush(this.keys.ledger(update.customerId), json);
+    const p = this.cmd.pipeline().xadd(this.keys.updates(), '*', UPDATE_FIELD, json, ID_FIELD, publishId);
+    if (!update.unlearn) p.rpush(this.keys.ledger(update.customerId), `${publishId}|${json}`);
     const replies = await this.exec(p);
     const id = replies[0] as string;
     if (this.handlers.length > 0) await this.appliedUpTo(id);
@@ -265,7 +293,15 @@ export class RedisStore implements TactStore {
         cursor += typeof requests[i] === 'string' ? 3 : 2;
       });
     }
-    return { updates: ledger.map((json) => JSON.parse(json) as LearningUpdate), decisionsErased };
+    const seen = new Set<string>();
+    const updates: LearningUpdate[] = [];
+    for (const entry of ledger) {
+      const bar = entry.indexOf('|');
+      if (seen.has(entry.slice(0, bar))) continue;
+      seen.add(entry.slice(0, bar));
+      updates.push(JSON.parse(entry.slice(bar + 1)) as LearningUpdate);
+    }
+    return { updates, decisionsErased };
   }
 
   // -------------------------------------------------------------------------
@@ -334,10 +370,18 @@ export class RedisStore implements TactStore {
   }
 
   private apply(id: string, fields: string[]): void {
-    const at = fields.indexOf(UPDATE_FIELD);
-    const json = at >= 0 ? fields[at + 1] : undefined;
+    const json = field(fields, UPDATE_FIELD);
+    const publishId = field(fields, ID_FIELD);
     this.lastApplied = id;
     if (json === undefined) return;
+    if (publishId !== undefined) {
+      if (this.recentIds.has(publishId)) return;
+      this.recentIds.add(publishId);
+      if (this.recentIds.size > RECENT_IDS) {
+        const oldest = this.recentIds.values().next().value;
+        if (oldest !== undefined) this.recentIds.delete(oldest);
+      }
+    }
     const update = JSON.parse(json) as LearningUpdate;
     for (const h of this.handlers) {
       try {
@@ -408,6 +452,11 @@ export class RedisStore implements TactStore {
       throw asStoreError(err);
     }
   }
+}
+
+function field(fields: string[], name: string): string | undefined {
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
+  return undefined;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -11,7 +11,7 @@ import { REPO_ROOT } from '../../core/paths.js';
  * side. Bump a script's version whenever its KEYS/ARGV/return contract changes.
  */
 const SCRIPTS = {
-  join: { file: 'join-1.lua', keys: 1, version: 1 },
+  join: { file: 'join-1.lua', keys: 1, version: 2 },
   claim: { file: 'claim-1.lua', keys: 1, version: 1 },
   take: { file: 'take-1.lua', keys: 1, version: 1 },
   reserve: { file: 'reserve-1.lua', keys: 1, version: 1 },

@@ -7,12 +7,15 @@
   ARGV[2]  reward value (decimal string)
   ARGV[3]  event id; "" means none (no idempotency check)
   ARGV[4]  now, ms since epoch
+  ARGV[5]  "1" when this replays a join whose reply was lost (Redis went away
+           mid-call): a duplicate of the event is then that earlier join, and
+           is reported as it was joined so the caller can still publish it
 
   Returns an array whose first element is the status:
     {"unknown"}                       no such decision (never saved, taken, or forgotten)
     {"expired"}                       now >= window end
     {"unknown_action", record}        the action is not a choice of the decision
-    {"duplicate"}                     this event id was joined before
+    {"duplicate"}                     this event id was joined before (ARGV[5] ~= "1")
     {"ignored", record}               combine = "first" and the action already has a reward
     {"joined", record, actionId, previousTotal or "", total}
   record is the decision record JSON; totals are "%.17g" strings.
@@ -32,16 +35,28 @@ end
 if redis.call('HEXISTS', key, 'a:' .. action) == 0 then
   return {'unknown_action', fields[4]}
 end
+-- An event's outcome is kept ("<action>\31<previous>\31<total>", or "ignored")
+-- so a replay after a lost reply can learn what the first call did.
+local eventField = 'e:' .. ARGV[3]
 if ARGV[3] ~= '' then
-  if redis.call('HSETNX', key, 'e:' .. ARGV[3], '1') == 0 then
+  local seen = redis.call('HGET', key, eventField)
+  if seen then
+    if ARGV[5] == '1' and seen ~= 'ignored' then
+      local a, p, t = string.match(seen, '^(.-)\31(.-)\31(.*)$')
+      return {'joined', fields[4], a, p, t}
+    end
     return {'duplicate'}
   end
 end
 local previous = redis.call('HGET', key, 'r:' .. action)
 if previous and fields[3] == 'first' then
+  if ARGV[3] ~= '' then redis.call('HSET', key, eventField, 'ignored') end
   return {'ignored', fields[4]}
 end
 local total = (tonumber(previous) or 0) + tonumber(ARGV[2])
 local totalText = string.format('%.17g', total)
 redis.call('HSET', key, 'r:' .. action, totalText)
+if ARGV[3] ~= '' then
+  redis.call('HSET', key, eventField, action .. '\31' .. (previous or '') .. '\31' .. totalText)
+end
 return {'joined', fields[4], action, previous or '', totalText}

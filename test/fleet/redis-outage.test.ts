@@ -1,0 +1,122 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/free-port.js';
+import { dumpUntil, sleep, startReplica, stopReplica, type Replica } from './replica.js';
+
+/** A private redis-server (never the shared one): stopped and restarted by this test. */
+class ScratchRedis {
+  private child: ChildProcess | undefined;
+  constructor(
+    readonly port: number,
+    private readonly dir: string,
+  ) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    // AOF with fsync always: a restart keeps what Redis acknowledged, as production would.
+    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.dir], {
+      stdio: 'ignore',
+    });
+    const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => undefined);
+    const end = Date.now() + 10_000;
+    for (;;) {
+      try {
+        await probe.connect();
+        await probe.ping();
+        probe.disconnect();
+        return;
+      } catch {
+        if (Date.now() > end) throw new Error('scratch redis-server did not start');
+        await sleep(50);
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+describe('Redis stopped and restarted under load', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tact-outage-'));
+  let redis: ScratchRedis;
+  let replica: Replica;
+
+  beforeAll(async () => {
+    redis = new ScratchRedis(await freePort(), dir);
+    await redis.start();
+    replica = await startReplica({ redisUrl: redis.url, prefix: 'outage', dumpDir: dir });
+  });
+  afterAll(async () => {
+    if (replica) await stopReplica(replica);
+    await redis?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps deciding, buffers rewards, replays them, and counts what happened', async () => {
+    const sent = { decided: 0, decideFailed: 0, joined: 0, rewardFailed: 0 };
+    let phase = 'before';
+    const errors: string[] = [];
+    let running = true;
+    const load = (async () => {
+      for (let i = 0; running; i++) {
+        try {
+          const d = await replica.client.decide({
+            customer_id: `c${i}`,
+            trigger: 'visit',
+            context: { numeric: { x: i % 10 } },
+            candidates: [{ id: 'a' }, { id: 'b' }],
+          });
+          sent.decided++;
+          const r = await replica.client.reward({ decision_id: d.decision_id, value: 1, event_id: `e${i}` });
+          if (r.status === 'JOINED') sent.joined++;
+        } catch (err) {
+          errors.push(`${phase}: ${(err as Error).message}`);
+          if (phase === 'during') sent.decideFailed++;
+          else sent.rewardFailed++;
+        }
+        await sleep(2);
+      }
+    })();
+
+    await sleep(500);
+    const before = { ...sent };
+    phase = 'during';
+    await redis.stop();
+    await sleep(1200);
+    const during = { decided: sent.decided - before.decided, joined: sent.joined - before.joined };
+    const down = await dumpUntil(replica, dir, (d) => d.buffer.pending > 0);
+    await redis.start();
+    phase = 'after';
+    await sleep(800);
+    running = false;
+    await load;
+
+    // Nothing failed: Decide answered throughout and every reward was accepted.
+    expect(errors).toEqual([]);
+    expect(during.decided).toBeGreaterThan(20);
+    expect(down.available).toBe(false);
+
+    const final = await dumpUntil(replica, dir, (d) => d.buffer.pending === 0 && d.policies.default?.updates === sent.joined, 15_000);
+    expect(final.buffer.pending).toBe(0);
+    expect(final.buffer.outages).toBeGreaterThanOrEqual(1);
+    expect(final.buffer.buffered.reward).toBeGreaterThan(0);
+    expect(final.buffer.buffered.decision).toBeGreaterThan(0);
+    // Every buffered reward reached Redis and was joined: rewards sent == rewards learned.
+    expect(final.buffer.lateJoins.joined).toBe(final.buffer.buffered.reward);
+    expect(Object.values(final.buffer.refused).reduce((a, b) => a + b, 0)).toBe(0);
+    expect(final.policies.default?.updates).toBe(sent.joined);
+  });
+});
