@@ -33,12 +33,21 @@ export interface DecideFigures {
 
 export const CURVE_FRACTIONS = [0.2, 0.4, 0.6, 0.8, 0.95];
 const CONNECTIONS = 4;
-const STREAMS = 32;
+/**
+ * Streams per connection: 32 for small requests, fewer for large ones. The
+ * server's HTTP/2 receive window is 64 KiB per connection (grpc-js has no
+ * server option for it), so 128 concurrent 100 KB requests stall on flow
+ * control and measure the window, not the server.
+ */
+export function streamsFor(requestBytes: number): number {
+  return Math.max(1, Math.min(32, Math.floor((48 * 1024) / requestBytes)));
+}
 
 export async function runDecide(k: number, seconds = 5, curve = false): Promise<DecideFigures> {
   ensureH2load();
   const request = decideRequest(k);
   const body = encodeDecide(request);
+  const streams = streamsFor(body.length);
   const floorServer = await startServer('floor');
   const tactServer = await startServer('tact');
   try {
@@ -50,7 +59,7 @@ export async function runDecide(k: number, seconds = 5, curve = false): Promise<
         body,
         seconds: rate ? Math.max(2, Math.round(seconds * 0.6)) : seconds,
         connections: CONNECTIONS,
-        streams: rate ? 8 : STREAMS,
+        streams: rate ? Math.min(8, streams) : streams,
         ...(rate ? { rate } : {}),
       });
     const log = (what: string, r: LoadResult) =>
@@ -113,7 +122,7 @@ export function decideTable(f: DecideFigures): string {
       return `${v.toFixed(2)}${b ? ` (${ratio(v, b)}x)` : ''}`;
     }).join(' | ') + ` | ${name === 'floor' ? r.errors : f.tactErrors} |`;
   return [
-    `K=${f.k} client candidates with features; request ${f.requestBytes} bytes; h2load ${CONNECTIONS} connections x ${STREAMS} streams.`,
+    `K=${f.k} client candidates with features; request ${f.requestBytes} bytes; h2load ${CONNECTIONS} connections x ${streamsFor(f.requestBytes)} streams.`,
     '',
     '| server | calls/s (x floor) | p50 ms | p90 ms | p99 ms | p999 ms | errors |',
     '| --- | --- | --- | --- | --- | --- | --- |',

@@ -12,7 +12,7 @@ import { fork } from 'node:child_process';
 const k = Number(process.argv[2] ?? 20);
 if (process.argv[3] === 'driver') {
   const port = Number(process.argv[4]);
-  const r = await runH2load({ url: `http://127.0.0.1:${port}${DECIDE_PATH}`, body: encodeDecide(decideRequest(k)), seconds: 5, connections: 4, streams: 32 });
+  const r = await runH2load({ url: `http://127.0.0.1:${port}${DECIDE_PATH}`, body: encodeDecide(decideRequest(k)), seconds: 5, connections: 4, streams: Math.max(1, Math.min(32, Math.floor(49152 / encodeDecide(decideRequest(k)).length))) });
   console.log(JSON.stringify(r));
   process.exit(0);
 }

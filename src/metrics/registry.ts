@@ -74,9 +74,16 @@ export class TactMetrics implements DecisionObserver, RewardObserver, RpcMetrics
     const channel = !first || first.noSend ? 'none' : this.channels.value(first.channel || 'unspecified');
     m.decisions.labels(policy, channel, first?.explored ? 'true' : 'false').inc();
     if (decision.holdout) m.holdoutDecisions.labels(policy).inc();
-    for (const r of stats.removed) m.removed.labels(policy, r.rule).inc();
+    if (stats.removed.length > 0) this.countRemovals(policy, stats.removed);
     const group = this.group(policy, decision.holdout);
     group.decisions += 1;
+  }
+
+  /** One counter update per rule, not per removal: at K=1000 a rule may remove hundreds. */
+  private countRemovals(policy: string, removed: DecisionStats['removed']): void {
+    const byRule = new Map<string, number>();
+    for (const r of removed) byRule.set(r.rule, (byRule.get(r.rule) ?? 0) + 1);
+    for (const [rule, n] of byRule) this.m.removed.labels(policy, rule).inc(n);
   }
 
   onReward(status: RewardStatus, record: DecisionRecord | undefined, value: number, joinDelayMs: number): void {
