@@ -12,6 +12,8 @@ import type { CombineRule, DecisionRecord, TactStore } from '../store/store.js';
 import { newDecisionId, type IdSource } from './decision-id.js';
 import type { DecisionLogSink } from './log-entry.js';
 import { isInHoldout } from './holdout.js';
+import { holdoutLine } from './holdout-line.js';
+import { scoreShadows } from './shadow.js';
 import type { DecisionObserver } from './observer.js';
 import { pickTopK, type Pick } from './select.js';
 import { NO_SEND_ID, type Candidate, type Choice, type DecideInput, type Decision, type Removal } from './types.js';
@@ -82,6 +84,8 @@ export class DecisionEngine {
     };
     await this.record(decision, expiresAt, context, scored?.chosen ?? [], input.requestId, policy.config.reward.combine);
     if (scored) this.logDecision(decision, input.trigger, context, eligible, scored, policy);
+    else if (holdout) this.deps.log.append(holdoutLine(decision, input.trigger, context));
+    if (scored) this.scoreShadows(decision, input.trigger, context, eligible, scored, policy, expiresAt);
     this.deps.observer?.onDecision(decision, {
       candidates: candidates.length,
       removed,
@@ -165,6 +169,38 @@ export class DecisionEngine {
       combine,
     };
     await this.deps.store.saveDecision(record, decision, requestId || undefined);
+  }
+
+  private scoreShadows(
+    decision: Decision,
+    trigger: string,
+    context: Features,
+    eligible: readonly Candidate[],
+    scored: Scored,
+    policy: Policy,
+    expiresAt: number,
+  ): void {
+    const shadows = this.deps.policies.shadowsOf(policy);
+    const first = scored.chosen[0];
+    const choice = decision.choices[0];
+    if (shadows.length === 0 || !first || !choice) return;
+    scoreShadows(
+      shadows,
+      {
+        decisionId: decision.decisionId,
+        customerId: decision.customerId,
+        at: decision.at,
+        trigger,
+        context,
+        eligible,
+        chosenIndex: eligible.indexOf(first),
+        propensity: choice.probability,
+        expiresAt,
+        now: this.deps.clock.now(),
+      },
+      this.deps.log,
+      this.deps.seed,
+    );
   }
 
   private logDecision(
