@@ -1,17 +1,31 @@
 import type { ChannelSpec, FrequencyCap, MessageSpec } from '../catalog/catalog.js';
 import { channelCapKey, countForCap, messageCapKey } from '../store/caps.js';
-import type { CapCheck } from '../store/store.js';
+import type { CapCheck, SendRecord } from '../store/store.js';
 import { HOUR_MS, type Rule } from './rule.js';
+
+function toChecks(key: string, caps: readonly FrequencyCap[]): CapCheck[] {
+  return caps.map((c) => ({ key, max: c.max, windowMs: c.windowHours * HOUR_MS }));
+}
+
+// Built once per catalog entry (specs are frozen and replaced on reload).
+const channelChecks = new WeakMap<ChannelSpec, readonly CapCheck[]>();
+const messageChecks = new WeakMap<MessageSpec, readonly CapCheck[]>();
+const NONE: readonly CapCheck[] = Object.freeze([]);
+
+function checksOf<T extends ChannelSpec | MessageSpec>(
+  cache: WeakMap<T, readonly CapCheck[]>,
+  spec: T | undefined,
+  key: (id: string) => string,
+): readonly CapCheck[] {
+  if (!spec) return NONE;
+  let checks = cache.get(spec);
+  if (!checks) cache.set(spec, (checks = Object.freeze(toChecks(key(spec.id), spec.caps))));
+  return checks;
+}
 
 /** Every cap a send must respect: the channel's (customer x channel) and the message's. */
 export function capChecks(channel: ChannelSpec | undefined, message: MessageSpec | undefined): CapCheck[] {
-  const out: CapCheck[] = [];
-  const add = (key: string, caps: readonly FrequencyCap[]) => {
-    for (const c of caps) out.push({ key, max: c.max, windowMs: c.windowHours * HOUR_MS });
-  };
-  if (channel) add(channelCapKey(channel.id), channel.caps);
-  if (message) add(messageCapKey(message.id), message.caps);
-  return out;
+  return [...checksOf(channelChecks, channel, channelCapKey), ...checksOf(messageChecks, message, messageCapKey)];
 }
 
 /**
@@ -23,13 +37,18 @@ export function capChecks(channel: ChannelSpec | undefined, message: MessageSpec
 export const frequencyCapRule: Rule = {
   name: 'frequency_cap',
   check({ candidate, channel, message }, { state }) {
-    if (candidate.noSend) return undefined;
-    for (const cap of capChecks(channel, message)) {
-      const n = countForCap(state.sends, cap, candidate.sendAt);
-      if (n >= cap.max) {
-        return `${cap.key}: ${n} send(s) within ${cap.windowMs / HOUR_MS}h of the send time, cap ${cap.max}`;
-      }
-    }
-    return undefined;
+    if (candidate.noSend || state.sends.length === 0) return undefined;
+    return (
+      overCap(state.sends, checksOf(channelChecks, channel, channelCapKey), candidate.sendAt) ??
+      overCap(state.sends, checksOf(messageChecks, message, messageCapKey), candidate.sendAt)
+    );
   },
 };
+
+function overCap(sends: readonly SendRecord[], checks: readonly CapCheck[], at: number): string | undefined {
+  for (const cap of checks) {
+    const n = countForCap(sends, cap, at);
+    if (n >= cap.max) return `${cap.key}: ${n} send(s) within ${cap.windowMs / HOUR_MS}h of the send time, cap ${cap.max}`;
+  }
+  return undefined;
+}

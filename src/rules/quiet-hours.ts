@@ -2,10 +2,18 @@ import type { QuietHours } from '../catalog/catalog.js';
 import { nextLocalMinute, parseHhMm } from '../catalog/time.js';
 import type { Rule } from './rule.js';
 
+// Parsed once per catalog entry: this runs for every candidate of every Decide.
+const parsed = new WeakMap<QuietHours, { readonly start: number; readonly end: number }>();
+
+function minutesOf(quiet: QuietHours): { readonly start: number; readonly end: number } {
+  let m = parsed.get(quiet);
+  if (!m) parsed.set(quiet, (m = { start: parseHhMm(quiet.start), end: parseHhMm(quiet.end) }));
+  return m;
+}
+
 /** True when local minute-of-day `m` falls inside quiet hours (start inclusive, end exclusive). */
 export function isQuietMinute(m: number, quiet: QuietHours): boolean {
-  const start = parseHhMm(quiet.start);
-  const end = parseHhMm(quiet.end);
+  const { start, end } = minutesOf(quiet);
   return start < end ? m >= start && m < end : m >= start || m < end;
 }
 
@@ -24,6 +32,6 @@ export const quietHoursRule: Rule = {
     if (quiet.action === 'drop') {
       return `${channel.id}: would land in quiet hours ${quiet.start}-${quiet.end} (${timeZone})`;
     }
-    return { ...candidate, sendAt: nextLocalMinute(candidate.sendAt, parseHhMm(quiet.end), timeZone) };
+    return { ...candidate, sendAt: nextLocalMinute(candidate.sendAt, minutesOf(quiet).end, timeZone) };
   },
 };

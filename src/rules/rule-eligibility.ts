@@ -1,5 +1,5 @@
 import { DEFAULT_RULE_SETTINGS, type Catalog } from '../catalog/catalog.js';
-import { localMinuteOfDay } from '../catalog/time.js';
+import { zoneOffsetMs } from '../catalog/time.js';
 import type { Candidate, Removal } from '../decision/types.js';
 import type { CustomerState, CustomerStore, SendReservation } from '../store/store.js';
 import { consentRule } from './consent.js';
@@ -9,7 +9,7 @@ import { capChecks, frequencyCapRule } from './frequency-caps.js';
 import { profileFeatures } from './profile-features.js';
 import { quietHoursRule } from './quiet-hours.js';
 import { reachabilityRule } from './reachability.js';
-import type { Rule, RuleContext, RuleInput } from './rule.js';
+import { DAY_MS, type Rule, type RuleContext, type RuleInput } from './rule.js';
 import { serviceTicketRule } from './service-ticket.js';
 import { suppressionRule } from './suppression.js';
 
@@ -109,7 +109,7 @@ function inputFor(candidate: Candidate, catalog: Catalog): RuleInput {
 function ruleContext(request: EligibilityRequest, catalog: Catalog): RuleContext {
   const { customer, at } = request;
   const timeZone = customer.timeZone || 'UTC';
-  // Candidates share a handful of send times: format each once.
+  // Candidates share a handful of send times: look each up once per Decide.
   const minutes = new Map<number, number>();
   return {
     state: customer.state ?? emptyState(customer.customerId),
@@ -119,10 +119,29 @@ function ruleContext(request: EligibilityRequest, catalog: Catalog): RuleContext
     catalog,
     localMinute(ms) {
       let m = minutes.get(ms);
-      if (m === undefined) minutes.set(ms, (m = localMinuteOfDay(ms, timeZone)));
+      if (m === undefined) minutes.set(ms, (m = localMinute(ms, timeZone)));
       return m;
     },
   };
+}
+
+const QUARTER_HOUR = 15 * 60_000;
+const offsets = new Map<string, number>();
+
+/**
+ * Local minute of day via the zone's offset, cached per quarter hour: zones
+ * change offset only at quarter-hour instants, and formatting a date with
+ * Intl for every candidate of every Decide would dominate the rules' cost.
+ */
+function localMinute(ms: number, timeZone: string): number {
+  const key = `${timeZone}|${Math.floor(ms / QUARTER_HOUR)}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    if (offsets.size >= 8192) offsets.clear();
+    offsets.set(key, (offset = zoneOffsetMs(ms, timeZone)));
+  }
+  const local = (((ms + offset) % DAY_MS) + DAY_MS) % DAY_MS;
+  return Math.floor(local / 60_000);
 }
 
 /** A customer nobody told Tact anything about. */
