@@ -10,6 +10,10 @@ export const _tact_v1_RecordEventRequest_Type = {
   CART_ADD: 'CART_ADD',
   CART_REMOVE: 'CART_REMOVE',
   PURCHASE: 'PURCHASE',
+  /**
+   * Informational: Tact counts its own sends against the frequency caps
+   * when it decides them, so a delivery report does not count twice.
+   */
   MESSAGE_DELIVERED: 'MESSAGE_DELIVERED',
   MESSAGE_OPENED: 'MESSAGE_OPENED',
   MESSAGE_CLICKED: 'MESSAGE_CLICKED',
@@ -32,6 +36,10 @@ export type _tact_v1_RecordEventRequest_Type =
   | 2
   | 'PURCHASE'
   | 3
+  /**
+   * Informational: Tact counts its own sends against the frequency caps
+   * when it decides them, so a delivery report does not count twice.
+   */
   | 'MESSAGE_DELIVERED'
   | 4
   | 'MESSAGE_OPENED'

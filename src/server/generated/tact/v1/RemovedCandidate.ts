@@ -7,7 +7,9 @@
 export interface RemovedCandidate {
   'action_id'?: (string);
   /**
-   * Rule name, e.g. "consent", "frequency_cap", "quiet_hours".
+   * Rule name: "consent", "reachability", "service_ticket", "suppression",
+   * "fatigue", "quiet_hours" or "frequency_cap". The first rule that removed
+   * the candidate is named.
    */
   'rule'?: (string);
   /**
@@ -22,7 +24,9 @@ export interface RemovedCandidate {
 export interface RemovedCandidate__Output {
   'action_id': (string);
   /**
-   * Rule name, e.g. "consent", "frequency_cap", "quiet_hours".
+   * Rule name: "consent", "reachability", "service_ticket", "suppression",
+   * "fatigue", "quiet_hours" or "frequency_cap". The first rule that removed
+   * the candidate is named.
    */
   'rule': (string);
   /**
