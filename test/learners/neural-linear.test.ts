@@ -165,7 +165,8 @@ describe('neural-linear learner', () => {
       if (during % 50 === 0) await new Promise((r) => setTimeout(r, 1));
     }
     expect(during).toBeGreaterThan(20);
-    expect(slowest).toBeLessThan(50);
+    // Far below a training job (seconds); loose because CI shares two cores with the worker.
+    expect(slowest).toBeLessThan(100);
     await learner.settle();
     expect(learner.networkVersion).toBe(1);
   });
