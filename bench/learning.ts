@@ -231,7 +231,7 @@ async function main(): Promise<void> {
     '',
     verdict(digitRows, sim.rows),
     '',
-    'Costs: on the request path neural-linear runs the network forward once per prepare and once per learn (plain TypeScript, 65-64-32 on digits) and keeps the raw bayes-linear model learning too (it owns the feature encoding and serves until the first network), hence the lower decisions/s. Training (tfjs, wasm backend: about twice the cpu backend on this MLP) runs on a worker thread.',
+    'Costs: on the request path neural-linear runs the network forward once per prepare and once per learn (plain TypeScript, 65-64-32 on digits) and keeps the raw bayes-linear model learning too (it owns the feature encoding and serves until the first network). Decisions/s on this shared two-core machine vary 2-3x between runs (other work runs alongside): read them as orders of magnitude. Training (tfjs, wasm backend: about twice the cpu backend on this MLP) runs on a worker thread.',
     'Unlearning is exact for the head while the example is still in the replay buffer and always exact for the raw model; the network is not unlearned, it forgets an example at the next retraining.',
     '',
   ];
