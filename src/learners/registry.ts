@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_OVERFLOW_SLOTS, DEFAULT_MAX_FEATURES } from '../features/vocabulary.js';
 import { BAYES_LINEAR_KIND, BayesLinearLearner } from './bayes-linear.js';
+import { BAYES_SHARED_KIND, BayesSharedLearner } from './bayes-shared.js';
 import type { Learner, LearnerSnapshot } from './learner.js';
 import { NEURAL_LINEAR_KIND, neuralLinearSchema } from './neural-linear/config.js';
 import { NeuralLinearLearner } from './neural-linear/neural-linear.js';
@@ -29,7 +30,18 @@ const sgdSchema = z.object({
   l2: z.number().nonnegative().lt(1).default(0),
 });
 
-export const learnerConfigSchema = z.discriminatedUnion('kind', [bayesLinearSchema, sgdSchema, neuralLinearSchema]);
+/** Shared weights over context x action features: generalises across actions. */
+const bayesSharedSchema = z.object({
+  kind: z.literal(BAYES_SHARED_KIND),
+  lambda: z.number().positive().default(1),
+  noise: z.number().nonnegative().default(0.25),
+  forgetting: z.number().gt(0).lte(1).default(1),
+  maxFeatures: z.number().int().nonnegative().max(8192).default(1024),
+  overflowSlots: z.number().int().positive().max(4096).default(DEFAULT_OVERFLOW_SLOTS),
+  idInteractions: z.enum(['auto', 'always', 'never']).default('auto'),
+});
+
+export const learnerConfigSchema = z.discriminatedUnion('kind', [bayesLinearSchema, sgdSchema, bayesSharedSchema, neuralLinearSchema]);
 
 export type LearnerConfig = z.output<typeof learnerConfigSchema>;
 export type LearnerConfigInput = z.input<typeof learnerConfigSchema>;
@@ -49,6 +61,8 @@ export function createLearner(config: LearnerConfigInput = DEFAULT_LEARNER, cont
       return new BayesLinearLearner(c);
     case 'sgd':
       return new SgdRegressionLearner(c);
+    case 'bayes-shared':
+      return new BayesSharedLearner(c);
     case 'neural-linear':
       return new NeuralLinearLearner(c, context);
   }
@@ -62,6 +76,8 @@ export function restoreLearner(snapshot: LearnerSnapshot, context: LearnerContex
       return SgdRegressionLearner.restore(snapshot);
     case NEURAL_LINEAR_KIND:
       return NeuralLinearLearner.restore(snapshot, context);
+    case BAYES_SHARED_KIND:
+      return BayesSharedLearner.restore(snapshot);
     default:
       throw new RangeError(`unknown learner kind: ${snapshot.kind}`);
   }

@@ -1,0 +1,472 @@
+import { z } from 'zod';
+import { invalidArgument } from '../core/errors.js';
+import { categoricalKey, type Features } from '../features/features.js';
+import { BIAS_INDEX, FeatureVocabulary } from '../features/vocabulary.js';
+import type { ActionRef, Contribution, Learner, LearnerSnapshot, LearningExample, ScoreBuffers } from './learner.js';
+import { Arm, multiplySparse, quadraticForm, rankOne } from './linear-posterior.js';
+import { RewardScale } from './reward-scale.js';
+
+export const BAYES_SHARED_KIND = 'bayes-shared';
+
+export interface BayesSharedConfig {
+  /** Prior precision on every weight, in scaled units. */
+  readonly lambda: number;
+  /** Noise sd in units of the typical non-zero reward (see RewardScale). */
+  readonly noise: number;
+  /** Forgetting factor per update in (0, 1]; 1 keeps every example. */
+  readonly forgetting: number;
+  /** Features of the joint vector (context, action, and their products) given own weights. */
+  readonly maxFeatures: number;
+  readonly overflowSlots: number;
+  /**
+   * Whether the action id forms products with the context. "auto": only for
+   * actions without features, whose id is all that describes them (one model
+   * per action, as in disjoint LinUCB); actions with features generalise
+   * through them, and per-id products would multiply the dimension by the
+   * number of actions.
+   */
+  readonly idInteractions: 'auto' | 'always' | 'never';
+}
+
+/** One base feature of a context or an action: its base id and scaled value. */
+interface BaseEntries {
+  readonly ids: Int32Array;
+  readonly values: Float64Array;
+  /** Entries [0, pairEnd) form products with the context; the rest are main effects only. */
+  readonly pairEnd: number;
+}
+
+/** A decision's context, encoded once. */
+export interface SharedPrepared {
+  readonly context: BaseEntries;
+  /** Scratch for one candidate's joint vector (indices and values). */
+  readonly nz: Int32Array;
+  readonly xv: Float64Array;
+}
+
+/** Key of a (context base, action base) pair in the pair index: both ids fit 26 bits. */
+const pairKey = (c: number, a: number): number => c * 67_108_864 + a;
+
+/**
+ * Bayesian linear regression with weights shared across actions, over the
+ * joint vector [bias, context, action features, context x action features]
+ * (VW's -q between the context and every action feature, the action id
+ * included). Because actions share weights through their features, what is
+ * learned about "sms for customers who prefer sms" or "shoes for loyal
+ * customers" carries over to every message with those features: on a catalog
+ * of a hundred message x channel x slot actions this learns from far fewer
+ * rewards than one model per action. With no action features but the id,
+ * it reduces to one model per action plus a shared baseline.
+ *
+ * Exact second-order updates (Sherman-Morrison on one dense A^-1 over the
+ * learned vocabulary), so learning costs O(D^2) for D joint features in use;
+ * scoring costs O(nnz) per candidate for the mean and O(nnz^2) for the width.
+ */
+export class BayesSharedLearner implements Learner<SharedPrepared> {
+  readonly kind = BAYES_SHARED_KIND;
+  private count = 0;
+  /** Joint-vector features: the model's dimensions. */
+  private readonly vocabulary: FeatureVocabulary;
+  /** Base features (context or action, before products): ids for the pair index and scales. */
+  private readonly baseIds = new Map<string, number>();
+  private readonly baseNames: string[] = [];
+  private baseScales = new Float64Array(64);
+  /** Joint index of each base feature alone, and of each (context, action) pair. */
+  private readonly single = new Map<number, number>();
+  private readonly pairs = new Map<number, number>();
+  /** Joint indices that involve a base feature, to rescale when its scale grows. */
+  private readonly uses: number[][] = [];
+  /** Every joint feature registered, in order: replaying them rebuilds the vocabulary. */
+  private readonly joints: Array<[string, number, number]> = [];
+  private arm: Arm;
+  private rewardScale = new RewardScale();
+  private readonly actionCache = new Map<string, { features: Features; entries: BaseEntries }>();
+  /** Dense scratch for learning. */
+  private readonly xs: Float64Array;
+  private readonly u: Float64Array;
+
+  constructor(readonly config: BayesSharedConfig) {
+    if (!(config.lambda > 0)) throw new RangeError('lambda must be > 0');
+    if (!(config.forgetting > 0 && config.forgetting <= 1)) throw new RangeError('forgetting must be in (0, 1]');
+    this.vocabulary = new FeatureVocabulary(config.maxFeatures, config.overflowSlots);
+    this.arm = Arm.fresh(1, config.lambda);
+    this.xs = new Float64Array(this.vocabulary.capacity);
+    this.u = new Float64Array(this.vocabulary.capacity);
+  }
+
+  get updates(): number {
+    return this.count;
+  }
+
+  get dimension(): number {
+    return this.vocabulary.size;
+  }
+
+  prepare(context: Features): SharedPrepared {
+    return { context: this.encodeBases(context, 'c:', false), nz: new Int32Array(256), xv: new Float64Array(256) };
+  }
+
+  score(prepared: SharedPrepared, actions: readonly ActionRef[], out: ScoreBuffers): void {
+    const theta = this.arm.theta;
+    const d = this.arm.dim;
+    const noise = this.config.noise * this.rewardScale.value;
+    const wantWidth = noise > 0;
+    let { nz, xv } = prepared;
+    for (let k = 0; k < actions.length; k++) {
+      const action = this.actionEntries(actions[k]!);
+      const need = 1 + prepared.context.ids.length * (1 + action.pairEnd) + action.ids.length;
+      if (need > nz.length) {
+        nz = new Int32Array(need * 2);
+        xv = new Float64Array(need * 2);
+      }
+      // Known joint features go first (they have posterior statistics); features
+      // never learned are at their prior: mean 0, variance x^2 / prior.
+      let n = 0;
+      let tail = 0;
+      const emit = (index: number, value: number): void => {
+        if (index >= 0 && index < d) {
+          nz[n] = index;
+          xv[n++] = value;
+        } else tail += value * value;
+      };
+      this.forEachJoint(prepared.context, action, false, emit);
+      let mean = 0;
+      for (let i = 0; i < n; i++) mean += theta[nz[i]!]! * xv[i]!;
+      out.mean[k] = mean;
+      if (wantWidth) {
+        const q = quadraticForm(this.arm.aInv, d, nz, xv, n) + tail / this.arm.prior;
+        out.width[k] = noise * Math.sqrt(q > 0 ? q : 0);
+      } else out.width[k] = 0;
+    }
+  }
+
+  learn(example: LearningExample): void {
+    const nnz = this.encodeForLearning(example);
+    const arm = this.arm;
+    const x = this.xs;
+    const nz = this.nzScratch;
+    this.rewardScale.update(example.reward, example.previousReward);
+    if (example.previousReward !== undefined) {
+      this.addToB(example.reward - example.previousReward, nnz);
+    } else {
+      const gamma = this.config.forgetting;
+      if (gamma < 1) {
+        const m = arm.aInv;
+        for (let i = 0; i < m.length; i++) m[i] = m[i]! / gamma;
+        for (let i = 0; i < arm.b.length; i++) arm.b[i] = arm.b[i]! * gamma;
+        arm.prior *= gamma;
+      }
+      const u = this.u;
+      multiplySparse(arm.aInv, arm.dim, x, nz, nnz, u);
+      let xu = 0;
+      for (let k = 0; k < nnz; k++) xu += x[nz[k]!]! * u[nz[k]!]!;
+      rankOne(arm.aInv, arm.dim, u, 1 / (1 + xu));
+      this.addToB(example.reward, nnz);
+      arm.count++;
+    }
+    arm.refreshTheta();
+    this.count++;
+    this.clearScratch(nnz);
+  }
+
+  unlearn(example: LearningExample): boolean {
+    if (this.config.forgetting < 1) return false;
+    const nnz = this.encodeForLearning(example);
+    const arm = this.arm;
+    const x = this.xs;
+    const nz = this.nzScratch;
+    if (example.previousReward !== undefined) {
+      this.addToB(-(example.reward - example.previousReward), nnz);
+      this.rewardScale.remove(example.reward);
+      this.rewardScale.update(example.previousReward);
+    } else {
+      const u = this.u;
+      multiplySparse(arm.aInv, arm.dim, x, nz, nnz, u);
+      let xu = 0;
+      for (let k = 0; k < nnz; k++) xu += x[nz[k]!]! * u[nz[k]!]!;
+      const denom = 1 - xu;
+      if (!(denom > 1e-12)) {
+        this.clearScratch(nnz);
+        return false;
+      }
+      rankOne(arm.aInv, arm.dim, u, -1 / denom);
+      this.addToB(-example.reward, nnz);
+      this.rewardScale.remove(example.reward);
+      arm.count--;
+    }
+    arm.refreshTheta();
+    this.count++;
+    this.clearScratch(nnz);
+    return true;
+  }
+
+  explain(prepared: SharedPrepared, action: ActionRef, top: number): Contribution[] {
+    const theta = this.arm.theta;
+    const out: Contribution[] = [];
+    this.forEachJoint(prepared.context, this.actionEntries(action), false, (index, value) => {
+      if (index < 0 || index >= this.arm.dim) return;
+      const c = theta[index]! * value;
+      if (c !== 0) out.push({ feature: this.vocabulary.nameOf(index), contribution: c });
+    });
+    out.sort((p, q) => Math.abs(q.contribution) - Math.abs(p.contribution));
+    return out.slice(0, Math.max(0, top));
+  }
+
+  /** Posterior mean weight of a joint feature by name (for tests and diagnostics). */
+  weightOf(name: string): number {
+    const i = this.vocabulary.lookup(name);
+    return i >= 0 && i < this.arm.dim ? this.arm.theta[i]! : 0;
+  }
+
+  snapshot(): LearnerSnapshot {
+    const state: SharedState = {
+      config: { ...this.config },
+      vocabulary: { ...this.vocabulary.snapshot(), names: [...this.vocabulary.snapshot().names] },
+      baseNames: [...this.baseNames],
+      baseScales: Array.from(this.baseScales.subarray(0, this.baseNames.length)),
+      jointBases: this.joints.map((j) => [...j] as [string, number, number]),
+      rewardScale: this.rewardScale.snapshot(),
+      arm: { dim: this.arm.dim, prior: this.arm.prior, count: this.arm.count, aInv: Array.from(this.arm.aInv), b: Array.from(this.arm.b) },
+    };
+    return { kind: this.kind, updates: this.count, state };
+  }
+
+  static restore(snapshot: LearnerSnapshot): BayesSharedLearner {
+    const s = sharedStateSchema.parse(snapshot.state);
+    const learner = new BayesSharedLearner(s.config);
+    s.baseNames.forEach((name, i) => {
+      learner.baseId(name);
+      learner.baseScales[i] = s.baseScales[i] ?? 0;
+    });
+    for (const [key, a, b] of s.jointBases) learner.registerJoint(key, a, b);
+    const { arm } = s;
+    if (arm.aInv.length !== arm.dim * arm.dim || arm.b.length !== arm.dim) throw new RangeError('snapshot arm sizes do not match');
+    learner.arm = new Arm(arm.dim, Float64Array.from(arm.aInv), Float64Array.from(arm.b), new Float64Array(arm.dim), arm.prior, arm.count);
+    learner.arm.refreshTheta();
+    learner.rewardScale = new RewardScale(s.rewardScale.sumSq, s.rewardScale.count);
+    learner.count = snapshot.updates;
+    return learner;
+  }
+
+  // ------------------------------------------------------------- encoding
+
+  private nzScratch = new Int32Array(256);
+
+  /**
+   * Visit every joint feature of (context, action): bias, context bases,
+   * action bases, and their products. `learning` assigns indices to new
+   * features; otherwise unknown ones are reported with index -1.
+   */
+  private forEachJoint(
+    context: BaseEntries,
+    action: BaseEntries,
+    learning: boolean,
+    visit: (index: number, value: number) => void,
+  ): void {
+    visit(BIAS_INDEX, 1);
+    for (let i = 0; i < context.ids.length; i++) visit(this.singleIndex(context.ids[i]!, learning), context.values[i]!);
+    for (let j = 0; j < action.ids.length; j++) visit(this.singleIndex(action.ids[j]!, learning), action.values[j]!);
+    for (let i = 0; i < context.ids.length; i++) {
+      const c = context.ids[i]!;
+      const vc = context.values[i]!;
+      for (let j = 0; j < action.pairEnd; j++) {
+        visit(this.pairIndex(c, action.ids[j]!, learning), vc * action.values[j]!);
+      }
+    }
+  }
+
+  private singleIndex(base: number, learning: boolean): number {
+    const known = this.single.get(base);
+    if (known !== undefined || !learning) return known ?? -1;
+    return this.registerJoint(this.baseNames[base]!, base, -1);
+  }
+
+  private pairIndex(c: number, a: number, learning: boolean): number {
+    const known = this.pairs.get(pairKey(c, a));
+    if (known !== undefined || !learning) return known ?? -1;
+    return this.registerJoint(`${this.baseNames[c]}*${this.baseNames[a]}`, c, a);
+  }
+
+  /** Give a joint feature its index and remember which bases it is made of. */
+  private registerJoint(key: string, a: number, b: number): number {
+    const index = this.vocabulary.learnIndex(key);
+    if (b < 0) this.single.set(a, index);
+    else this.pairs.set(pairKey(a, b), index);
+    for (const base of b < 0 ? [a] : [a, b]) {
+      const list = (this.uses[base] ??= []);
+      if (!list.includes(index)) list.push(index);
+    }
+    this.joints.push([key, a, b]);
+    return index;
+  }
+
+  private baseId(key: string): number {
+    let id = this.baseIds.get(key);
+    if (id === undefined) {
+      id = this.baseNames.length;
+      this.baseIds.set(key, id);
+      this.baseNames.push(key);
+      if (id >= this.baseScales.length) {
+        const next = new Float64Array(this.baseScales.length * 2);
+        next.set(this.baseScales);
+        this.baseScales = next;
+      }
+    }
+    return id;
+  }
+
+  /**
+   * Base features with scaled values. While learning, new bases get ids and
+   * numeric scales grow (max-abs), rescaling the statistics of every joint
+   * feature that involves them.
+   */
+  private encodeBases(features: Features, prefix: string, learning: boolean): BaseEntries {
+    const ids: number[] = [];
+    const values: number[] = [];
+    for (const name in features.numeric) {
+      const raw = features.numeric[name]!;
+      if (!Number.isFinite(raw)) throw invalidArgument(`numeric[${name}]`, 'must be a finite number');
+      if (raw === 0) continue;
+      const key = prefix + name;
+      const id = learning ? this.baseId(key) : this.baseIds.get(key);
+      if (id === undefined) continue;
+      if (learning) this.observeScale(id, raw);
+      const s = this.baseScales[id]!;
+      ids.push(id);
+      values.push(s > 0 ? raw / s : Math.sign(raw));
+    }
+    for (const name in features.categorical) {
+      const key = prefix + categoricalKey(name, features.categorical[name] ?? '');
+      const id = learning ? this.baseId(key) : this.baseIds.get(key);
+      if (id === undefined) continue;
+      ids.push(id);
+      values.push(1);
+    }
+    return { ids: Int32Array.from(ids), values: Float64Array.from(values), pairEnd: ids.length };
+  }
+
+  /** Action features, then the id (always a feature of its own). */
+  private encodeAction(action: ActionRef, learning: boolean): BaseEntries {
+    const own = this.encodeBases(action.features, 'a:', learning);
+    const key = `a:${categoricalKey('action', action.id)}`;
+    const id = learning ? this.baseId(key) : this.baseIds.get(key);
+    if (id === undefined) return own;
+    const mode = this.config.idInteractions;
+    const pairId = mode === 'always' || (mode === 'auto' && countBases(action.features) === 0);
+    const ids = new Int32Array(own.ids.length + 1);
+    ids.set(own.ids);
+    ids[own.ids.length] = id;
+    const values = new Float64Array(own.values.length + 1);
+    values.set(own.values);
+    values[own.values.length] = 1;
+    return { ids, values, pairEnd: pairId ? ids.length : own.ids.length };
+  }
+
+  private actionEntries(action: ActionRef): BaseEntries {
+    const cached = this.actionCache.get(action.id);
+    if (cached !== undefined && cached.features === action.features) return cached.entries;
+    const entries = this.encodeAction(action, false);
+    // Only cache complete encodings: a base learned later must show up.
+    if (entries.ids.length === countBases(action.features) + 1) {
+      if (this.actionCache.size >= 100_000) this.actionCache.clear();
+      this.actionCache.set(action.id, { features: action.features, entries });
+    }
+    return entries;
+  }
+
+  private observeScale(id: number, raw: number): void {
+    const v = Math.abs(raw);
+    const old = this.baseScales[id]!;
+    if (!(v > old)) return;
+    this.baseScales[id] = v;
+    if (old > 0) this.rescale(id, old / v);
+    this.actionCache.clear();
+  }
+
+  /**
+   * A base's values shrink by `f` from now on: every joint feature using it
+   * is multiplied by f, so A^-1 <- D^-1 A^-1 D^-1 and b <- D b keep the
+   * posterior mean's predictions unchanged. That also shrinks the prior on
+   * those features to prior * f^2; one Sherman-Morrison step per feature
+   * adds the difference back, so the posterior stays exactly ridge
+   * regression on the data in the new units, whatever order it came in.
+   */
+  private rescale(base: number, f: number): void {
+    const arm = this.arm;
+    const d = arm.dim;
+    const touched = [...new Set(this.uses[base] ?? [])].filter((index) => index < d && index !== BIAS_INDEX);
+    for (const index of touched) {
+      for (let j = 0; j < d; j++) {
+        arm.aInv[index * d + j] = arm.aInv[index * d + j]! / f;
+        arm.aInv[j * d + index] = arm.aInv[j * d + index]! / f;
+      }
+      arm.b[index] = arm.b[index]! * f;
+    }
+    const u = this.u;
+    for (const index of touched) {
+      // A += c e_i e_i'  =>  A^-1 -= c (A^-1 e_i)(A^-1 e_i)' / (1 + c A^-1_ii)
+      const c = arm.prior * (1 - f * f);
+      for (let j = 0; j < d; j++) u[j] = arm.aInv[j * d + index]!;
+      rankOne(arm.aInv, d, u, c / (1 + c * u[index]!));
+    }
+    arm.refreshTheta();
+  }
+
+  private encodeForLearning(example: LearningExample): number {
+    const context = this.encodeBases(example.context, 'c:', true);
+    const action = this.encodeAction(example.action, true);
+    const x = this.xs;
+    let nnz = 0;
+    const nzs: number[] = [];
+    this.forEachJoint(context, action, true, (index, value) => {
+      if (x[index] === 0) nzs.push(index);
+      x[index] = x[index]! + value;
+    });
+    this.arm.grow(this.vocabulary.size);
+    if (nzs.length > this.nzScratch.length) this.nzScratch = new Int32Array(nzs.length * 2);
+    for (const i of nzs) if (x[i] !== 0) this.nzScratch[nnz++] = i;
+    return nnz;
+  }
+
+  private addToB(reward: number, nnz: number): void {
+    for (let k = 0; k < nnz; k++) {
+      const i = this.nzScratch[k]!;
+      this.arm.b[i] = this.arm.b[i]! + reward * this.xs[i]!;
+    }
+  }
+
+  private clearScratch(nnz: number): void {
+    for (let k = 0; k < nnz; k++) this.xs[this.nzScratch[k]!] = 0;
+  }
+}
+
+function countBases(f: Features): number {
+  let n = Object.keys(f.categorical).length;
+  for (const name in f.numeric) if (f.numeric[name] !== 0) n++;
+  return n;
+}
+
+const sharedStateSchema = z.object({
+  config: z.object({
+    lambda: z.number().positive(),
+    noise: z.number().nonnegative(),
+    forgetting: z.number().gt(0).lte(1),
+    maxFeatures: z.number().int().nonnegative(),
+    overflowSlots: z.number().int().positive(),
+    idInteractions: z.enum(['auto', 'always', 'never']).default('auto'),
+  }),
+  vocabulary: z.object({ names: z.array(z.string()) }).passthrough(),
+  baseNames: z.array(z.string()),
+  baseScales: z.array(z.number().nonnegative()),
+  jointBases: z.array(z.tuple([z.string(), z.number().int(), z.number().int()])),
+  rewardScale: z.object({ sumSq: z.number().nonnegative(), count: z.number().int().nonnegative() }),
+  arm: z.object({
+    dim: z.number().int().positive(),
+    prior: z.number().positive(),
+    count: z.number().int().nonnegative(),
+    aInv: z.array(z.number()),
+    b: z.array(z.number()),
+  }),
+});
+
+type SharedState = z.infer<typeof sharedStateSchema>;

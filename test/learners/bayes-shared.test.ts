@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { gaussian, SeededRandom } from '../../src/core/random.js';
+import type { Features } from '../../src/features/features.js';
+import { BayesSharedLearner } from '../../src/learners/bayes-shared.js';
+import type { ActionRef } from '../../src/learners/learner.js';
+import { createLearner, restoreLearner } from '../../src/learners/registry.js';
+import { dot, identity, invert, matVec, type Matrix } from './linalg.js';
+
+const CONFIG = { lambda: 1, noise: 0.25, forgetting: 1, maxFeatures: 1024, overflowSlots: 32, idInteractions: 'auto' as const };
+
+/** Contexts with one categorical and one numeric feature in [-1, 1] (so max-abs scaling is ~identity). */
+function makeContext(rng: SeededRandom): Features {
+  return {
+    numeric: { u: 2 * rng.next() - 1 },
+    categorical: { seg: rng.next() < 0.5 ? 'a' : 'b' },
+  };
+}
+
+const ACTIONS: ActionRef[] = ['x', 'y', 'z'].map((id, i) => ({
+  id,
+  features: { numeric: {}, categorical: { channel: i === 2 ? 'sms' : 'email' } },
+}));
+
+function score(learner: BayesSharedLearner, ctx: Features, actions: readonly ActionRef[]) {
+  const mean = new Float64Array(actions.length);
+  const width = new Float64Array(actions.length);
+  learner.score(learner.prepare(ctx), actions, { mean, width });
+  return { mean, width };
+}
+
+describe('BayesSharedLearner', () => {
+  it.each([false, true])('equals closed-form ridge regression on the joint vector it builds (scale grows: %s)', (growScale) => {
+    const rng = new SeededRandom(3);
+    const learner = new BayesSharedLearner(CONFIG);
+    const rows: { ctx: Features; a: ActionRef; r: number }[] = [];
+    for (let t = 0; t < 200; t++) {
+      // The first context has the largest |u|, so the scale never grows and the prior stays lambda I
+      // (a growing scale rescales the statistics and, with them, the prior of that feature).
+      const ctx = t === 0 && !growScale ? { numeric: { u: 1 }, categorical: { seg: 'a' } } : makeContext(rng);
+      const a = ACTIONS[Math.floor(rng.next() * 3)]!;
+      const u = ctx.numeric.u!;
+      const r = (a.id === 'z' ? 1 : 0) + (ctx.categorical.seg === 'a' && a.features.categorical.channel === 'email' ? 0.5 : 0) + 0.3 * u + 0.05 * gaussian(rng);
+      rows.push({ ctx, a, r });
+      learner.learn({ context: ctx, action: a, reward: r });
+    }
+    // Rebuild the joint vectors by name, the way the learner defines them.
+    const scaleU = Math.max(...rows.map((x) => Math.abs(x.ctx.numeric.u!)));
+    const names: string[] = [];
+    const vec = (ctx: Features, a: ActionRef): Map<string, number> => {
+      const c: [string, number][] = [['c:u', ctx.numeric.u! / scaleU], [`c:seg=${ctx.categorical.seg}`, 1]];
+      const act: [string, number][] = [[`a:channel=${a.features.categorical.channel}`, 1], [`a:action=${a.id}`, 1]];
+      const m = new Map<string, number>([['(bias)', 1]]);
+      for (const [k, v] of [...c, ...act]) m.set(k, v);
+      // Actions with features pair the context with their features, not their id ("auto").
+      for (const [ck, cv] of c) for (const [ak, av] of act.slice(0, 1)) m.set(`${ck}*${ak}`, cv * av);
+      for (const k of m.keys()) if (!names.includes(k)) names.push(k);
+      return m;
+    };
+    const vectors = rows.map((x) => vec(x.ctx, x.a));
+    const d = names.length;
+    const A: Matrix = identity(d, CONFIG.lambda);
+    const b = new Array<number>(d).fill(0);
+    vectors.forEach((m, t) => {
+      const x = names.map((n) => m.get(n) ?? 0);
+      for (let i = 0; i < d; i++) {
+        b[i]! += rows[t]!.r * x[i]!;
+        for (let j = 0; j < d; j++) A[i]![j]! += x[i]! * x[j]!;
+      }
+    });
+    const aInv = invert(A);
+    const theta = matVec(aInv, b);
+    const probe = makeContext(rng);
+    const s = score(learner, probe, ACTIONS);
+    ACTIONS.forEach((a, k) => {
+      const m = vec({ ...probe, numeric: { u: probe.numeric.u! } }, a);
+      const x = names.map((n) => m.get(n) ?? 0);
+      expect(s.mean[k]).toBeCloseTo(dot(theta, x), 8);
+    });
+    expect(s.mean[2]).toBeGreaterThan(s.mean[1]!);
+  });
+
+  it('generalises across actions through their features', () => {
+    // Only "x" (email) and "z" (sms) are ever tried; "y" shares x's channel.
+    const rng = new SeededRandom(4);
+    const learner = new BayesSharedLearner(CONFIG);
+    for (let t = 0; t < 300; t++) {
+      const ctx = makeContext(rng);
+      const a = rng.next() < 0.5 ? ACTIONS[0]! : ACTIONS[2]!;
+      const r = a.features.categorical.channel === 'email' ? 1 : 0;
+      learner.learn({ context: ctx, action: a, reward: r + 0.05 * gaussian(rng) });
+    }
+    const s = score(learner, makeContext(rng), ACTIONS);
+    expect(s.mean[1]).toBeGreaterThan(0.4); // never tried, learned from its channel
+    expect(s.mean[1]).toBeGreaterThan(s.mean[2]! + 0.3);
+  });
+
+  it('unlearns exactly and survives a snapshot round trip', () => {
+    const rng = new SeededRandom(5);
+    const a = createLearner({ kind: 'bayes-shared' }) as BayesSharedLearner;
+    const never = createLearner({ kind: 'bayes-shared' }) as BayesSharedLearner;
+    const examples = Array.from({ length: 60 }, () => ({
+      context: { numeric: { u: 0.5 * (2 * rng.next() - 1) }, categorical: { seg: 'a' } },
+      action: ACTIONS[Math.floor(rng.next() * 3)]!,
+      reward: rng.next() < 0.3 ? 2 : 0,
+    }));
+    const forgotten = examples.slice(40);
+    // The learner that never saw them still needs the same scales: same first example with max |u|.
+    examples.forEach((e) => a.learn(e));
+    examples.slice(0, 40).forEach((e) => never.learn(e));
+    for (const e of [...forgotten].reverse()) expect(a.unlearn(e)).toBe(true);
+    const probe = makeContext(rng);
+    const sa = score(a, probe, ACTIONS);
+    const sn = score(never, probe, ACTIONS);
+    for (let k = 0; k < 3; k++) {
+      expect(sa.mean[k]).toBeCloseTo(sn.mean[k]!, 8);
+      expect(sa.width[k]).toBeCloseTo(sn.width[k]!, 8);
+    }
+    const restored = restoreLearner(a.snapshot()) as BayesSharedLearner;
+    const sr = score(restored, probe, ACTIONS);
+    for (let k = 0; k < 3; k++) expect(sr.mean[k]).toBe(sa.mean[k]);
+  });
+});
