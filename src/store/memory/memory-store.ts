@@ -15,13 +15,18 @@ import type {
 } from '../store.js';
 import { CustomerMemory } from './customer-memory.js';
 
+/**
+ * A decision in its attribution window. Held by the million, so every field
+ * is paid for: reward and event maps exist only once a reward arrives, and
+ * the full response only when a request id may ask for it again.
+ */
 interface HeldDecision {
   readonly record: DecisionRecord;
-  readonly decision: Decision;
+  readonly decision?: Decision;
   readonly requestId?: string;
   /** Combined reward per action id. */
-  readonly rewards: Map<string, number>;
-  readonly events: Set<string>;
+  rewards?: Map<string, number>;
+  events?: Set<string>;
 }
 
 /**
@@ -36,7 +41,8 @@ export class MemoryStore implements TactStore {
   private readonly handlers: Array<(u: LearningUpdate) => void> = [];
   private readonly customers: CustomerMemory;
   /** Decision ids per customer, so forget-me does not scan every decision. */
-  private readonly decisionsOf = new Map<string, Set<string>>();
+  /** Decision ids per customer, for forget-me: one id as a plain string, more as an array. */
+  private readonly decisionsOf = new Map<string, string | string[]>();
   /** Applied learning updates per customer: what forget-me unlearns. */
   private readonly ledger = new Map<string, LearningUpdate[]>();
 
@@ -45,16 +51,14 @@ export class MemoryStore implements TactStore {
   }
 
   async saveDecision(record: DecisionRecord, decision: Decision, requestId?: string): Promise<void> {
-    const held: HeldDecision = { record, decision, rewards: new Map(), events: new Set() };
-    if (requestId !== undefined) {
-      this.byRequest.set(requestId, record.decisionId);
-      Object.assign(held, { requestId });
-    }
+    const held: HeldDecision = requestId === undefined ? { record } : { record, decision, requestId };
+    if (requestId !== undefined) this.byRequest.set(requestId, record.decisionId);
     this.decisions.set(record.decisionId, held);
     this.expiry.push(record.expiresAt, record.decisionId);
-    let ids = this.decisionsOf.get(record.customerId);
-    if (!ids) this.decisionsOf.set(record.customerId, (ids = new Set()));
-    ids.add(record.decisionId);
+    const ids = this.decisionsOf.get(record.customerId);
+    if (ids === undefined) this.decisionsOf.set(record.customerId, record.decisionId);
+    else if (typeof ids === 'string') this.decisionsOf.set(record.customerId, [ids, record.decisionId]);
+    else ids.push(record.decisionId);
   }
 
   async findByRequestId(requestId: string): Promise<Decision | undefined> {
@@ -72,9 +76,11 @@ export class MemoryStore implements TactStore {
       return { status: 'unknown_action', record };
     }
     if (req.eventId !== undefined) {
+      held.events ??= new Set();
       if (held.events.has(req.eventId)) return { status: 'duplicate' };
       held.events.add(req.eventId);
     }
+    held.rewards ??= new Map();
     const previousTotal = held.rewards.get(actionId);
     if (previousTotal !== undefined && record.combine === 'first') return { status: 'ignored', record };
     const total = (previousTotal ?? 0) + req.value;
@@ -95,7 +101,7 @@ export class MemoryStore implements TactStore {
       this.remove(held);
       const unrewardedActions = held.record.choices
         .map((c) => c.actionId)
-        .filter((a) => !held.rewards.has(a));
+        .filter((a) => !held.rewards?.has(a));
       out.push({ record: held.record, unrewardedActions });
     }
     return out;
@@ -135,7 +141,7 @@ export class MemoryStore implements TactStore {
     this.ledger.delete(customerId);
     this.customers.erase(customerId);
     let decisionsErased = 0;
-    for (const id of this.decisionsOf.get(customerId) ?? []) {
+    for (const id of idsOf(this.decisionsOf.get(customerId))) {
       const held = this.decisions.get(id);
       if (!held) continue;
       this.remove(held);
@@ -173,9 +179,15 @@ export class MemoryStore implements TactStore {
     this.decisions.delete(decisionId);
     if (held.requestId !== undefined) this.byRequest.delete(held.requestId);
     const ids = this.decisionsOf.get(customerId);
-    if (ids) {
-      ids.delete(decisionId);
-      if (ids.size === 0) this.decisionsOf.delete(customerId);
+    if (ids === decisionId) this.decisionsOf.delete(customerId);
+    else if (Array.isArray(ids)) {
+      const rest = ids.filter((id) => id !== decisionId);
+      if (rest.length === 0) this.decisionsOf.delete(customerId);
+      else this.decisionsOf.set(customerId, rest.length === 1 ? (rest[0] as string) : rest);
     }
   }
+}
+
+function idsOf(entry: string | string[] | undefined): readonly string[] {
+  return entry === undefined ? [] : typeof entry === 'string' ? [entry] : entry;
 }
