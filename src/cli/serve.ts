@@ -34,7 +34,11 @@ export async function serve(config: TactConfig, adapters: Adapters = {}): Promis
     wrapStore: (store) => instrumentStore(adapters.wrapStore ? adapters.wrapStore(store) : store, (op) => metrics.onStoreError(op)),
   });
   tact.store.subscribe((update) => metrics.onLearningUpdate(update));
-  metrics.attach({ policies: tact.policies, decisionsHeld: () => tact.store.countDecisions() });
+  metrics.attach({
+    policies: tact.policies,
+    decisionsHeld: () => tact.store.countDecisions(),
+    ...(fleet ? { bufferStats: () => fleet.store.stats } : {}),
+  });
   let accepting = true;
   // Metrics first: a port clash is reported before gRPC takes traffic.
   const metricsServer = await startMetricsServer(

@@ -5,6 +5,8 @@ import type { RewardObserver, RewardStatus } from '../feedback/reward-joiner.js'
 import type { PolicySet } from '../policies/policy-set.js';
 import type { DecisionRecord, LearningUpdate } from '../store/store.js';
 import type { RpcMetrics } from '../server/interceptors.js';
+import type { BufferStats } from '../store/redis/buffer.js';
+import { defineStoreBufferMetrics } from './store-buffer-metrics.js';
 import { defineComputedGauges, defineMetrics, type MetricSet, type RewardMetricStatus } from './definitions.js';
 
 export const METRIC_PREFIX = 'tact_';
@@ -60,9 +62,15 @@ export class TactMetrics implements DecisionObserver, RewardObserver, RpcMetrics
   }
 
   /** Sources read at scrape time. */
-  attach(sources: { policies: PolicySet; decisionsHeld: () => number | Promise<number> }): void {
+  attach(sources: {
+    policies: PolicySet;
+    decisionsHeld: () => number | Promise<number>;
+    /** The Redis outage buffer's counts, when state is in Redis. */
+    bufferStats?: () => BufferStats;
+  }): void {
     this.policies = sources.policies;
     this.decisionsHeld = sources.decisionsHeld;
+    if (sources.bufferStats) defineStoreBufferMetrics(this.registry, METRIC_PREFIX, sources.bufferStats);
   }
 
   onDecision(decision: Decision, stats: DecisionStats): void {

@@ -118,5 +118,12 @@ describe('Redis stopped and restarted under load', () => {
     expect(final.buffer.lateJoins.joined).toBe(final.buffer.buffered.reward);
     expect(Object.values(final.buffer.refused).reduce((a, b) => a + b, 0)).toBe(0);
     expect(final.policies.default?.updates).toBe(sent.joined);
+
+    // The same counts reach Prometheus, so an SRE sees the outage without a debug dump.
+    const scrape = await (await fetch(`http://127.0.0.1:${replica.metricsPort}/metrics`)).text();
+    const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm').exec(scrape)?.[1]);
+    expect(value('tact_store_buffer_buffered_total{kind="reward"}')).toBe(final.buffer.buffered.reward);
+    expect(value('tact_store_outages_total')).toBeGreaterThanOrEqual(1);
+    expect(value('tact_store_buffer_pending')).toBe(0);
   });
 });

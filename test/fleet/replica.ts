@@ -10,6 +10,8 @@ export interface Replica {
   readonly child: ChildProcess;
   readonly client: TestClient;
   readonly port: number;
+  /** Where its Prometheus /metrics answers. */
+  readonly metricsPort: number;
   readonly stderr: () => string;
 }
 
@@ -23,9 +25,10 @@ export interface ReplicaOptions {
 
 export async function startReplica(o: ReplicaOptions): Promise<Replica> {
   const port = o.port ?? (await freePort());
+  const metricsPort = await freePort();
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--listen', `127.0.0.1:${port}`, '--metrics-listen', '127.0.0.1:0', '--redis', o.redisUrl, '--redis-prefix', o.prefix, '--log-level', 'warn'],
+    ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--listen', `127.0.0.1:${port}`, '--metrics-listen', `127.0.0.1:${metricsPort}`, '--redis', o.redisUrl, '--redis-prefix', o.prefix, '--log-level', 'warn'],
     {
       cwd: REPO_ROOT,
       env: { ...process.env, TACT_DEBUG_DUMP_DIR: o.dumpDir, TACT_SNAPSHOT_INTERVAL_MS: '300', ...o.env },
@@ -46,7 +49,7 @@ export async function startReplica(o: ReplicaOptions): Promise<Replica> {
       await sleep(100);
     }
   }
-  return { child, client, port, stderr: () => err };
+  return { child, client, port, metricsPort, stderr: () => err };
 }
 
 export interface ReplicaDump {
