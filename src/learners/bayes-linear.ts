@@ -3,7 +3,7 @@ import { invalidArgument } from '../core/errors.js';
 import { categoricalKey, type Features } from '../features/features.js';
 import { MaxAbsScaler } from '../features/scaler.js';
 import { BIAS_INDEX, DEFAULT_OVERFLOW_SLOTS, FeatureVocabulary } from '../features/vocabulary.js';
-import { Arm, multiplySparse, quadraticForm, rankOne } from './linear-posterior.js';
+import { Arm, decay, observe, quadraticForm, rankOne, retract, shiftTarget, weightOf } from './linear-posterior.js';
 import { RewardScale } from './reward-scale.js';
 import type {
   ActionRef,
@@ -184,36 +184,16 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
     const nnz = this.encodeForLearning(example.context);
     const arm = this.armFor(example.action.id);
     arm.grow(this.vocabulary.size);
-    const x = this.xs;
-    const nz = this.nzs;
+    const w = weightOf(example);
     this.rewardScale.update(example.reward, example.previousReward);
     if (example.previousReward !== undefined) {
       // A correction moves the target of an observation already counted in A.
-      this.addToB(arm, weightOf(example) * (example.reward - example.previousReward), nnz);
-      arm.refreshTheta();
-      this.count++;
-      this.clearScratch(nnz);
-      return;
+      shiftTarget(arm, this.xs, this.nzs, nnz, w * (example.reward - example.previousReward));
+    } else {
+      decay(arm, this.config.forgetting);
+      observe(arm, this.xs, this.nzs, nnz, this.u, example.reward, w);
     }
-    const gamma = this.config.forgetting;
-    if (gamma < 1) {
-      // A <- gamma A + x x'  =>  A^-1 <- A^-1 / gamma before the rank-one step.
-      const m = arm.aInv;
-      for (let i = 0; i < m.length; i++) m[i] = m[i]! / gamma;
-      const b = arm.b;
-      for (let i = 0; i < b.length; i++) b[i] = b[i]! * gamma;
-      arm.prior *= gamma;
-    }
-    const u = this.u;
-    multiplySparse(arm.aInv, arm.dim, x, nz, nnz, u);
-    let xu = 0;
-    for (let k = 0; k < nnz; k++) xu += x[nz[k]!]! * u[nz[k]!]!;
-    // Importance weight w: A += w x x', so A^-1 -= w u u' / (1 + w x'u) with u = A^-1 x; b += w r x.
-    const w = weightOf(example);
-    rankOne(arm.aInv, arm.dim, u, w / (1 + w * xu));
-    this.addToB(arm, w * example.reward, nnz);
     arm.refreshTheta();
-    arm.count++;
     this.count++;
     this.clearScratch(nnz);
   }
@@ -224,28 +204,17 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
     // Never learned for this arm: nothing of it remains.
     if (arm === undefined) return true;
     const nnz = this.encodeForUnlearning(example.context, arm.dim);
-    const x = this.xs;
-    const nz = this.nzs;
+    const w = weightOf(example);
     if (example.previousReward !== undefined) {
-      this.addToB(arm, -weightOf(example) * (example.reward - example.previousReward), nnz);
+      shiftTarget(arm, this.xs, this.nzs, nnz, -w * (example.reward - example.previousReward));
       this.rewardScale.remove(example.reward);
       this.rewardScale.update(example.previousReward);
     } else {
-      const u = this.u;
-      multiplySparse(arm.aInv, arm.dim, x, nz, nnz, u);
-      let xu = 0;
-      for (let k = 0; k < nnz; k++) xu += x[nz[k]!]! * u[nz[k]!]!;
-      const w = weightOf(example);
-      const denom = 1 - w * xu;
-      // 1 - x'A^-1 x > 0 whenever x was really added; otherwise A would lose definiteness.
-      if (!(denom > 1e-12)) {
+      if (!retract(arm, this.xs, this.nzs, nnz, this.u, example.reward, w)) {
         this.clearScratch(nnz);
         return false;
       }
-      rankOne(arm.aInv, arm.dim, u, -w / denom);
-      this.addToB(arm, -w * example.reward, nnz);
       this.rewardScale.remove(example.reward);
-      arm.count--;
     }
     arm.refreshTheta();
     this.count++;
@@ -323,15 +292,6 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
       this.arms.set(id, arm);
     }
     return arm;
-  }
-
-  private addToB(arm: Arm, reward: number, nnz: number): void {
-    const x = this.xs;
-    const nz = this.nzs;
-    for (let k = 0; k < nnz; k++) {
-      const i = nz[k]!;
-      arm.b[i] = arm.b[i]! + reward * x[i]!;
-    }
   }
 
   private clearScratch(nnz: number): void {
@@ -423,11 +383,6 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
 }
 
 /** The example's importance weight; refused when it would corrupt A (negative or not finite). */
-function weightOf(example: LearningExample): number {
-  const w = example.weight ?? 1;
-  if (!(w >= 0 && Number.isFinite(w))) throw new RangeError(`importance weight must be finite and >= 0, got ${w}`);
-  return w;
-}
 
 function finite(name: string, v: number | undefined): number {
   if (v === undefined) return 0;

@@ -3,7 +3,7 @@ import { invalidArgument } from '../core/errors.js';
 import { categoricalKey, type Features } from '../features/features.js';
 import { BIAS_INDEX, FeatureVocabulary } from '../features/vocabulary.js';
 import type { ActionRef, Contribution, Learner, LearnerSnapshot, LearningExample, ScoreBuffers } from './learner.js';
-import { Arm, multiplySparse, quadraticForm, rankOne } from './linear-posterior.js';
+import { Arm, decay, observe, quadraticForm, rankOne, retract, shiftTarget, weightOf } from './linear-posterior.js';
 import { RewardScale } from './reward-scale.js';
 
 export const BAYES_SHARED_KIND = 'bayes-shared';
@@ -142,29 +142,15 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
 
   learn(example: LearningExample): void {
     const nnz = this.encodeForLearning(example);
-    const arm = this.arm;
-    const x = this.xs;
-    const nz = this.nzScratch;
+    const w = weightOf(example);
     this.rewardScale.update(example.reward, example.previousReward);
     if (example.previousReward !== undefined) {
-      this.addToB(example.reward - example.previousReward, nnz);
+      shiftTarget(this.arm, this.xs, this.nzScratch, nnz, w * (example.reward - example.previousReward));
     } else {
-      const gamma = this.config.forgetting;
-      if (gamma < 1) {
-        const m = arm.aInv;
-        for (let i = 0; i < m.length; i++) m[i] = m[i]! / gamma;
-        for (let i = 0; i < arm.b.length; i++) arm.b[i] = arm.b[i]! * gamma;
-        arm.prior *= gamma;
-      }
-      const u = this.u;
-      multiplySparse(arm.aInv, arm.dim, x, nz, nnz, u);
-      let xu = 0;
-      for (let k = 0; k < nnz; k++) xu += x[nz[k]!]! * u[nz[k]!]!;
-      rankOne(arm.aInv, arm.dim, u, 1 / (1 + xu));
-      this.addToB(example.reward, nnz);
-      arm.count++;
+      decay(this.arm, this.config.forgetting);
+      observe(this.arm, this.xs, this.nzScratch, nnz, this.u, example.reward, w);
     }
-    arm.refreshTheta();
+    this.arm.refreshTheta();
     this.count++;
     this.clearScratch(nnz);
   }
@@ -172,29 +158,19 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
   unlearn(example: LearningExample): boolean {
     if (this.config.forgetting < 1) return false;
     const nnz = this.encodeForLearning(example);
-    const arm = this.arm;
-    const x = this.xs;
-    const nz = this.nzScratch;
+    const w = weightOf(example);
     if (example.previousReward !== undefined) {
-      this.addToB(-(example.reward - example.previousReward), nnz);
+      shiftTarget(this.arm, this.xs, this.nzScratch, nnz, -w * (example.reward - example.previousReward));
       this.rewardScale.remove(example.reward);
       this.rewardScale.update(example.previousReward);
     } else {
-      const u = this.u;
-      multiplySparse(arm.aInv, arm.dim, x, nz, nnz, u);
-      let xu = 0;
-      for (let k = 0; k < nnz; k++) xu += x[nz[k]!]! * u[nz[k]!]!;
-      const denom = 1 - xu;
-      if (!(denom > 1e-12)) {
+      if (!retract(this.arm, this.xs, this.nzScratch, nnz, this.u, example.reward, w)) {
         this.clearScratch(nnz);
         return false;
       }
-      rankOne(arm.aInv, arm.dim, u, -1 / denom);
-      this.addToB(-example.reward, nnz);
       this.rewardScale.remove(example.reward);
-      arm.count--;
     }
-    arm.refreshTheta();
+    this.arm.refreshTheta();
     this.count++;
     this.clearScratch(nnz);
     return true;
@@ -426,13 +402,6 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
     if (nzs.length > this.nzScratch.length) this.nzScratch = new Int32Array(nzs.length * 2);
     for (const i of nzs) if (x[i] !== 0) this.nzScratch[nnz++] = i;
     return nnz;
-  }
-
-  private addToB(reward: number, nnz: number): void {
-    for (let k = 0; k < nnz; k++) {
-      const i = this.nzScratch[k]!;
-      this.arm.b[i] = this.arm.b[i]! + reward * this.xs[i]!;
-    }
   }
 
   private clearScratch(nnz: number): void {

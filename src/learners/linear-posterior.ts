@@ -109,3 +109,66 @@ export function quadraticForm(mat: Float64Array, d: number, nz: Int32Array, xv: 
   }
   return 2 * q;
 }
+
+// ---------------------------------------------------------------------------
+// One observation's effect on an arm's posterior, for a sparse x held in a
+// dense scratch vector (only the `nnz` indices in `nz` are non-zero). Shared
+// by every learner that keeps A^-1 directly.
+
+/** Importance weight of an example: 1 unless set; must be finite and >= 0. */
+export function weightOf(example: { readonly weight?: number }): number {
+  const w = example.weight ?? 1;
+  if (!(w >= 0 && Number.isFinite(w))) throw new RangeError(`importance weight must be finite and >= 0, got ${w}`);
+  return w;
+}
+
+/** Forgetting before a new observation: A <- gamma A (so A^-1 / gamma), b <- gamma b, prior decays too. */
+export function decay(arm: Arm, gamma: number): void {
+  if (gamma >= 1) return;
+  const m = arm.aInv;
+  for (let i = 0; i < m.length; i++) m[i] = m[i]! / gamma;
+  const b = arm.b;
+  for (let i = 0; i < b.length; i++) b[i] = b[i]! * gamma;
+  arm.prior *= gamma;
+}
+
+/** b += delta x: moves targets without counting an observation (reward corrections). */
+export function shiftTarget(arm: Arm, x: Float64Array, nz: Int32Array, nnz: number, delta: number): void {
+  for (let k = 0; k < nnz; k++) {
+    const i = nz[k]!;
+    arm.b[i] = arm.b[i]! + delta * x[i]!;
+  }
+}
+
+/** x' A^-1 x with u = A^-1 x computed into `u`. */
+function project(arm: Arm, x: Float64Array, nz: Int32Array, nnz: number, u: Float64Array): number {
+  multiplySparse(arm.aInv, arm.dim, x, nz, nnz, u);
+  let xu = 0;
+  for (let k = 0; k < nnz; k++) xu += x[nz[k]!]! * u[nz[k]!]!;
+  return xu;
+}
+
+/**
+ * Add one observation with weight w: A += w x x' (Sherman-Morrison:
+ * A^-1 -= w u u' / (1 + w x'u), u = A^-1 x) and b += w r x.
+ */
+export function observe(arm: Arm, x: Float64Array, nz: Int32Array, nnz: number, u: Float64Array, reward: number, w: number): void {
+  const xu = project(arm, x, nz, nnz, u);
+  rankOne(arm.aInv, arm.dim, u, w / (1 + w * xu));
+  shiftTarget(arm, x, nz, nnz, w * reward);
+  arm.count++;
+}
+
+/**
+ * Remove an observation added earlier (the downdate). Returns false, changing
+ * nothing, when 1 - w x'A^-1 x is not positive: x was never really added,
+ * and removing it would make A lose definiteness.
+ */
+export function retract(arm: Arm, x: Float64Array, nz: Int32Array, nnz: number, u: Float64Array, reward: number, w: number): boolean {
+  const denom = 1 - w * project(arm, x, nz, nnz, u);
+  if (!(denom > 1e-12)) return false;
+  rankOne(arm.aInv, arm.dim, u, -w / denom);
+  shiftTarget(arm, x, nz, nnz, -w * reward);
+  arm.count--;
+  return true;
+}
