@@ -52,6 +52,8 @@ export interface Tact {
   readonly clock: Clock;
   readonly log: DecisionLogSink;
   readonly logger: Logger;
+  /** The rules step, for tools that must see what the engine may send (simulation baselines). */
+  readonly eligibility: Eligibility;
   catalog(): Catalog;
   close(): Promise<void>;
 }
@@ -113,6 +115,7 @@ export function createTact(config: TactConfig, adapters: Adapters = {}): Tact {
     clock,
     log,
     logger,
+    eligibility,
     catalog,
     async close() {
       await log.close();

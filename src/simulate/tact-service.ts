@@ -1,3 +1,4 @@
+import { catalogCandidates } from '../catalog/candidates.js';
 import { ManualClock } from '../core/clock.js';
 import { SeededRandom } from '../core/random.js';
 import { configSchema } from '../config.js';
@@ -80,5 +81,57 @@ export function tactService(world: MarketingWorld, options: TactServiceOptions):
         ...('item' in event ? { itemId: event.item, category: event.category } : { messageId: event.messageId, channel: event.channel }),
       });
     },
+  };
+}
+
+/**
+ * The ceiling under the same rules: sees the hidden traits and picks the
+ * best expected net value among what the contact rules leave, reserving caps
+ * like the engine does. The rule-free oracle overstates what any policy that
+ * respects consent, caps and quiet hours can reach.
+ */
+export function rulesOracleService(world: MarketingWorld, options: { seed: number; startMs?: number }): SimulatedService {
+  const inner = tactService(world, { ...options, name: 'oracle (rules)' });
+  const { tact } = inner;
+  const known = new Set<string>();
+  let n = 0;
+  return {
+    ...inner,
+    async decide(input, view) {
+      if (!known.has(view.id)) {
+        known.add(view.id);
+        await tact.store.setConsent(view.id, consentOf(view));
+      }
+      const customer = world.customer(view.id);
+      if (!customer) throw new Error(`oracle: unknown customer ${view.id}`);
+      const state = await tact.eligibility.customer(input.customerId, input.at);
+      const candidates = catalogCandidates(world.catalog, input.trigger, input.at, state.timeZone);
+      const { eligible } = tact.eligibility.filter({ customer: state, trigger: input.trigger, at: input.at, policy: tact.policies.get(), candidates });
+      const best = world.best(customer, eligible, input.at) ?? candidates.find((c) => c.noSend)!;
+      await tact.eligibility.reserve(state, [best], input.at);
+      return {
+        decisionId: `oracle-rules-${n++}`,
+        customerId: input.customerId,
+        policy: 'oracle (rules)',
+        modelVersion: 'oracle',
+        at: input.at,
+        choices: [
+          {
+            actionId: best.id,
+            messageId: best.messageId,
+            channel: best.channel,
+            probability: 1,
+            score: world.expected(customer, best, input.at).expectedNet,
+            sendAt: best.sendAt,
+            sendSlot: best.sendSlot,
+            noSend: best.noSend,
+            explored: false,
+          },
+        ],
+        removed: [],
+        holdout: false,
+      };
+    },
+    async reward() {},
   };
 }
