@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { createProgress } from '../evaluation/progress.js';
 import { comparisonSvg, formatComparison, toJson } from '../evaluation/report.js';
-import { EVALUATION_OPTIONS_HELP, parseEvaluationArgs, processIo, runCommand, runEvaluations, type CommandIo } from './evaluate.js';
+import { processIo, runCommand, type CommandIo } from './command.js';
+import { EVALUATION_OPTIONS, EVALUATION_OPTIONS_HELP, parseEvaluationArgs, runEvaluations } from './evaluate.js';
 
 export const COMPARE_USAGE = `usage: tact compare --log PATH --policy SPEC --policy SPEC ... [--svg PATH] [options]
 
@@ -13,12 +14,8 @@ ${EVALUATION_OPTIONS_HELP}
 
 /** `tact compare`: returns the exit code. */
 export async function runCompare(argv: readonly string[], io: CommandIo = processIo()): Promise<number> {
-  return runCommand('compare', COMPARE_USAGE, io, async () => {
-    const args = parseEvaluationArgs(argv, { multiplePolicies: true });
-    if (args.help) {
-      io.stdout.write(`${COMPARE_USAGE}\n`);
-      return;
-    }
+  return runCommand({ name: 'compare', usage: COMPARE_USAGE, options: EVALUATION_OPTIONS }, argv, io, async ({ values }) => {
+    const args = parseEvaluationArgs(values, { multiplePolicies: true });
     const progress = createProgress(io.stderr, io.env ?? process.env);
     const { data, results } = await runEvaluations(args, io, progress);
     if (args.svg !== undefined) {

@@ -1,28 +1,15 @@
-import { parseArgs } from 'node:util';
 import { evaluatePolicy, type EstimatorOptions, type EvaluationResult, type IntervalKind } from '../evaluation/estimators.js';
 import { loadLog, type LogFormat } from '../evaluation/load-log.js';
 import type { LoggedData } from '../evaluation/logged-data.js';
 import { savedModelResolver, policyFileResolver } from '../evaluation/learner-policies.js';
-import { builtinPolicies, resolvePolicy, type PolicyResolver } from '../evaluation/policies.js';
-import { createProgress, type Progress, type ProgressStream } from '../evaluation/progress.js';
+import { builtinPolicies, resolvePolicy } from '../evaluation/policies.js';
+import { createProgress, type Progress } from '../evaluation/progress.js';
 import { formatEvaluation, toJson } from '../evaluation/report.js';
 import { fitActionMeanModel, type RewardModel } from '../evaluation/reward-model.js';
+import { parseNumber, parseTime, processIo, runCommand, UsageError, type CommandIo, type OptionValues } from './command.js';
 
-/** Where a command writes, and what it may plug in; main passes process streams. */
-export interface CommandIo {
-  readonly stdout: ProgressStream;
-  readonly stderr: ProgressStream;
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Extra policy resolvers (policy files, saved models), tried before the built-ins. */
-  readonly resolvers?: readonly PolicyResolver[];
-}
-
-/** The real process streams: what `tact evaluate` gets when main dispatches with argv only. */
-export function processIo(): CommandIo {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
-}
-
-export class UsageError extends Error {}
+/** Callers of runEvaluate type their io with it. */
+export type { CommandIo } from './command.js';
 
 /** Options shared by `evaluate` and `compare`. */
 export interface EvaluationArgs {
@@ -35,8 +22,25 @@ export interface EvaluationArgs {
   readonly to: number | undefined;
   readonly position: number | undefined;
   readonly estimator: EstimatorOptions & { alpha: number; tinyPropensity: number };
-  readonly help: boolean;
 }
+
+/** The options `evaluate` and `compare` parse. */
+export const EVALUATION_OPTIONS = {
+  log: { type: 'string' },
+  format: { type: 'string' },
+  policy: { type: 'string', multiple: true },
+  clip: { type: 'string' },
+  bootstrap: { type: 'string' },
+  interval: { type: 'string' },
+  alpha: { type: 'string' },
+  seed: { type: 'string' },
+  tiny: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  position: { type: 'string' },
+  svg: { type: 'string' },
+  json: { type: 'boolean', default: false },
+} as const;
 
 export const EVALUATION_OPTIONS_HELP = `  --log PATH          Tact JSONL decision log, or an OBD directory / CSV (autodetected)
   --format tact|obd   force the log format
@@ -53,50 +57,9 @@ export const EVALUATION_OPTIONS_HELP = `  --log PATH          Tact JSONL decisio
   --position N        OBD only: evaluate one slot (default: all rows, position ignored)
   --json              print JSON instead of a table`;
 
-function parseNumber(name: string, raw: string | undefined, check: (x: number) => boolean = Number.isFinite): number | undefined {
-  if (raw === undefined) return undefined;
-  const x = Number(raw);
-  if (raw.trim() === '' || !check(x)) throw new UsageError(`--${name}: invalid value "${raw}"`);
-  return x;
-}
-
-function parseTime(name: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const ms = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
-  if (Number.isNaN(ms)) throw new UsageError(`--${name}: not a date or ms timestamp: "${raw}"`);
-  return ms;
-}
-
-export function parseEvaluationArgs(argv: readonly string[], opts: { multiplePolicies: boolean }): EvaluationArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: false,
-      options: {
-        log: { type: 'string' },
-        format: { type: 'string' },
-        policy: { type: 'string', multiple: true },
-        clip: { type: 'string' },
-        bootstrap: { type: 'string' },
-        interval: { type: 'string' },
-        alpha: { type: 'string' },
-        seed: { type: 'string' },
-        tiny: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        position: { type: 'string' },
-        svg: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const v = parsed.values;
-  const help = v.help === true;
-  if (!help && v.log === undefined) throw new UsageError('--log PATH is required');
+/** Checks the parsed evaluation options and fills in the defaults. */
+export function parseEvaluationArgs(v: OptionValues<typeof EVALUATION_OPTIONS>, opts: { multiplePolicies: boolean }): EvaluationArgs {
+  if (v.log === undefined) throw new UsageError('--log PATH is required');
   if (v.format !== undefined && v.format !== 'tact' && v.format !== 'obd') throw new UsageError(`--format must be tact or obd, got "${v.format}"`);
   if (v.interval !== undefined && v.interval !== 'bootstrap' && v.interval !== 'normal') {
     throw new UsageError(`--interval must be bootstrap or normal, got "${v.interval}"`);
@@ -109,7 +72,7 @@ export function parseEvaluationArgs(argv: readonly string[], opts: { multiplePol
   const alpha = parseNumber('alpha', v.alpha, (x) => x > 0 && x < 1) ?? 0.05;
   const tinyPropensity = parseNumber('tiny', v.tiny, (x) => x >= 0 && x < 1) ?? 1e-3;
   return {
-    log: v.log ?? '',
+    log: v.log,
     format: v.format as LogFormat | undefined,
     policies: policies.length > 0 ? policies : opts.multiplePolicies ? ['uniform', 'greedy-dm'] : ['uniform'],
     json: v.json === true,
@@ -117,7 +80,6 @@ export function parseEvaluationArgs(argv: readonly string[], opts: { multiplePol
     from: parseTime('from', v.from),
     to: parseTime('to', v.to),
     position: parseNumber('position', v.position, Number.isInteger),
-    help,
     estimator: {
       alpha,
       tinyPropensity,
@@ -165,21 +127,6 @@ export async function runEvaluations(args: EvaluationArgs, io: CommandIo, progre
   return { data, rewardModel, results };
 }
 
-/** Shared wrapper: usage errors exit 2 with a hint, other failures exit 1, both on stderr. */
-export async function runCommand(name: string, usage: string, io: CommandIo, body: () => Promise<void>): Promise<number> {
-  try {
-    await body();
-    return 0;
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.stderr.write(`tact ${name}: ${e.message}\n\n${usage}\n`);
-      return 2;
-    }
-    io.stderr.write(`tact ${name}: ${(e as Error).message}\n`);
-    return 1;
-  }
-}
-
 export const EVALUATE_USAGE = `usage: tact evaluate --log PATH [--policy SPEC] [options]
 
 Estimates a policy's value on a logged decision stream with IPS, self-normalised IPS,
@@ -189,12 +136,8 @@ ${EVALUATION_OPTIONS_HELP}`;
 
 /** `tact evaluate`: returns the exit code. */
 export async function runEvaluate(argv: readonly string[], io: CommandIo = processIo()): Promise<number> {
-  return runCommand('evaluate', EVALUATE_USAGE, io, async () => {
-    const args = parseEvaluationArgs(argv, { multiplePolicies: false });
-    if (args.help) {
-      io.stdout.write(`${EVALUATE_USAGE}\n`);
-      return;
-    }
+  return runCommand({ name: 'evaluate', usage: EVALUATE_USAGE, options: EVALUATION_OPTIONS }, argv, io, async ({ values }) => {
+    const args = parseEvaluationArgs(values, { multiplePolicies: false });
     const progress = createProgress(io.stderr, io.env ?? process.env);
     const { data, results } = await runEvaluations(args, io, progress);
     const result = results[0] as EvaluationResult;

@@ -1,10 +1,8 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { parseArgs } from 'node:util';
 import { exportLog } from '../evaluation/export-log.js';
 import { createProgress } from '../evaluation/progress.js';
-import { processIo, runCommand, UsageError, type CommandIo } from './evaluate.js';
-import { parseTimeArg } from './time-arg.js';
+import { parseNumber, parseTime, processIo, runCommand, UsageError, type CommandIo } from './command.js';
 
 export const EXPORT_USAGE = `usage: tact export --log PATH [--from T] [--to T] [--out PATH|-]
 
@@ -19,32 +17,18 @@ is open), in log order and constant memory. \`tact evaluate --log\` reads the re
 
 /** `tact export`: returns the exit code. */
 export async function runExport(argv: readonly string[], io: CommandIo = processIo()): Promise<number> {
-  return runCommand('export', EXPORT_USAGE, io, async () => {
-    let v;
-    try {
-      v = parseArgs({
-        args: [...argv],
-        options: {
-          log: { type: 'string' },
-          from: { type: 'string' },
-          to: { type: 'string' },
-          out: { type: 'string', default: '-' },
-          'slack-ms': { type: 'string' },
-          help: { type: 'boolean', short: 'h', default: false },
-        },
-      }).values;
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-    if (v.help) {
-      io.stdout.write(`${EXPORT_USAGE}\n`);
-      return;
-    }
+  const options = {
+    log: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    out: { type: 'string', default: '-' },
+    'slack-ms': { type: 'string' },
+  } as const;
+  return runCommand({ name: 'export', usage: EXPORT_USAGE, options }, argv, io, async ({ values: v }) => {
     if (v.log === undefined) throw new UsageError('--log PATH is required');
-    const from = parseTimeArg('from', v.from);
-    const to = parseTimeArg('to', v.to);
-    const slack = v['slack-ms'] === undefined ? undefined : Number(v['slack-ms']);
-    if (slack !== undefined && !(slack >= 0)) throw new UsageError(`--slack-ms: invalid value "${v['slack-ms']}"`);
+    const from = parseTime('from', v.from);
+    const to = parseTime('to', v.to);
+    const slack = parseNumber('slack-ms', v['slack-ms'], (x) => x >= 0);
     const file: WriteStream | undefined = v.out === '-' ? undefined : createWriteStream(v.out);
     const write = async (chunk: string): Promise<void> => {
       // Respect back-pressure so a large export never buffers the whole log in memory.

@@ -1,9 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
-import { parseArgs } from 'node:util';
 import type { ListPoliciesResponse__Output } from '../server/generated/tact/v1/ListPoliciesResponse.js';
 import type { PolicyChange__Output } from '../server/generated/tact/v1/PolicyChange.js';
 import { loadTactProto } from '../server/proto.js';
-import { processIo, runCommand, UsageError, type CommandIo } from './evaluate.js';
+import { parseNumber, processIo, runCommand, UsageError, type CommandIo } from './command.js';
 
 export const PROMOTE_USAGE = `usage: tact promote NAME [--target HOST:PORT]
        tact promote --rollback [--target HOST:PORT]
@@ -19,33 +18,18 @@ Acts on one server: call every replica of a fleet.
 
 /** `tact promote`: returns the exit code. */
 export async function runPromote(argv: readonly string[], io: CommandIo = processIo()): Promise<number> {
-  return runCommand('promote', PROMOTE_USAGE, io, async () => {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: [...argv],
-        allowPositionals: true,
-        options: {
-          target: { type: 'string' },
-          rollback: { type: 'boolean', default: false },
-          list: { type: 'boolean', default: false },
-          timeout: { type: 'string', default: '5000' },
-          help: { type: 'boolean', short: 'h', default: false },
-        },
-      });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+  const options = {
+    target: { type: 'string' },
+    rollback: { type: 'boolean', default: false },
+    list: { type: 'boolean', default: false },
+    timeout: { type: 'string' },
+  } as const;
+  return runCommand({ name: 'promote', usage: PROMOTE_USAGE, options, allowPositionals: true }, argv, io, async (parsed) => {
     const v = parsed.values;
-    if (v.help) {
-      io.stdout.write(`${PROMOTE_USAGE}\n`);
-      return;
-    }
     const name = parsed.positionals[0];
     const modes = [name !== undefined, v.rollback === true, v.list === true].filter(Boolean).length;
     if (modes !== 1 || parsed.positionals.length > 1) throw new UsageError('give one policy NAME, or --rollback, or --list');
-    const timeout = Number(v.timeout);
-    if (!(timeout > 0)) throw new UsageError(`--timeout: invalid value "${v.timeout}"`);
+    const timeout = parseNumber('timeout', v.timeout, (x) => x > 0) ?? 5000;
     const target = v.target ?? io.env?.['TACT_TARGET'] ?? '127.0.0.1:50051';
     const proto = loadTactProto();
     const client = new proto.tact.v1.PolicyAdmin(target, grpc.credentials.createInsecure());

@@ -1,13 +1,11 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadLog } from '../evaluation/load-log.js';
 import { createProgress } from '../evaluation/progress.js';
 import { trainFromLog, type TrainMethod } from '../evaluation/train.js';
 import { loadPolicies } from '../policies/load-policies.js';
 import { saveModel } from '../policies/model-file.js';
 import { DEFAULT_POLICIES, type PolicyConfig } from '../policies/policy-config.js';
-import { processIo, runCommand, UsageError, type CommandIo } from './evaluate.js';
-import { parseTimeArg } from './time-arg.js';
+import { parseNumber, parseTime, processIo, runCommand, UsageError, type CommandIo } from './command.js';
 
 export const TRAIN_USAGE = `usage: tact train --log PATH [--policies FILE --policy NAME] [--method iw|dr] [--clip W] [--out PATH]
 
@@ -26,37 +24,23 @@ policy's config. Serve it with \`warmStart: PATH\` on the policy; evaluate it wi
 
 /** `tact train`: returns the exit code. */
 export async function runTrain(argv: readonly string[], io: CommandIo = processIo()): Promise<number> {
-  return runCommand('train', TRAIN_USAGE, io, async () => {
-    let v;
-    try {
-      v = parseArgs({
-        args: [...argv],
-        options: {
-          log: { type: 'string' },
-          policies: { type: 'string' },
-          policy: { type: 'string' },
-          method: { type: 'string', default: 'iw' },
-          clip: { type: 'string' },
-          from: { type: 'string' },
-          to: { type: 'string' },
-          out: { type: 'string' },
-          help: { type: 'boolean', short: 'h', default: false },
-        },
-      }).values;
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-    if (v.help) {
-      io.stdout.write(`${TRAIN_USAGE}\n`);
-      return;
-    }
+  const options = {
+    log: { type: 'string' },
+    policies: { type: 'string' },
+    policy: { type: 'string' },
+    method: { type: 'string', default: 'iw' },
+    clip: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    out: { type: 'string' },
+  } as const;
+  return runCommand({ name: 'train', usage: TRAIN_USAGE, options }, argv, io, async ({ values: v }) => {
     if (v.log === undefined) throw new UsageError('--log PATH is required');
     if (v.method !== 'iw' && v.method !== 'dr') throw new UsageError(`--method must be iw or dr, got "${v.method}"`);
-    const clip = v.clip === undefined ? undefined : Number(v.clip);
-    if (clip !== undefined && !(clip >= 1)) throw new UsageError(`--clip: must be a number >= 1, got "${v.clip}"`);
+    const clip = parseNumber('clip', v.clip, (x) => x >= 1, 'must be a number >= 1, got');
     const policy = pickPolicy(v.policies, v.policy);
-    const from = parseTimeArg('from', v.from);
-    const to = parseTimeArg('to', v.to);
+    const from = parseTime('from', v.from);
+    const to = parseTime('to', v.to);
     const progress = createProgress(io.stderr, io.env ?? process.env);
     progress.start('reading', 1);
     const data = await loadLog(v.log, {

@@ -1,8 +1,6 @@
-import { parseArgs } from 'node:util';
 import { createProgress } from '../evaluation/progress.js';
 import { upliftFromLog, type UpliftResult } from '../evaluation/uplift.js';
-import { processIo, runCommand, UsageError, type CommandIo } from './evaluate.js';
-import { parseTimeArg } from './time-arg.js';
+import { parseNumber, parseTime, processIo, runCommand, UsageError, type CommandIo } from './command.js';
 
 export const UPLIFT_USAGE = `usage: tact uplift --log PATH [--from T] [--to T] [--alpha A] [--json]
 
@@ -17,32 +15,18 @@ attribution window is still open at the end of the log are left out.
   --json              one JSON object per policy`;
 
 export async function runUplift(argv: readonly string[], io: CommandIo = processIo()): Promise<number> {
-  return runCommand('uplift', UPLIFT_USAGE, io, async () => {
-    let v;
-    try {
-      v = parseArgs({
-        args: [...argv],
-        options: {
-          log: { type: 'string' },
-          from: { type: 'string' },
-          to: { type: 'string' },
-          alpha: { type: 'string', default: '0.05' },
-          json: { type: 'boolean', default: false },
-          help: { type: 'boolean', short: 'h', default: false },
-        },
-      }).values;
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-    if (v.help) {
-      io.stdout.write(`${UPLIFT_USAGE}\n`);
-      return;
-    }
+  const options = {
+    log: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    alpha: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  } as const;
+  return runCommand({ name: 'uplift', usage: UPLIFT_USAGE, options }, argv, io, async ({ values: v }) => {
     if (v.log === undefined) throw new UsageError('--log PATH is required');
-    const alpha = Number(v.alpha);
-    if (!(alpha > 0 && alpha < 1)) throw new UsageError(`--alpha: invalid value "${v.alpha}"`);
-    const from = parseTimeArg('from', v.from);
-    const to = parseTimeArg('to', v.to);
+    const alpha = parseNumber('alpha', v.alpha, (x) => x > 0 && x < 1) ?? 0.05;
+    const from = parseTime('from', v.from);
+    const to = parseTime('to', v.to);
     const progress = createProgress(io.stderr, io.env ?? process.env);
     progress.start('reading', 1);
     const { results, open } = await upliftFromLog(v.log, {
