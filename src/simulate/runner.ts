@@ -203,74 +203,82 @@ async function tellService(
 
 // ---------------------------------------------------------------- baselines
 
-function singleChoiceDecision(name: string, id: number, input: DecideInput, c: Candidate, probability: number, score: number): Decision {
+/** One candidate a baseline picks, with the probability and score it reports. */
+interface BaselinePick {
+  readonly candidate: Candidate;
+  readonly probability: number;
+  readonly score: number;
+}
+
+/**
+ * A baseline: picks one of the catalog candidates per decision and learns
+ * nothing. Decision ids are `<name>-<n>`.
+ */
+function baselineService(
+  name: string,
+  catalog: Catalog,
+  pick: (candidates: readonly Candidate[], input: DecideInput, view: CustomerView) => BaselinePick,
+): SimulatedService {
+  let n = 0;
   return {
-    decisionId: `${name}-${id}`,
-    customerId: input.customerId,
-    policy: name,
-    modelVersion: name,
-    at: input.at,
-    choices: [
-      {
-        actionId: c.id,
-        messageId: c.messageId,
-        channel: c.channel,
-        probability,
-        score,
-        sendAt: c.sendAt,
-        sendSlot: c.sendSlot,
-        noSend: c.noSend,
-        explored: false,
-      },
-    ],
-    removed: [],
-    holdout: false,
+    name,
+    decide: async (input, view) => {
+      const candidates = catalogCandidates(catalog, input.trigger, input.at, view.timeZone);
+      const { candidate: c, probability, score } = pick(candidates, input, view);
+      return {
+        decisionId: `${name}-${n++}`,
+        customerId: input.customerId,
+        policy: name,
+        modelVersion: name,
+        at: input.at,
+        choices: [
+          {
+            actionId: c.id,
+            messageId: c.messageId,
+            channel: c.channel,
+            probability,
+            score,
+            sendAt: c.sendAt,
+            sendSlot: c.sendSlot,
+            noSend: c.noSend,
+            explored: false,
+          },
+        ],
+        removed: [],
+        holdout: false,
+      };
+    },
+    reward: async () => {},
   };
 }
 
 /** Uniform over the catalog candidates (no-send included): the floor a policy must clear. */
 export function randomService(catalog: Catalog, seed: number): SimulatedService {
   const rng = new SeededRandom(seed);
-  let n = 0;
-  return {
-    name: 'random',
-    decide: async (input, customer) => {
-      const candidates = catalogCandidates(catalog, input.trigger, input.at, customer.timeZone);
-      const c = candidates[randomInt(rng, candidates.length)] as Candidate;
-      return singleChoiceDecision('random', n++, input, c, 1 / candidates.length, 0);
-    },
-    reward: async () => {},
-  };
+  return baselineService('random', catalog, (candidates) => ({
+    candidate: candidates[randomInt(rng, candidates.length)] as Candidate,
+    probability: 1 / candidates.length,
+    score: 0,
+  }));
 }
 
 /** Never sends: the control holdout. Its value is the organic conversions alone. */
 export function noSendService(catalog: Catalog): SimulatedService {
-  let n = 0;
-  return {
-    name: 'no-send',
-    decide: async (input, customer) => {
-      const candidates = catalogCandidates(catalog, input.trigger, input.at, customer.timeZone);
-      const c = candidates.find((x) => x.noSend) as Candidate;
-      return singleChoiceDecision('no-send', n++, input, c, 1, 0);
-    },
-    reward: async () => {},
-  };
+  return baselineService('no-send', catalog, (candidates) => ({
+    candidate: candidates.find((x) => x.noSend) as Candidate,
+    probability: 1,
+    score: 0,
+  }));
 }
 
 /** Sees the hidden traits and picks the best expected net value: the ceiling. */
 export function oracleService(world: MarketingWorld): SimulatedService {
-  let n = 0;
-  return {
-    name: 'oracle',
-    decide: async (input, view) => {
-      const customer = world.customer(view.id);
-      if (!customer) throw new Error(`oracle: unknown customer ${view.id}`);
-      const candidates = catalogCandidates(world.catalog, input.trigger, input.at, view.timeZone);
-      const best = world.best(customer, candidates, input.at) as Candidate;
-      return singleChoiceDecision('oracle', n++, input, best, 1, world.expected(customer, best, input.at).expectedNet);
-    },
-    reward: async () => {},
-  };
+  return baselineService('oracle', world.catalog, (candidates, input, view) => {
+    const customer = world.customer(view.id);
+    if (!customer) throw new Error(`oracle: unknown customer ${view.id}`);
+    const best = world.best(customer, candidates, input.at) as Candidate;
+    return { candidate: best, probability: 1, score: world.expected(customer, best, input.at).expectedNet };
+  });
 }
 
 // ---------------------------------------------------------------- comparison
