@@ -47,18 +47,7 @@ export class CustomerMemory {
 
   load(customerId: string): CustomerState {
     const e = this.entries.get(customerId);
-    if (!e) {
-      return {
-        customerId,
-        profile: EMPTY_FEATURES,
-        consent: DEFAULT_CONSENT,
-        cart: [],
-        purchases: [],
-        openTickets: 0,
-        sends: [],
-        ignored: [],
-      };
-    }
+    if (!e) return { customerId, ...newEntry() };
     return {
       customerId,
       profile: e.profile,
@@ -118,19 +107,24 @@ export class CustomerMemory {
   private entry(customerId: string): Entry {
     let e = this.entries.get(customerId);
     if (!e) {
-      e = {
-        profile: EMPTY_FEATURES,
-        consent: DEFAULT_CONSENT,
-        cart: [],
-        purchases: [],
-        openTickets: 0,
-        sends: [],
-        ignored: [],
-      };
+      e = newEntry();
       this.entries.set(customerId, e);
     }
     return e;
   }
+}
+
+/** A customer Tact has heard nothing from. */
+function newEntry(): Entry {
+  return {
+    profile: EMPTY_FEATURES,
+    consent: DEFAULT_CONSENT,
+    cart: [],
+    purchases: [],
+    openTickets: 0,
+    sends: [],
+    ignored: [],
+  };
 }
 
 function applyEvent(e: Entry, ev: CustomerEvent): void {
