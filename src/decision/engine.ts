@@ -83,9 +83,11 @@ export class DecisionEngine {
       holdout,
     };
     await this.record(decision, expiresAt, context, scored?.chosen ?? [], input.requestId, policy.config.reward.combine);
-    if (scored) this.logDecision(decision, input.trigger, context, eligible, scored, policy);
-    else if (holdout) this.deps.log.append(holdoutLine(decision, input.trigger, context));
-    if (scored) this.scoreShadows(decision, input.trigger, context, eligible, scored, policy, expiresAt);
+    if (scored) {
+      const made: MadeDecision = { decision, trigger: input.trigger, context, eligible, scored, policy };
+      this.logDecision(made);
+      this.scoreShadows(made, expiresAt);
+    } else if (holdout) this.deps.log.append(holdoutLine(decision, input.trigger, context));
     this.deps.observer?.onDecision(decision, {
       candidates: candidates.length,
       removed,
@@ -171,15 +173,7 @@ export class DecisionEngine {
     await this.deps.store.saveDecision(record, decision, requestId || undefined);
   }
 
-  private scoreShadows(
-    decision: Decision,
-    trigger: string,
-    context: Features,
-    eligible: readonly Candidate[],
-    scored: Scored,
-    policy: Policy,
-    expiresAt: number,
-  ): void {
+  private scoreShadows({ decision, trigger, context, eligible, scored, policy }: MadeDecision, expiresAt: number): void {
     const shadows = this.deps.policies.shadowsOf(policy);
     const first = scored.chosen[0];
     const choice = decision.choices[0];
@@ -203,14 +197,7 @@ export class DecisionEngine {
     );
   }
 
-  private logDecision(
-    decision: Decision,
-    trigger: string,
-    context: Features,
-    eligible: readonly Candidate[],
-    scored: Scored,
-    policy: Policy,
-  ): void {
+  private logDecision({ decision, trigger, context, eligible, scored, policy }: MadeDecision): void {
     this.deps.log.append({
       type: 'decision',
       decisionId: decision.decisionId,
@@ -240,6 +227,16 @@ interface Scored {
   readonly chosen: Candidate[];
   readonly pmf: Float64Array;
   readonly mean: Float64Array;
+}
+
+/** A decision the policy made (neither forced nor holdout), with what it was made from: what the log and the shadows see. */
+interface MadeDecision {
+  readonly decision: Decision;
+  readonly trigger: string;
+  readonly context: Features;
+  readonly eligible: readonly Candidate[];
+  readonly scored: Scored;
+  readonly policy: Policy;
 }
 
 /** Trigger and profile are context too: the same customer may want different things at different triggers. */
