@@ -48,6 +48,7 @@ const neural: LearnerConfigInput = { kind: 'neural-linear', save: false };
 const COMBOS: readonly Combo[] = [
   { name: 'bayes-linear + ucb (DEFAULT)', learner: { kind: 'bayes-linear' }, exploration: DEFAULT_EXPLORATION },
   { name: 'bayes-linear + thompson', learner: { kind: 'bayes-linear' }, exploration: explorationConfigSchema.parse({ kind: 'thompson' }) },
+  { name: 'bayes-shared + ucb', learner: { kind: 'bayes-shared' }, exploration: DEFAULT_EXPLORATION },
   { name: 'sgd + squarecb', learner: { kind: 'sgd' }, exploration: explorationConfigSchema.parse({ kind: 'squarecb' }) },
   { name: 'sgd + epsilon-greedy 0.05', learner: { kind: 'sgd' }, exploration: { kind: 'epsilon-greedy', epsilon: 0.05 } },
   { name: 'neural-linear + ucb', learner: neural, exploration: DEFAULT_EXPLORATION },
