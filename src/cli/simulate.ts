@@ -3,10 +3,11 @@ import path from 'node:path';
 import { parseCatalog } from '../catalog/load.js';
 import { MODELS_DIR } from '../core/paths.js';
 import { loadPolicies } from '../policies/load-policies.js';
-import { DEFAULT_POLICIES } from '../policies/policy-config.js';
-import { PolicySet } from '../policies/policy-set.js';
+import { createLearner } from '../learners/registry.js';
+import { DEFAULT_POLICIES, policyConfigSchema } from '../policies/policy-config.js';
+import { Policy, PolicySet } from '../policies/policy-set.js';
 import { compareWithBaselines, formatComparison } from '../simulate/runner.js';
-import { tactService } from '../simulate/tact-service.js';
+import { rulesOracleService, tactService } from '../simulate/tact-service.js';
 import { MarketingWorld } from '../simulate/world.js';
 import { parseNumber, processIo, runCommand, type CommandIo } from './command.js';
 
@@ -14,7 +15,12 @@ export const SIMULATE_USAGE = `usage: tact simulate [--rounds N] [--customers N]
 
 Runs Tact's policies in a synthetic marketing world (customers with hidden
 preferences, fatigue, carts, conversions with money value) and prints each
-policy's cumulative net value against random, no-send and the oracle.`;
+policy's cumulative net value against baselines: uniform choice and the
+oracle under the same contact rules (the fair floor and ceiling), and the
+rule-free random, no-send and oracle.`;
+
+/** Uniform choice among what the rules leave: what learning must beat. */
+const UNIFORM = policyConfigSchema.parse({ name: 'uniform', exploration: { kind: 'epsilon-greedy', epsilon: 1 } });
 
 /** `tact simulate`: policies vs random vs oracle in the synthetic world; returns the exit code. */
 export async function runSimulate(argv: readonly string[], io: CommandIo = processIo()): Promise<number> {
@@ -35,10 +41,14 @@ export async function runSimulate(argv: readonly string[], io: CommandIo = proce
     const names = values.policy ?? [policiesFile.default ?? policiesFile.policies[0]!.name];
     const comparison = await compareWithBaselines({
       makeWorld: () => new MarketingWorld(catalog, { seed, customers }),
-      services: names.map(
-        (name) => (world: MarketingWorld) =>
-          tactService(world, { policy: name, policies: PolicySet.fromConfig(policiesFile), seed }),
-      ),
+      services: [
+        ...names.map(
+          (name) => (world: MarketingWorld) =>
+            tactService(world, { policy: name, policies: PolicySet.fromConfig(policiesFile), seed }),
+        ),
+        (world: MarketingWorld) => tactService(world, { name: 'uniform (rules)', policies: new PolicySet([new Policy(UNIFORM, createLearner(UNIFORM.learner))]), seed }),
+        (world: MarketingWorld) => rulesOracleService(world, { seed }),
+      ],
       rounds,
       seed: seed + 1,
     });
