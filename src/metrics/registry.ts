@@ -27,6 +27,17 @@ export class LabelGuard {
   }
 }
 
+type HistogramChild = { observe(value: number): void };
+type CounterChild = { inc(value?: number): void };
+
+/** The per-Decide series of one policy; decisions by channel, [not explored, explored]. */
+interface PolicyChildren {
+  readonly decideDuration: HistogramChild;
+  readonly candidates: HistogramChild;
+  readonly holdoutDecisions: CounterChild;
+  readonly decisions: Map<string, readonly [CounterChild, CounterChild]>;
+}
+
 /** Running sums behind the live policy value and uplift gauges. */
 interface GroupTotals {
   decisions: number;
@@ -48,6 +59,8 @@ export class TactMetrics implements DecisionObserver, RewardObserver, RpcMetrics
   readonly m: MetricSet;
   private readonly channels = new LabelGuard(32);
   private readonly totals = new Map<string, PolicyTotals>();
+  private readonly byPolicy = new Map<string, PolicyChildren>();
+  private readonly rpcChildren = new Map<string, { calls: Map<string, CounterChild>; duration: HistogramChild }>();
   private policies: PolicySet | undefined;
   private decisionsHeld: () => number | Promise<number> = () => 0;
 
@@ -74,14 +87,19 @@ export class TactMetrics implements DecisionObserver, RewardObserver, RpcMetrics
   }
 
   onDecision(decision: Decision, stats: DecisionStats): void {
-    const m = this.m;
     const policy = decision.policy;
-    m.decideDuration.labels(policy).observe(stats.seconds);
-    m.candidates.labels(policy).observe(stats.candidates);
+    const p = this.policyChildren(policy);
+    p.decideDuration.observe(stats.seconds);
+    p.candidates.observe(stats.candidates);
     const first = decision.choices[0];
     const channel = !first || first.noSend ? 'none' : this.channels.value(first.channel || 'unspecified');
-    m.decisions.labels(policy, channel, first?.explored ? 'true' : 'false').inc();
-    if (decision.holdout) m.holdoutDecisions.labels(policy).inc();
+    let byChannel = p.decisions.get(channel);
+    if (!byChannel) {
+      const c = this.m.decisions;
+      p.decisions.set(channel, (byChannel = [c.labels(policy, channel, 'false'), c.labels(policy, channel, 'true')]));
+    }
+    byChannel[first?.explored ? 1 : 0].inc();
+    if (decision.holdout) p.holdoutDecisions.inc();
     if (stats.removed.length > 0) this.countRemovals(policy, stats.removed);
     const group = this.group(policy, decision.holdout);
     group.decisions += 1;
@@ -121,8 +139,33 @@ export class TactMetrics implements DecisionObserver, RewardObserver, RpcMetrics
 
   /** Per-RPC figures from the gRPC interceptor (RpcMetrics). */
   observe(method: string, code: string, seconds: number): void {
-    this.m.grpcCalls.labels(method, code).inc();
-    this.m.grpcDuration.labels(method).observe(seconds);
+    let r = this.rpcChildren.get(method);
+    if (!r) this.rpcChildren.set(method, (r = { calls: new Map(), duration: this.m.grpcDuration.labels(method) }));
+    let calls = r.calls.get(code);
+    if (!calls) r.calls.set(code, (calls = this.m.grpcCalls.labels(method, code)));
+    calls.inc();
+    r.duration.observe(seconds);
+  }
+
+  /**
+   * prom-client's labels() builds a label object and fresh closures on every
+   * call; the hot series keep theirs. Label values are bounded (policy names
+   * from configuration, guarded channels, registered methods), and a kept
+   * child stays valid across a reset: it looks its series up on each update.
+   */
+  private policyChildren(policy: string): PolicyChildren {
+    let p = this.byPolicy.get(policy);
+    if (!p) {
+      const m = this.m;
+      p = {
+        decideDuration: m.decideDuration.labels(policy),
+        candidates: m.candidates.labels(policy),
+        holdoutDecisions: m.holdoutDecisions.labels(policy),
+        decisions: new Map(),
+      };
+      this.byPolicy.set(policy, p);
+    }
+    return p;
   }
 
   onStoreError(operation: string): void {

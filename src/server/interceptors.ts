@@ -20,8 +20,12 @@ const CODE_NAME: Record<number, string> = Object.fromEntries(
  * includes decoding and encoding but not the network.
  */
 export function rpcInterceptor(metrics: RpcMetrics, logger?: Logger): ServerInterceptor {
+  // One label string per registered method, not a slice per call.
+  const methods = new Map<string, string>();
   return (descriptor, call) => {
-    const method = descriptor.path.startsWith('/') ? descriptor.path.slice(1) : descriptor.path;
+    const path = descriptor.path;
+    let method = methods.get(path);
+    if (method === undefined) methods.set(path, (method = path.startsWith('/') ? path.slice(1) : path));
     const started = performance.now();
     let done = false;
     const finish = (code: number, details: string | undefined) => {

@@ -29,21 +29,32 @@ function optionalId(value: string, field: string): string | undefined {
 }
 
 export function toFeatures(proto: Features__Output | null, field: string): Features {
+  return checkedFeatures(proto, field, -1);
+}
+
+/**
+ * The field is `field` itself, or `field[index].features` when index >= 0:
+ * built only for an error, since this runs for every candidate.
+ */
+function checkedFeatures(proto: Features__Output | null, field: string, index: number): Features {
   if (!proto) return { numeric: {}, categorical: {} };
-  const numericNames = Object.keys(proto.numeric);
-  if (numericNames.length + Object.keys(proto.categorical).length > MAX_FEATURES) {
-    throw invalidArgument(field, `more than ${MAX_FEATURES} features`);
+  const { numeric, categorical } = proto;
+  let count = 0;
+  for (const key in numeric) count++;
+  for (const key in categorical) count++;
+  if (count > MAX_FEATURES) throw invalidArgument(featuresField(field, index), `more than ${MAX_FEATURES} features`);
+  for (const key in numeric) {
+    if (!key) throw invalidArgument(`${featuresField(field, index)}.numeric`, 'feature names must not be empty');
+    if (!Number.isFinite(numeric[key])) throw invalidArgument(`${featuresField(field, index)}.numeric[${key}]`, 'must be a finite number');
   }
-  for (const name of numericNames) {
-    if (!name) throw invalidArgument(`${field}.numeric`, 'feature names must not be empty');
-    if (!Number.isFinite(proto.numeric[name])) {
-      throw invalidArgument(`${field}.numeric[${name}]`, 'must be a finite number');
-    }
+  for (const key in categorical) {
+    if (!key) throw invalidArgument(`${featuresField(field, index)}.categorical`, 'feature names must not be empty');
   }
-  for (const name of Object.keys(proto.categorical)) {
-    if (!name) throw invalidArgument(`${field}.categorical`, 'feature names must not be empty');
-  }
-  return { numeric: proto.numeric, categorical: proto.categorical };
+  return { numeric, categorical };
+}
+
+function featuresField(field: string, index: number): string {
+  return index < 0 ? field : `${field}[${index}].features`;
 }
 
 /** Timestamp to ms; null means `fallback` (now). */
@@ -55,14 +66,16 @@ export function toMillis(ts: Timestamp__Output | null, field: string, fallback: 
 }
 
 function toCandidates(list: DecideRequest__Output['candidates'], at: number): Candidate[] | undefined {
-  if (list.length === 0) return undefined;
+  const n = list.length;
+  if (n === 0) return undefined;
   const seen = new Set<string>();
-  return list.map((c, i) => {
-    const field = `candidates[${i}]`;
-    const id = requiredId(c.id, `${field}.id`);
-    if (seen.has(id)) throw invalidArgument(`${field}.id`, `duplicate candidate id "${id}"`);
+  const out = new Array<Candidate>(n);
+  for (let i = 0; i < n; i++) {
+    const c = list[i] as DecideRequest__Output['candidates'][number];
+    const id = c.id && c.id.length <= MAX_ID_LENGTH ? c.id : requiredId(c.id, `candidates[${i}].id`);
+    if (seen.has(id)) throw invalidArgument(`candidates[${i}].id`, `duplicate candidate id "${id}"`);
     seen.add(id);
-    return {
+    out[i] = {
       id,
       channel: c.channel,
       messageId: '',
@@ -70,9 +83,10 @@ function toCandidates(list: DecideRequest__Output['candidates'], at: number): Ca
       sendAt: at,
       noSend: false,
       cost: 0,
-      features: toFeatures(c.features, `${field}.features`),
+      features: checkedFeatures(c.features, 'candidates', i),
     };
-  });
+  }
+  return out;
 }
 
 export function toDecideInput(req: DecideRequest__Output, now: number, deadline?: number): DecideInput {
