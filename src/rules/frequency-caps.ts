@@ -48,7 +48,21 @@ export const frequencyCapRule: Rule = {
 function overCap(sends: readonly SendRecord[], checks: readonly CapCheck[], at: number): string | undefined {
   for (const cap of checks) {
     const n = countForCap(sends, cap, at);
-    if (n >= cap.max) return `${cap.key}: ${n} send(s) within ${cap.windowMs / HOUR_MS}h of the send time, cap ${cap.max}`;
+    if (n >= cap.max) return reasonFor(cap, n);
   }
   return undefined;
+}
+
+/**
+ * The reason text per cap and count, kept: a customer at a cap has every
+ * candidate on that channel removed with the same words, K times per Decide.
+ */
+const reasons = new WeakMap<CapCheck, { n: number; text: string }>();
+
+function reasonFor(cap: CapCheck, n: number): string {
+  const last = reasons.get(cap);
+  if (last && last.n === n) return last.text;
+  const text = `${cap.key}: ${n} send(s) within ${cap.windowMs / HOUR_MS}h of the send time, cap ${cap.max}`;
+  reasons.set(cap, { n, text });
+  return text;
 }

@@ -7,15 +7,26 @@ import type { CapCheck, SendRecord } from './store.js';
  * Redis script implements the same count.
  */
 export function countForCap(sends: readonly SendRecord[], cap: CapCheck, at: number): number {
-  const colon = cap.key.indexOf(':');
-  const kind = cap.key.slice(0, colon);
-  const id = cap.key.slice(colon + 1);
+  const { kind, id } = parseCapKey(cap.key);
   let n = 0;
   for (const s of sends) {
     const covered = kind === 'channel' ? s.channel === id : kind === 'message' ? s.messageId === id : false;
     if (covered && Math.abs(s.at - at) < cap.windowMs) n++;
   }
   return n;
+}
+
+/** Cap keys come from the catalog, a handful per deployment: split each once, not per candidate. */
+const parsedKeys = new Map<string, { readonly kind: string; readonly id: string }>();
+
+function parseCapKey(key: string): { readonly kind: string; readonly id: string } {
+  let parsed = parsedKeys.get(key);
+  if (parsed === undefined) {
+    if (parsedKeys.size >= 4096) parsedKeys.clear();
+    const colon = key.indexOf(':');
+    parsedKeys.set(key, (parsed = { kind: key.slice(0, colon), id: key.slice(colon + 1) }));
+  }
+  return parsed;
 }
 
 export const channelCapKey = (channel: string): string => `channel:${channel}`;
