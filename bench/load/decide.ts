@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { TestClient } from '../../test/support/grpc-client.js';
 import { ensureH2load, runH2load, type LoadResult } from './h2load.js';
 import { grpcErrors, startServer, type ServerProcess } from './harness.js';
-import { DECIDE_PATH, decideRequest, encodeDecide } from './messages.js';
+import { DECIDE_PATH, decideRequest, encodeDecide, method } from './messages.js';
 import type { ServerStats } from './server.js';
 
 export interface CurvePoint {
@@ -21,6 +21,8 @@ export interface CurvePoint {
 export interface DecideFigures {
   readonly k: number;
   readonly requestBytes: number;
+  /** Size of the response the floor answers with: Tact's answer to the load's request. */
+  readonly responseBytes: number;
   readonly floor: LoadResult;
   readonly tact: LoadResult;
   readonly tactErrors: number;
@@ -52,6 +54,7 @@ export async function runDecide(k: number, seconds = 5, curve = false): Promise<
   const tactServer = await startServer('tact');
   try {
     const sample = await warmUp(tactServer, k);
+    const responseBytes = method('Decide').responseSerialize(sample).length;
     await floorServer.setFloorResponse(sample);
     const load = (s: ServerProcess, rate?: number) =>
       runH2load({
@@ -92,13 +95,20 @@ export async function runDecide(k: number, seconds = 5, curve = false): Promise<
       tactCurve.push({ offered: 'max', result: tact });
     }
     const tactErrors = (await grpcErrors(tactServer.metricsPort, DECIDE_PATH.slice(1))) - errorsBefore + tact.errors;
-    return { k, requestBytes: body.length, floor, tact, tactErrors, serverAtHalf, serverAtMax, floorCurve, tactCurve };
+    return { k, requestBytes: body.length, responseBytes, floor, tact, tactErrors, serverAtHalf, serverAtMax, floorCurve, tactCurve };
   } finally {
     await Promise.all([floorServer.close(), tactServer.close()]);
   }
 }
 
-/** Teach the model a little (1000 decisions with rewards) and capture a real response for the floor. */
+/**
+ * Teach the model a little (1000 decisions with rewards) and capture the
+ * response the load will get, for the floor to answer with. The load sends
+ * one request, so one customer: after a few decisions its frequency caps are
+ * full and every call is a forced no-send listing all K removals. The first
+ * call's response (one choice) is a fraction of that size and made the floor
+ * answer less than Tact does, so capture it once the answer has settled.
+ */
 async function warmUp(server: ServerProcess, k: number): Promise<object> {
   const client = new TestClient(`127.0.0.1:${server.port}`);
   let sample: object = {};
@@ -108,7 +118,8 @@ async function warmUp(server: ServerProcess, k: number): Promise<object> {
     const chosen = d.choices[0]?.action_id ?? '';
     await client.reward({ decision_id: d.decision_id, value: chosen.startsWith('m1') ? 10 : 0 });
   }
-  const last = await client.decide(decideRequest(k));
+  let last = await client.decide(decideRequest(k));
+  for (let i = 0; i < 50; i++) last = await client.decide(decideRequest(k));
   client.close();
   return last ?? sample;
 }
@@ -122,7 +133,7 @@ export function decideTable(f: DecideFigures): string {
       return `${v.toFixed(2)}${b ? ` (${ratio(v, b)}x)` : ''}`;
     }).join(' | ') + ` | ${name === 'floor' ? r.errors : f.tactErrors} |`;
   return [
-    `K=${f.k} client candidates with features; request ${f.requestBytes} bytes; h2load ${CONNECTIONS} connections x ${streamsFor(f.requestBytes)} streams.`,
+    `K=${f.k} client candidates with features; request ${f.requestBytes} bytes, response ${f.responseBytes} bytes (the floor answers the same); h2load ${CONNECTIONS} connections x ${streamsFor(f.requestBytes)} streams.`,
     '',
     '| server | calls/s (x floor) | p50 ms | p90 ms | p99 ms | p999 ms | errors |',
     '| --- | --- | --- | --- | --- | --- | --- |',
