@@ -79,7 +79,7 @@ export class DecisionEngine {
       modelVersion: policy.modelVersion,
       at: input.at,
       choices: scored ? scored.choices : [noSendChoice(input.candidates === undefined)],
-      removed: input.explain || (forced && !holdout) ? removed : [],
+      removed: input.explain ? removed : forced && !holdout ? onePerRule(removed) : [],
       holdout,
     };
     await this.record(decision, expiresAt, context, scored?.chosen ?? [], input.requestId, policy.config.reward.combine);
@@ -256,6 +256,22 @@ function toChoice(c: Candidate, p: Pick, score: number): Choice {
     noSend: c.noSend,
     explored: p.explored,
   };
+}
+
+/**
+ * The reasons for a forced no-send without explain: the first removal of
+ * each rule. Enough to say why nothing was sent, and bounded by the number
+ * of rules instead of growing with the catalog (84 KB at K=1000 otherwise).
+ */
+function onePerRule(removed: readonly Removal[]): Removal[] {
+  const seen = new Set<string>();
+  const out: Removal[] = [];
+  for (const r of removed) {
+    if (seen.has(r.rule)) continue;
+    seen.add(r.rule);
+    out.push(r);
+  }
+  return out;
 }
 
 /** The answer when nothing may be sent (all removed, or holdout). */

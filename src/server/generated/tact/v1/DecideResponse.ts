@@ -22,9 +22,9 @@ export interface DecideResponse {
    */
   'model_version'?: (string);
   /**
-   * Candidates the rules removed, with rule and reason: returned when
-   * explain=true, and whenever the rules left nothing to send (the answer is
-   * then a forced no-send and these are its reasons).
+   * Candidates the rules removed, with rule and reason: all of them when
+   * explain=true; when the rules left nothing to send (a forced no-send),
+   * the first removal of each rule, as the reasons for the no-send.
    */
   'removed'?: (_tact_v1_RemovedCandidate)[];
   /**
@@ -52,9 +52,9 @@ export interface DecideResponse__Output {
    */
   'model_version': (string);
   /**
-   * Candidates the rules removed, with rule and reason: returned when
-   * explain=true, and whenever the rules left nothing to send (the answer is
-   * then a forced no-send and these are its reasons).
+   * Candidates the rules removed, with rule and reason: all of them when
+   * explain=true; when the rules left nothing to send (a forced no-send),
+   * the first removal of each rule, as the reasons for the no-send.
    */
   'removed': (_tact_v1_RemovedCandidate__Output)[];
   /**
