@@ -68,7 +68,7 @@ writeFileSync(new URL('decide-latency-throughput.svg', results), chart);
 const doc = [
   `# Tact benchmarks vs the gRPC floor`,
   '',
-  `\`npm run bench\` on Node ${process.version}, ${new Date().toISOString()}, ${seconds} s per load point. Loopback, 2 shared cores: h2load (one thread) and the server each get about one core. Figures in parentheses are ratios to the floor measured in the same run: a bare grpc-js server with the same service definition answering a constant response of the same size. The Decide load sends one request, so one customer: its frequency caps fill within a few calls and from then on every call is a forced no-send that lists all K removals (the floor answers with that same response); the in-process figures use one customer too. So the Decide figures measure decoding, the rules and the removal list, not the learner's scoring.`,
+  `\`npm run bench\` on Node ${process.version}, ${new Date().toISOString()}, ${seconds} s per load point. Loopback, 2 shared cores: h2load (one thread) and the server each get about one core. Figures in parentheses are ratios to the floor measured in the same run: a bare grpc-js server with the same service definition answering a constant response of the same size. The Decide load repeats one request body, so one customer; its candidates use channels outside the catalog, so no frequency cap binds and every call goes the whole way: rules, the default learner scoring K candidates, exploration, sampling, the decision held for its window, one choice answered (the floor answers with that same response).`,
   '',
   '## Targets',
   '',

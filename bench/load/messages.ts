@@ -28,7 +28,14 @@ export function grpcFrame(message: Buffer): Buffer {
   return Buffer.concat([header, message]);
 }
 
-const CHANNELS = ['email', 'sms', 'push', 'in_app'];
+/**
+ * Channels outside the catalog: h2load repeats one request body, so every
+ * call is for the same customer, and with catalog channels their frequency
+ * caps would turn every call after the first few into a forced no-send that
+ * never reaches the learner. With no caps on these channels every Decide is
+ * scored, explored, sampled and recorded: the hot path the targets are about.
+ */
+const CHANNELS = ['bench_email', 'bench_sms', 'bench_push', 'bench_in_app'];
 const TONES = ['plain', 'urgent', 'friendly'];
 
 /** K catalog-like client candidates: a channel, a category, a tone, a discount and a value. */

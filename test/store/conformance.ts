@@ -255,6 +255,19 @@ export function storeConformance(name: string, open: () => Promise<StoreFixture>
         expect(results.filter((r) => r === -1)).toHaveLength(3);
         expect((await store.loadCustomer('c1', T0)).sends).toHaveLength(3);
       }));
+
+      it('keeps a very busy customer\'s send history bounded to the latest 256', withStore(async ({ store }) => {
+        for (let batch = 0; batch < 6; batch++) {
+          const sends = Array.from({ length: 50 }, (_, i) => ({
+            send: { channel: 'web', messageId: `m${batch * 50 + i}`, at: T0 + batch * 50 + i },
+            caps: [],
+          }));
+          expect(await store.reserveSends('busy', sends)).toBe(-1);
+        }
+        const kept = (await store.loadCustomer('busy', T0 + 300)).sends;
+        expect(kept).toHaveLength(256);
+        expect(Math.min(...kept.map((s) => s.at))).toBe(T0 + 300 - 256);
+      }));
     });
 
     describe('forget customer', () => {

@@ -176,8 +176,19 @@ function sameItem(a: ItemEvent, b: ItemEvent): boolean {
   return b.itemId ? a.itemId === b.itemId : a.category === b.category;
 }
 
+/**
+ * Most recent entries kept per history. Caps and pressure features never need
+ * more (no marketing cap allows hundreds of sends in its window), and it keeps
+ * every Decide for a very busy customer (a load test's single customer, a
+ * bot) at a bounded cost instead of one that grows with each send.
+ */
+const MAX_HISTORY = 256;
+
 function prune(e: Entry, before: number): void {
-  const keep = <T extends { at: number }>(list: T[]): T[] => (list.some((x) => x.at < before) ? list.filter((x) => x.at >= before) : list);
+  const keep = <T extends { at: number }>(list: T[]): T[] => {
+    const recent = list.some((x) => x.at < before) ? list.filter((x) => x.at >= before) : list;
+    return recent.length > MAX_HISTORY ? recent.slice(-MAX_HISTORY) : recent;
+  };
   e.purchases = keep(e.purchases);
   e.sends = keep(e.sends);
   e.ignored = keep(e.ignored);

@@ -7,7 +7,10 @@
   ARGV[1]  JSON array of reservations:
            [{"c": channel, "m": messageId, "a": at, "u": unique,
              "caps": [{"k": "channel:<id>"|"message:<id>", "max": n, "w": windowMs}]}]
-  ARGV[2]  retention, ms: sends older than (latest at - retention) are trimmed
+  ARGV[2]  retention, ms: sends older than (latest at - retention) are trimmed;
+           beyond that at most the 256 latest sends are kept (as the memory
+           store's MAX_HISTORY: no cap needs more, and a very busy customer's
+           reads stay bounded)
 
   A send counts against a cap when it matches the cap key and lies within
   windowMs of the new send on either side (sends may be scheduled ahead).
@@ -58,5 +61,6 @@ for _, r in ipairs(batch) do
 end
 if latest ~= nil then
   redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. (latest - retention))
+  redis.call('ZREMRANGEBYRANK', key, 0, -257)
 end
 return -1
