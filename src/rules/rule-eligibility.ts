@@ -12,6 +12,7 @@ import { reachabilityRule } from './reachability.js';
 import { DAY_MS, type Rule, type RuleContext, type RuleInput } from './rule.js';
 import { serviceTicketRule } from './service-ticket.js';
 import { suppressionRule } from './suppression.js';
+import { emptyCustomerState } from '../store/customer-state.js';
 
 /**
  * The rules in the order they run. Cheap, absolute rules first; quiet hours
@@ -112,7 +113,7 @@ function ruleContext(request: EligibilityRequest, catalog: Catalog): RuleContext
   // Candidates share a handful of send times: look each up once per Decide.
   const minutes = new Map<number, number>();
   return {
-    state: customer.state ?? emptyState(customer.customerId),
+    state: customer.state ?? emptyCustomerState(customer.customerId),
     at,
     timeZone,
     settings: catalog.rules ?? DEFAULT_RULE_SETTINGS,
@@ -145,15 +146,3 @@ function localMinute(ms: number, timeZone: string): number {
 }
 
 /** A customer nobody told Tact anything about. */
-function emptyState(customerId: string): CustomerState {
-  return {
-    customerId,
-    profile: { numeric: {}, categorical: {} },
-    consent: { channels: {}, optOut: false, preferredChannel: '', timeZone: '', unreachable: [] },
-    cart: [],
-    purchases: [],
-    openTickets: 0,
-    sends: [],
-    ignored: [],
-  };
-}

@@ -5,6 +5,7 @@ import { localMinuteOfDay } from '../../src/catalog/time.js';
 import type { Candidate } from '../../src/decision/types.js';
 import type { Rule, RuleContext, RuleInput, Verdict } from '../../src/rules/rule.js';
 import type { CustomerState } from '../../src/store/store.js';
+import { emptyCustomerState } from '../../src/store/customer-state.js';
 
 /** A small catalog that exercises every rule. */
 export const RULES_CATALOG_YAML = `
@@ -40,17 +41,7 @@ export const rulesCatalog = (): Catalog => parseCatalog(RULES_CATALOG_YAML, 'rul
 export const T0 = Date.UTC(2026, 0, 5, 12, 0, 0); // Monday 12:00 UTC
 
 export function state(patch: Partial<CustomerState> = {}): CustomerState {
-  return {
-    customerId: 'c',
-    profile: { numeric: {}, categorical: {} },
-    consent: { channels: {}, optOut: false, preferredChannel: '', timeZone: '', unreachable: [] },
-    cart: [],
-    purchases: [],
-    openTickets: 0,
-    sends: [],
-    ignored: [],
-    ...patch,
-  };
+  return { ...emptyCustomerState('c'), ...patch };
 }
 
 export function context(catalog: Catalog, s: CustomerState, at = T0): RuleContext {

@@ -1,5 +1,6 @@
 import { EMPTY_FEATURES, mergeFeatures, type Features } from '../../features/features.js';
 import { countForCap } from '../caps.js';
+import { emptyCustomerState, NO_CONSENT } from '../customer-state.js';
 import type {
   ConsentState,
   CustomerEvent,
@@ -10,14 +11,6 @@ import type {
 } from '../store.js';
 
 /** Consent of a customer Tact has never heard from: no answers recorded yet. */
-export const DEFAULT_CONSENT: ConsentState = Object.freeze({
-  channels: Object.freeze({}),
-  optOut: false,
-  preferredChannel: '',
-  timeZone: '',
-  unreachable: Object.freeze([]) as readonly string[],
-});
-
 /** Mutable per-customer record; copied out by `load` so callers see a snapshot. */
 interface Entry {
   profile: Features;
@@ -47,7 +40,7 @@ export class CustomerMemory {
 
   load(customerId: string): CustomerState {
     const e = this.entries.get(customerId);
-    if (!e) return { customerId, ...newEntry() };
+    if (!e) return emptyCustomerState(customerId);
     return {
       customerId,
       profile: e.profile,
@@ -118,7 +111,7 @@ export class CustomerMemory {
 function newEntry(): Entry {
   return {
     profile: EMPTY_FEATURES,
-    consent: DEFAULT_CONSENT,
+    consent: NO_CONSENT,
     cart: [],
     purchases: [],
     openTickets: 0,

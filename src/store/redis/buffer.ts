@@ -17,7 +17,7 @@ import type {
   SendReservation,
   TactStore,
 } from '../store.js';
-import { emptyCustomer } from './customer-redis.js';
+import { emptyCustomerState } from '../customer-state.js';
 import type { RedisStore } from './redis-store.js';
 
 /** Writes kept while Redis is down, replayed in arrival order when it returns. */
@@ -170,7 +170,7 @@ export class BufferedStore implements TactStore {
       }
     }
     this.stats.degradedReads++;
-    return { ...emptyCustomer(customerId), sends: this.localSends.get(customerId) ?? [] };
+    return { ...emptyCustomerState(customerId), sends: this.localSends.get(customerId) ?? [] };
   }
 
   async findByRequestId(requestId: string): Promise<Decision | undefined> {

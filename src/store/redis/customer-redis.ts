@@ -11,32 +11,12 @@ import type {
 } from '../store.js';
 import type { RedisKeys } from './keys.js';
 import { runScript } from './scripts.js';
+import { emptyCustomerState, NO_CONSENT } from '../customer-state.js';
 
 /** Field separator inside sends zset members (a control char no id contains). */
 const SEP = '\x1f';
 
 const uniq = (): string => randomBytes(6).toString('hex');
-
-export const EMPTY_CONSENT: ConsentState = Object.freeze({
-  channels: Object.freeze({}),
-  optOut: false,
-  preferredChannel: '',
-  timeZone: '',
-  unreachable: Object.freeze([]),
-});
-
-export function emptyCustomer(customerId: string): CustomerState {
-  return {
-    customerId,
-    profile: { numeric: {}, categorical: {} },
-    consent: EMPTY_CONSENT,
-    cart: [],
-    purchases: [],
-    openTickets: 0,
-    sends: [],
-    ignored: [],
-  };
-}
 
 /**
  * The CustomerStore half of the Redis adapter. Each write is one command or

@@ -1,0 +1,25 @@
+import { EMPTY_FEATURES } from '../features/features.js';
+import type { ConsentState, CustomerState } from './store.js';
+
+/** What Tact knows of a customer who never set consent: nothing (channels follow the catalog's consent mode). */
+export const NO_CONSENT: ConsentState = Object.freeze({
+  channels: Object.freeze({}),
+  optOut: false,
+  preferredChannel: '',
+  timeZone: '',
+  unreachable: Object.freeze([]),
+});
+
+/** A customer Tact has heard nothing from; every store adapter answers this for an unknown id. */
+export function emptyCustomerState(customerId: string): CustomerState {
+  return {
+    customerId,
+    profile: EMPTY_FEATURES,
+    consent: NO_CONSENT,
+    cart: [],
+    purchases: [],
+    openTickets: 0,
+    sends: [],
+    ignored: [],
+  };
+}
