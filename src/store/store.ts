@@ -202,8 +202,8 @@ export interface CustomerState {
   readonly openTickets: number;
   /** Recent sends (kept for the longest cap window). */
   readonly sends: readonly SendRecord[];
-  /** Recent ignored messages (kept for the fatigue window). */
-  readonly ignored: readonly { readonly messageId: string; readonly at: number }[];
+  /** Recent ignored messages (kept for the fatigue window), with the channel they came on when known. */
+  readonly ignored: readonly { readonly messageId: string; readonly at: number; readonly channel?: string }[];
 }
 
 /**

@@ -56,14 +56,19 @@ describe('RuleEligibility', () => {
       state({
         profile: { numeric: { age: 40 }, categorical: { segment: 'vip' } },
         cart: [{ itemId: 'a', category: 'x', at: T0 }],
-        sends: [{ channel: 'email', messageId: 'm', at: T0 - 1000 }],
+        sends: [
+          { channel: 'email', messageId: 'm', at: T0 - 1000 },
+          { channel: 'sms', messageId: 'n', at: T0 - 10 * 86_400_000 },
+        ],
+        ignored: [{ messageId: 'n', channel: 'sms', at: T0 - 9 * 86_400_000 }],
         openTickets: 1,
         consent: { channels: {}, optOut: false, preferredChannel: 'sms', timeZone: '', unreachable: [] },
       }),
       T0,
     );
     expect(f).toEqual({
-      numeric: { age: 40, cart_items: 1, sends_7d: 1, open_tickets: 1 },
+      // Revealed channel taste over 30 days: the SMS was ignored, the email not yet.
+      numeric: { age: 40, cart_items: 1, sends_7d: 1, sent_30d_email: 1, sent_30d_sms: 1, ignored_30d_sms: 1, open_tickets: 1 },
       categorical: { segment: 'vip', preferred_channel: 'sms' },
     });
   });

@@ -19,7 +19,7 @@ interface Entry {
   purchases: ItemEvent[];
   openTickets: number;
   sends: SendRecord[];
-  ignored: { messageId: string; at: number }[];
+  ignored: { messageId: string; at: number; channel?: string }[];
 }
 
 /** 90 days: longer than any suppression, cap or fatigue window a catalog sets. */
@@ -136,7 +136,7 @@ function applyEvent(e: Entry, ev: CustomerEvent): void {
       e.cart = item.itemId || item.category ? e.cart.filter((c) => !sameItem(c, item)) : [];
       break;
     case 'message_ignored':
-      if (ev.messageId) e.ignored.push({ messageId: ev.messageId, at: ev.at });
+      if (ev.messageId) e.ignored.push(ev.channel ? { messageId: ev.messageId, at: ev.at, channel: ev.channel } : { messageId: ev.messageId, at: ev.at });
       break;
     case 'message_opened':
     case 'message_clicked':

@@ -76,8 +76,8 @@ export class RedisCustomers {
       openTickets: tickets === null ? 0 : Number(tickets),
       sends: sends.map(decodeSend),
       ignored: ignored.map((json) => {
-        const e = JSON.parse(json) as { m: string; a: number };
-        return { messageId: e.m, at: e.a };
+        const e = JSON.parse(json) as { m: string; a: number; c?: string };
+        return e.c ? { messageId: e.m, at: e.a, channel: e.c } : { messageId: e.m, at: e.a };
       }),
     };
   }

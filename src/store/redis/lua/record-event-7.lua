@@ -14,6 +14,8 @@
   ARGV[8]  retention, ms: purchases, sends and ignored older than (at - retention) are trimmed
   ARGV[9]  unique suffix for zset members
 
+  Ignored entries: {"m": messageId, "a": at, "c": channel ("" if unknown), "u"} JSON.
+
   Cart fields: "i:<itemId>" for an item, "k:<category>" for a category-only
   line; values {"i","c","a"} JSON.
 
@@ -52,7 +54,7 @@ elseif kind == 'purchase' then
   if item ~= '' or category ~= '' then removeSame() else redis.call('DEL', KEYS[3]) end
 elseif kind == 'message_ignored' then
   if message ~= '' then
-    redis.call('ZADD', KEYS[6], at, cjson.encode({m = message, a = at, u = ARGV[9]}))
+    redis.call('ZADD', KEYS[6], at, cjson.encode({m = message, a = at, c = channel, u = ARGV[9]}))
   end
 elseif kind == 'message_opened' or kind == 'message_clicked' then
   -- Engagement ends a streak of ignores.
