@@ -57,14 +57,16 @@ describe('ForgetCustomer end to end', () => {
       await client.recordEvent({ customer_id: id, type: 'PROFILE_UPDATE', attributes: { numeric: { age: c.age }, categorical: { segment: c.segment } } });
       await client.setConsent({ customer_id: id, channels: { sms: true } });
     }
-    // Rounds 8 days apart, so no round sees the previous round's sends (sends_7d stays 0 for all).
+    // Rounds 31 days apart, so no round sees the previous round's sends (sends_7d and the
+    // 30-day per-channel engagement features stay 0 for all): those counts feed the online
+    // scaler, aggregate state that forgetting does not roll back.
     for (let round = 0; round < 4; round++) {
       for (const [id, c] of Object.entries(CUSTOMERS)) {
         const d = await client.decide({
           customer_id: id,
           trigger: 'cart_abandoned',
           top_k: 2,
-          at: ts(NOON + round * 8 * DAY),
+          at: ts(NOON + round * 31 * DAY),
           context: { numeric: { basket_value: c.baskets[round]! } },
         });
         if (id === GONE) goneDecisions.push(d.decision_id);
