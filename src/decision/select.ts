@@ -34,7 +34,7 @@ export function pickTopK(
     if (picks.length > 0) blockAfterFirst(candidates, available, usedChannels);
     const mass = sum(available);
     if (!(mass > 0)) break;
-    const index = sampleIndex(normalise(available, mass), n, rng);
+    const index = sampleIndex(available, n, rng, mass);
     const chosen = candidates[index] as Candidate;
     picks.push({
       index,
@@ -62,11 +62,6 @@ function sum(a: Float64Array): number {
   return s;
 }
 
-function normalise(a: Float64Array, mass: number): Float64Array {
-  const out = new Float64Array(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = (a[i] as number) / mass;
-  return out;
-}
 
 function argmaxWhere(mean: Float64Array, available: Float64Array): number {
   let best = -1;

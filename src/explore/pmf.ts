@@ -53,8 +53,9 @@ export function argmax(values: ArrayLike<number>, n: number): number {
  * cumulative sum just below u, so the last candidate with positive mass is
  * the fallback: a zero-probability candidate is never chosen.
  */
-export function sampleIndex(pmf: ArrayLike<number>, n: number, rng: Random): number {
-  const u = rng.next();
+export function sampleIndex(pmf: ArrayLike<number>, n: number, rng: Random, total = 1): number {
+  // `total`: the weights' sum when they are not normalised, so callers need no normalised copy.
+  const u = rng.next() * total;
   let acc = 0;
   let last = 0;
   for (let i = 0; i < n; i++) {

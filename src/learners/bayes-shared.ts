@@ -112,6 +112,16 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
     const noise = this.config.noise * this.rewardScale.value;
     const wantWidth = noise > 0;
     let { nz, xv } = prepared;
+    // Known joint features go first (they have posterior statistics); features
+    // never learned are at their prior: mean 0, variance x^2 / prior.
+    let n = 0;
+    let tail = 0;
+    const emit = (index: number, value: number): void => {
+      if (index >= 0 && index < d) {
+        nz[n] = index;
+        xv[n++] = value;
+      } else tail += value * value;
+    };
     for (let k = 0; k < actions.length; k++) {
       const action = this.actionEntries(actions[k]!);
       const need = 1 + prepared.context.ids.length * (1 + action.pairEnd) + action.ids.length;
@@ -119,16 +129,8 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
         nz = new Int32Array(need * 2);
         xv = new Float64Array(need * 2);
       }
-      // Known joint features go first (they have posterior statistics); features
-      // never learned are at their prior: mean 0, variance x^2 / prior.
-      let n = 0;
-      let tail = 0;
-      const emit = (index: number, value: number): void => {
-        if (index >= 0 && index < d) {
-          nz[n] = index;
-          xv[n++] = value;
-        } else tail += value * value;
-      };
+      n = 0;
+      tail = 0;
       this.forEachJoint(prepared.context, action, false, emit);
       let mean = 0;
       for (let i = 0; i < n; i++) mean += theta[nz[i]!]! * xv[i]!;
