@@ -87,7 +87,7 @@ export class DecisionEngine {
       const made: MadeDecision = { decision, trigger: input.trigger, context, eligible, scored, policy };
       this.logDecision(made);
       this.scoreShadows(made, expiresAt);
-    } else if (holdout) this.deps.log.append(holdoutLine(decision, input.trigger, context));
+    } else if (holdout && this.deps.log.enabled) this.deps.log.append(holdoutLine(decision, input.trigger, context));
     this.deps.observer?.onDecision(decision, {
       candidates: candidates.length,
       removed,
@@ -198,6 +198,7 @@ export class DecisionEngine {
   }
 
   private logDecision({ decision, trigger, context, eligible, scored, policy }: MadeDecision): void {
+    if (!this.deps.log.enabled) return;
     this.deps.log.append({
       type: 'decision',
       decisionId: decision.decisionId,

@@ -55,6 +55,8 @@ export type LogLine = DecisionLine | OutcomeLine;
 
 /** Where decision and outcome lines go; implementations batch and never block Decide. */
 export interface DecisionLogSink {
+  /** False when lines go nowhere: callers then skip building them (Decide builds one per candidate). */
+  readonly enabled: boolean;
   append(line: LogLine): void;
   flush(): Promise<void>;
   /**

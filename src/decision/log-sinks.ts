@@ -5,6 +5,7 @@ import type { DecisionLogSink, LogLine } from './log-entry.js';
 
 /** No decision log (the default when none is configured). */
 export const nullLogSink: DecisionLogSink = {
+  enabled: false,
   append: () => {},
   flush: async () => {},
   erase: async () => 0,
@@ -33,6 +34,7 @@ export class ErasureFilter {
 
 /** Keeps lines in memory: tests and simulations. */
 export class MemoryLogSink implements DecisionLogSink {
+  readonly enabled = true;
   readonly lines: LogLine[] = [];
   append(line: LogLine): void {
     this.lines.push(line);
@@ -55,6 +57,7 @@ export class MemoryLogSink implements DecisionLogSink {
  * interleaves with a batch.
  */
 export class JsonlFileLogSink implements DecisionLogSink {
+  readonly enabled = true;
   private buffer: string[] = [];
   private stream: WriteStream;
   private readonly timer: NodeJS.Timeout;
