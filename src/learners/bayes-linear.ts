@@ -3,7 +3,7 @@ import { invalidArgument } from '../core/errors.js';
 import { categoricalKey, type Features } from '../features/features.js';
 import { MaxAbsScaler } from '../features/scaler.js';
 import { BIAS_INDEX, DEFAULT_OVERFLOW_SLOTS, FeatureVocabulary } from '../features/vocabulary.js';
-import { Arm, decay, observe, quadraticForm, rankOne, retract, shiftTarget, weightOf } from './linear-posterior.js';
+import { Arm, armStateSchema, decay, correctTarget, observe, quadraticForm, rankOne, retract, weightOf } from './linear-posterior.js';
 import { RewardScale } from './reward-scale.js';
 import type {
   ActionRef,
@@ -40,14 +40,7 @@ export interface BayesPrepared {
   readonly normSq: number;
 }
 
-const armStateSchema = z.object({
-  id: z.string(),
-  dim: z.number().int().positive(),
-  prior: z.number().positive(),
-  count: z.number().int().nonnegative(),
-  aInv: z.array(z.number()),
-  b: z.array(z.number()),
-});
+const idArmStateSchema = armStateSchema.extend({ id: z.string() });
 
 const stateSchema = z.object({
   config: z.object({
@@ -65,7 +58,7 @@ const stateSchema = z.object({
   }),
   scaler: z.object({ scales: z.array(z.number().nonnegative()) }),
   rewardScale: z.object({ sumSq: z.number().nonnegative(), count: z.number().int().nonnegative() }).optional(),
-  arms: z.array(armStateSchema),
+  arms: z.array(idArmStateSchema),
 });
 
 export type BayesLinearState = z.infer<typeof stateSchema>;
@@ -174,7 +167,8 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
           count++;
         } else tail += xi * xi;
       }
-      const q = quadraticForm(arm.aInv, d, nz, xv, count) + tail / arm.prior;
+      // nz is ascending, so count === d means it is 0..d-1.
+      const q = quadraticForm(arm.aInv, d, nz, xv, count, count === d) + tail / arm.prior;
       out.mean[k] = mean;
       out.width[k] = noise * Math.sqrt(q > 0 ? q : 0);
     }
@@ -188,12 +182,11 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
     this.rewardScale.update(example.reward, example.previousReward);
     if (example.previousReward !== undefined) {
       // A correction moves the target of an observation already counted in A.
-      shiftTarget(arm, this.xs, this.nzs, nnz, w * (example.reward - example.previousReward));
+      correctTarget(arm, this.xs, this.nzs, nnz, this.u, w * (example.reward - example.previousReward));
     } else {
       decay(arm, this.config.forgetting);
       observe(arm, this.xs, this.nzs, nnz, this.u, example.reward, w);
     }
-    arm.refreshTheta();
     this.count++;
     this.clearScratch(nnz);
   }
@@ -206,7 +199,7 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
     const nnz = this.encodeForUnlearning(example.context, arm.dim);
     const w = weightOf(example);
     if (example.previousReward !== undefined) {
-      shiftTarget(arm, this.xs, this.nzs, nnz, -w * (example.reward - example.previousReward));
+      correctTarget(arm, this.xs, this.nzs, nnz, this.u, -w * (example.reward - example.previousReward));
       this.rewardScale.remove(example.reward);
       this.rewardScale.update(example.previousReward);
     } else {
@@ -216,7 +209,6 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
       }
       this.rewardScale.remove(example.reward);
     }
-    arm.refreshTheta();
     this.count++;
     this.clearScratch(nnz);
     return true;
@@ -253,14 +245,7 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
       vocabulary: this.vocabulary.snapshot() as BayesLinearState['vocabulary'],
       scaler: { scales: [...this.scaler.snapshot().scales] },
       rewardScale: this.rewardScale.snapshot(),
-      arms: [...this.arms].map(([id, arm]) => ({
-        id,
-        dim: arm.dim,
-        prior: arm.prior,
-        count: arm.count,
-        aInv: Array.from(arm.aInv),
-        b: Array.from(arm.b),
-      })),
+      arms: [...this.arms].map(([id, arm]) => ({ id, ...arm.toState() })),
     };
     return { kind: this.kind, updates: this.count, state };
   }
@@ -272,14 +257,7 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
       FeatureVocabulary.restore(s.vocabulary),
       MaxAbsScaler.restore(s.scaler),
     );
-    for (const a of s.arms) {
-      if (a.aInv.length !== a.dim * a.dim || a.b.length !== a.dim) {
-        throw new RangeError(`arm ${a.id}: array sizes do not match dim ${a.dim}`);
-      }
-      const arm = new Arm(a.dim, Float64Array.from(a.aInv), Float64Array.from(a.b), new Float64Array(a.dim), a.prior, a.count);
-      arm.refreshTheta();
-      learner.arms.set(a.id, arm);
-    }
+    for (const a of s.arms) learner.arms.set(a.id, Arm.fromState(a, `arm ${a.id}`));
     learner.count = snapshot.updates;
     if (s.rewardScale) learner.rewardScale = new RewardScale(s.rewardScale.sumSq, s.rewardScale.count);
     return learner;

@@ -3,7 +3,7 @@ import { invalidArgument } from '../core/errors.js';
 import { categoricalKey, type Features } from '../features/features.js';
 import { BIAS_INDEX, FeatureVocabulary } from '../features/vocabulary.js';
 import type { ActionRef, Contribution, Learner, LearnerSnapshot, LearningExample, ScoreBuffers } from './learner.js';
-import { Arm, decay, observe, quadraticForm, rankOne, retract, shiftTarget, weightOf } from './linear-posterior.js';
+import { Arm, armStateSchema, decay, correctTarget, observe, quadraticForm, rankOne, retract, weightOf } from './linear-posterior.js';
 import { RewardScale } from './reward-scale.js';
 
 export const BAYES_SHARED_KIND = 'bayes-shared';
@@ -26,6 +26,30 @@ export interface BayesSharedConfig {
    * number of actions.
    */
   readonly idInteractions: 'auto' | 'always' | 'never';
+  /**
+   * Names of the action features that form products with the context
+   * (categorical or numeric); the others are main effects only. Unset: all.
+   * Products are what personalise ("sms for customers who prefer sms"), and
+   * each costs one weight per context feature: pairing only the features
+   * that generalise across actions (channel, slot, category, discount) keeps
+   * the model small enough to learn from few rewards.
+   */
+  readonly pairs?: readonly string[] | undefined;
+  /**
+   * Match features: for each {context, action} pair of categorical feature
+   * names, a candidate whose action value equals the context's value gets
+   * one more feature (paired with the context like `pairs`). One weight says
+   * "a message about the category the customer just put in the cart"
+   * for every category at once, where products need one weight per
+   * (context value, action value) and learn it category by category.
+   */
+  readonly matches?: readonly SharedMatch[] | undefined;
+}
+
+/** A context feature and the action feature it is compared with. */
+export interface SharedMatch {
+  readonly context: string;
+  readonly action: string;
 }
 
 /** One base feature of a context or an action: its base id and scaled value. */
@@ -39,10 +63,14 @@ interface BaseEntries {
 /** A decision's context, encoded once. */
 export interface SharedPrepared {
   readonly context: BaseEntries;
+  /** The context's categorical values, for match features. */
+  readonly categorical: Readonly<Record<string, string>>;
   /** Scratch for one candidate's joint vector (indices and values). */
   readonly nz: Int32Array;
   readonly xv: Float64Array;
 }
+
+const GROW_BLOCK = 64;
 
 /** Key of a (context base, action base) pair in the pair index: both ids fit 26 bits. */
 const pairKey = (c: number, a: number): number => c * 67_108_864 + a;
@@ -103,7 +131,12 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
   }
 
   prepare(context: Features): SharedPrepared {
-    return { context: this.encodeBases(context, 'c:', false), nz: new Int32Array(256), xv: new Float64Array(256) };
+    return {
+      context: this.encodeBases(context, 'c:', false),
+      categorical: context.categorical,
+      nz: new Int32Array(256),
+      xv: new Float64Array(256),
+    };
   }
 
   score(prepared: SharedPrepared, actions: readonly ActionRef[], out: ScoreBuffers): void {
@@ -123,7 +156,7 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
       } else tail += value * value;
     };
     for (let k = 0; k < actions.length; k++) {
-      const action = this.actionEntries(actions[k]!);
+      const action = this.withMatches(prepared.categorical, actions[k]!, this.actionEntries(actions[k]!), false);
       const need = 1 + prepared.context.ids.length * (1 + action.pairEnd) + action.ids.length;
       if (need > nz.length) {
         nz = new Int32Array(need * 2);
@@ -147,12 +180,11 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
     const w = weightOf(example);
     this.rewardScale.update(example.reward, example.previousReward);
     if (example.previousReward !== undefined) {
-      shiftTarget(this.arm, this.xs, this.nzScratch, nnz, w * (example.reward - example.previousReward));
+      correctTarget(this.arm, this.xs, this.nzScratch, nnz, this.u, w * (example.reward - example.previousReward));
     } else {
       decay(this.arm, this.config.forgetting);
       observe(this.arm, this.xs, this.nzScratch, nnz, this.u, example.reward, w);
     }
-    this.arm.refreshTheta();
     this.count++;
     this.clearScratch(nnz);
   }
@@ -162,7 +194,7 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
     const nnz = this.encodeForLearning(example);
     const w = weightOf(example);
     if (example.previousReward !== undefined) {
-      shiftTarget(this.arm, this.xs, this.nzScratch, nnz, -w * (example.reward - example.previousReward));
+      correctTarget(this.arm, this.xs, this.nzScratch, nnz, this.u, -w * (example.reward - example.previousReward));
       this.rewardScale.remove(example.reward);
       this.rewardScale.update(example.previousReward);
     } else {
@@ -172,7 +204,6 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
       }
       this.rewardScale.remove(example.reward);
     }
-    this.arm.refreshTheta();
     this.count++;
     this.clearScratch(nnz);
     return true;
@@ -181,7 +212,8 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
   explain(prepared: SharedPrepared, action: ActionRef, top: number): Contribution[] {
     const theta = this.arm.theta;
     const out: Contribution[] = [];
-    this.forEachJoint(prepared.context, this.actionEntries(action), false, (index, value) => {
+    const entries = this.withMatches(prepared.categorical, action, this.actionEntries(action), false);
+    this.forEachJoint(prepared.context, entries, false, (index, value) => {
       if (index < 0 || index >= this.arm.dim) return;
       const c = theta[index]! * value;
       if (c !== 0) out.push({ feature: this.vocabulary.nameOf(index), contribution: c });
@@ -204,7 +236,7 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
       baseScales: Array.from(this.baseScales.subarray(0, this.baseNames.length)),
       jointBases: this.joints.map((j) => [...j] as [string, number, number]),
       rewardScale: this.rewardScale.snapshot(),
-      arm: { dim: this.arm.dim, prior: this.arm.prior, count: this.arm.count, aInv: Array.from(this.arm.aInv), b: Array.from(this.arm.b) },
+      arm: this.arm.toState(),
     };
     return { kind: this.kind, updates: this.count, state };
   }
@@ -217,10 +249,7 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
       learner.baseScales[i] = s.baseScales[i] ?? 0;
     });
     for (const [key, a, b] of s.jointBases) learner.registerJoint(key, a, b);
-    const { arm } = s;
-    if (arm.aInv.length !== arm.dim * arm.dim || arm.b.length !== arm.dim) throw new RangeError('snapshot arm sizes do not match');
-    learner.arm = new Arm(arm.dim, Float64Array.from(arm.aInv), Float64Array.from(arm.b), new Float64Array(arm.dim), arm.prior, arm.count);
-    learner.arm.refreshTheta();
+    learner.arm = Arm.fromState(s.arm, 'snapshot arm');
     learner.rewardScale = new RewardScale(s.rewardScale.sumSq, s.rewardScale.count);
     learner.count = snapshot.updates;
     return learner;
@@ -323,21 +352,66 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
     return { ids: Int32Array.from(ids), values: Float64Array.from(values), pairEnd: ids.length };
   }
 
-  /** Action features, then the id (always a feature of its own). */
+  /**
+   * Action features and the id (always a feature of its own), those that
+   * form products with the context first: [paired features, id if paired,
+   * the rest].
+   */
   private encodeAction(action: ActionRef, learning: boolean): BaseEntries {
     const own = this.encodeBases(action.features, 'a:', learning);
     const key = `a:${categoricalKey('action', action.id)}`;
     const id = learning ? this.baseId(key) : this.baseIds.get(key);
-    if (id === undefined) return own;
     const mode = this.config.idInteractions;
-    const pairId = mode === 'always' || (mode === 'auto' && countBases(action.features) === 0);
-    const ids = new Int32Array(own.ids.length + 1);
-    ids.set(own.ids);
-    ids[own.ids.length] = id;
-    const values = new Float64Array(own.values.length + 1);
-    values.set(own.values);
-    values[own.values.length] = 1;
-    return { ids, values, pairEnd: pairId ? ids.length : own.ids.length };
+    const pairId = id !== undefined && (mode === 'always' || (mode === 'auto' && countBases(action.features) === 0));
+    const n = own.ids.length + (id === undefined ? 0 : 1);
+    const ids = new Int32Array(n);
+    const values = new Float64Array(n);
+    let at = 0;
+    const put = (base: number, value: number): void => {
+      ids[at] = base;
+      values[at++] = value;
+    };
+    for (let k = 0; k < own.ids.length; k++) if (this.pairsWithContext(own.ids[k]!)) put(own.ids[k]!, own.values[k]!);
+    if (pairId) put(id, 1);
+    const pairEnd = at;
+    for (let k = 0; k < own.ids.length; k++) if (!this.pairsWithContext(own.ids[k]!)) put(own.ids[k]!, own.values[k]!);
+    if (id !== undefined && !pairId) put(id, 1);
+    return { ids, values, pairEnd };
+  }
+
+  /**
+   * The action's entries plus one base per configured match that holds
+   * ("the candidate's category is the category the trigger is about"),
+   * first, so it forms products with the context like a paired feature.
+   */
+  private withMatches(context: Readonly<Record<string, string>>, action: ActionRef, entries: BaseEntries, learning: boolean): BaseEntries {
+    const matches = this.config.matches;
+    if (matches === undefined || matches.length === 0) return entries;
+    const found: number[] = [];
+    for (const m of matches) {
+      const value = context[m.context];
+      if (value === undefined || value === '' || action.features.categorical[m.action] !== value) continue;
+      const key = `m:${m.context}~${m.action}`;
+      const id = learning ? this.baseId(key) : this.baseIds.get(key);
+      if (id !== undefined) found.push(id);
+    }
+    if (found.length === 0) return entries;
+    const ids = new Int32Array(found.length + entries.ids.length);
+    ids.set(found);
+    ids.set(entries.ids, found.length);
+    const values = new Float64Array(ids.length);
+    values.fill(1, 0, found.length);
+    values.set(entries.values, found.length);
+    return { ids, values, pairEnd: entries.pairEnd + found.length };
+  }
+
+  /** Whether an action base forms products with the context: its feature name is in `pairs` (or `pairs` is unset). */
+  private pairsWithContext(base: number): boolean {
+    const pairs = this.config.pairs;
+    if (pairs === undefined) return true;
+    // Base names are "a:name" (numeric) or "a:name=value" (categorical).
+    const name = this.baseNames[base]!.slice(2).split('=', 1)[0]!;
+    return pairs.includes(name);
   }
 
   private actionEntries(action: ActionRef): BaseEntries {
@@ -392,7 +466,7 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
 
   private encodeForLearning(example: LearningExample): number {
     const context = this.encodeBases(example.context, 'c:', true);
-    const action = this.encodeAction(example.action, true);
+    const action = this.withMatches(example.context.categorical, example.action, this.encodeAction(example.action, true), true);
     const x = this.xs;
     let nnz = 0;
     const nzs: number[] = [];
@@ -400,7 +474,8 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
       if (x[index] === 0) nzs.push(index);
       x[index] = x[index]! + value;
     });
-    this.arm.grow(this.vocabulary.size);
+    // Grown in blocks: each growth copies the D x D matrix.
+    this.arm.grow(Math.min(this.vocabulary.capacity, Math.ceil(this.vocabulary.size / GROW_BLOCK) * GROW_BLOCK));
     if (nzs.length > this.nzScratch.length) this.nzScratch = new Int32Array(nzs.length * 2);
     for (const i of nzs) if (x[i] !== 0) this.nzScratch[nnz++] = i;
     return nnz;
@@ -425,19 +500,15 @@ const sharedStateSchema = z.object({
     maxFeatures: z.number().int().nonnegative(),
     overflowSlots: z.number().int().positive(),
     idInteractions: z.enum(['auto', 'always', 'never']).default('auto'),
+    pairs: z.array(z.string()).readonly().optional(),
+    matches: z.array(z.object({ context: z.string(), action: z.string() })).readonly().optional(),
   }),
   vocabulary: z.object({ names: z.array(z.string()) }).passthrough(),
   baseNames: z.array(z.string()),
   baseScales: z.array(z.number().nonnegative()),
   jointBases: z.array(z.tuple([z.string(), z.number().int(), z.number().int()])),
   rewardScale: z.object({ sumSq: z.number().nonnegative(), count: z.number().int().nonnegative() }),
-  arm: z.object({
-    dim: z.number().int().positive(),
-    prior: z.number().positive(),
-    count: z.number().int().nonnegative(),
-    aInv: z.array(z.number()),
-    b: z.array(z.number()),
-  }),
+  arm: armStateSchema,
 });
 
 type SharedState = z.infer<typeof sharedStateSchema>;

@@ -4,6 +4,26 @@
  * directly so scoring is a quadratic form and learning a Sherman-Morrison step.
  */
 
+import { z } from 'zod';
+
+/** An arm as saved in snapshots. */
+export const armStateSchema = z.object({
+  dim: z.number().int().positive(),
+  prior: z.number().positive(),
+  count: z.number().int().nonnegative(),
+  aInv: z.array(z.number()),
+  b: z.array(z.number()),
+  /**
+   * The posterior mean as the learner holds it. Learning updates it
+   * incrementally, so recomputing A^-1 b would differ in the last bits; saved
+   * so a restored learner scores exactly like the one saved. Absent in
+   * snapshots from before it was kept: recomputed.
+   */
+  theta: z.array(z.number()).optional(),
+});
+
+export type ArmState = z.infer<typeof armStateSchema>;
+
 /**
  * One action's posterior: A = prior*I + sum x x' (decayed by forgetting),
  * stored as its inverse so scoring is a quadratic form and learning a
@@ -19,6 +39,20 @@ export class Arm {
     public prior: number,
     public count: number,
   ) {}
+
+  static fromState(s: ArmState, label = 'arm'): Arm {
+    if (s.aInv.length !== s.dim * s.dim || s.b.length !== s.dim || (s.theta !== undefined && s.theta.length !== s.dim)) {
+      throw new RangeError(`${label}: array sizes do not match dim ${s.dim}`);
+    }
+    const arm = new Arm(s.dim, Float64Array.from(s.aInv), Float64Array.from(s.b), new Float64Array(s.dim), s.prior, s.count);
+    if (s.theta) arm.theta.set(s.theta);
+    else arm.refreshTheta();
+    return arm;
+  }
+
+  toState(): ArmState {
+    return { dim: this.dim, prior: this.prior, count: this.count, aInv: Array.from(this.aInv), b: Array.from(this.b), theta: Array.from(this.theta) };
+  }
 
   static fresh(dim: number, prior: number): Arm {
     const aInv = new Float64Array(dim * dim);
@@ -59,16 +93,18 @@ export class Arm {
   }
 }
 
-/** u = M x over the non-zeros of x (x has dimension d = arm dim). */
+/**
+ * u = M x over the non-zeros of x (x has dimension d = arm dim). M is
+ * symmetric, so u is the sum of M's rows at x's non-zeros: rows are read
+ * contiguously instead of one strided column entry per row.
+ */
 export function multiplySparse(m: Float64Array, d: number, x: Float64Array, nz: Int32Array, nnz: number, u: Float64Array): void {
-  for (let i = 0; i < d; i++) {
-    const row = i * d;
-    let s = 0;
-    for (let k = 0; k < nnz; k++) {
-      const j = nz[k]!;
-      s += m[row + j]! * x[j]!;
-    }
-    u[i] = s;
+  u.fill(0, 0, d);
+  for (let k = 0; k < nnz; k++) {
+    const j = nz[k]!;
+    const xj = x[j]!;
+    const row = j * d;
+    for (let i = 0; i < d; i++) u[i] = u[i]! + xj * m[row + i]!;
   }
 }
 
@@ -84,12 +120,14 @@ export function rankOne(m: Float64Array, d: number, u: Float64Array, coef: numbe
 
 /**
  * x' M x over the first `count` non-zeros (those below the arm's dim), using
- * symmetry (upper triangle only). `xv` holds x's non-zero values, parallel to nz.
+ * symmetry (upper triangle only). `xv` holds x's non-zero values, parallel to
+ * nz. `dense`: nz is 0..d-1 in order (callers that know say so; a count of d
+ * alone does not prove it when nz is not sorted).
  */
-export function quadraticForm(mat: Float64Array, d: number, nz: Int32Array, xv: Float64Array, count: number): number {
+export function quadraticForm(mat: Float64Array, d: number, nz: Int32Array, xv: Float64Array, count: number, dense = false): number {
   let q = 0;
-  if (count === d) {
-    // Dense context: nz[c] === c, so rows are read contiguously without indirection.
+  if (dense) {
+    // nz[c] === c, so rows are read contiguously without indirection.
     for (let i = 0; i < d; i++) {
       const xi = xv[i]!;
       const row = i * d;
@@ -132,8 +170,8 @@ export function decay(arm: Arm, gamma: number): void {
   arm.prior *= gamma;
 }
 
-/** b += delta x: moves targets without counting an observation (reward corrections). */
-export function shiftTarget(arm: Arm, x: Float64Array, nz: Int32Array, nnz: number, delta: number): void {
+/** b += delta x (theta is the caller's to update). */
+function shiftTarget(arm: Arm, x: Float64Array, nz: Int32Array, nnz: number, delta: number): void {
   for (let k = 0; k < nnz; k++) {
     const i = nz[k]!;
     arm.b[i] = arm.b[i]! + delta * x[i]!;
@@ -148,15 +186,46 @@ function project(arm: Arm, x: Float64Array, nz: Int32Array, nnz: number, u: Floa
   return xu;
 }
 
+/** x'theta over the non-zeros of x. */
+function predict(arm: Arm, x: Float64Array, nz: Int32Array, nnz: number): number {
+  let s = 0;
+  for (let k = 0; k < nnz; k++) s += x[nz[k]!]! * arm.theta[nz[k]!]!;
+  return s;
+}
+
+/**
+ * The rank-one step shared by observe (w > 0) and retract (w < 0):
+ * A^-1 -= w u u' / (1 + w x'u), b += w r x, and theta moves by
+ * w u (r - x'theta) / (1 + w x'u), which equals A^-1 b after the step: O(d)
+ * instead of the O(d^2) product.
+ */
+function step(arm: Arm, x: Float64Array, nz: Int32Array, nnz: number, u: Float64Array, xu: number, reward: number, w: number): void {
+  const denom = 1 + w * xu;
+  const gain = (w * (reward - predict(arm, x, nz, nnz))) / denom;
+  rankOne(arm.aInv, arm.dim, u, w / denom);
+  shiftTarget(arm, x, nz, nnz, w * reward);
+  const theta = arm.theta;
+  for (let i = 0; i < arm.dim; i++) theta[i] = theta[i]! + gain * u[i]!;
+}
+
 /**
  * Add one observation with weight w: A += w x x' (Sherman-Morrison:
- * A^-1 -= w u u' / (1 + w x'u), u = A^-1 x) and b += w r x.
+ * A^-1 -= w u u' / (1 + w x'u), u = A^-1 x) and b += w r x; theta follows.
  */
 export function observe(arm: Arm, x: Float64Array, nz: Int32Array, nnz: number, u: Float64Array, reward: number, w: number): void {
-  const xu = project(arm, x, nz, nnz, u);
-  rankOne(arm.aInv, arm.dim, u, w / (1 + w * xu));
-  shiftTarget(arm, x, nz, nnz, w * reward);
+  step(arm, x, nz, nnz, u, project(arm, x, nz, nnz, u), reward, w);
   arm.count++;
+}
+
+/**
+ * Move an observation's target by delta without counting it again (reward
+ * corrections): b += delta x, theta += delta A^-1 x.
+ */
+export function correctTarget(arm: Arm, x: Float64Array, nz: Int32Array, nnz: number, u: Float64Array, delta: number): void {
+  multiplySparse(arm.aInv, arm.dim, x, nz, nnz, u);
+  shiftTarget(arm, x, nz, nnz, delta);
+  const theta = arm.theta;
+  for (let i = 0; i < arm.dim; i++) theta[i] = theta[i]! + delta * u[i]!;
 }
 
 /**
@@ -165,10 +234,9 @@ export function observe(arm: Arm, x: Float64Array, nz: Int32Array, nnz: number, 
  * and removing it would make A lose definiteness.
  */
 export function retract(arm: Arm, x: Float64Array, nz: Int32Array, nnz: number, u: Float64Array, reward: number, w: number): boolean {
-  const denom = 1 - w * project(arm, x, nz, nnz, u);
-  if (!(denom > 1e-12)) return false;
-  rankOne(arm.aInv, arm.dim, u, -w / denom);
-  shiftTarget(arm, x, nz, nnz, -w * reward);
+  const xu = project(arm, x, nz, nnz, u);
+  if (!(1 - w * xu > 1e-12)) return false;
+  step(arm, x, nz, nnz, u, xu, reward, -w);
   arm.count--;
   return true;
 }

@@ -39,6 +39,10 @@ const bayesSharedSchema = z.object({
   maxFeatures: z.number().int().nonnegative().max(8192).default(1024),
   overflowSlots: z.number().int().positive().max(4096).default(DEFAULT_OVERFLOW_SLOTS),
   idInteractions: z.enum(['auto', 'always', 'never']).default('auto'),
+  /** Action features that form products with the context; unset: all of them. */
+  pairs: z.array(z.string().min(1)).min(1).optional(),
+  /** Context/action categorical features compared for equality, one feature per match. */
+  matches: z.array(z.object({ context: z.string().min(1), action: z.string().min(1) })).default([]),
 });
 
 export const learnerConfigSchema = z.discriminatedUnion('kind', [bayesLinearSchema, sgdSchema, bayesSharedSchema, neuralLinearSchema]);

@@ -119,4 +119,51 @@ describe('BayesSharedLearner', () => {
     const sr = score(restored, probe, ACTIONS);
     for (let k = 0; k < 3; k++) expect(sr.mean[k]).toBe(sa.mean[k]);
   });
+
+  it('pairs only the action features named in `pairs` with the context', () => {
+    const rng = new SeededRandom(6);
+    const learner = new BayesSharedLearner({ ...CONFIG, pairs: ['channel'] });
+    const toned = ACTIONS.map((a) => ({ id: a.id, features: { numeric: {}, categorical: { ...a.features.categorical, tone: 'warm' } } }));
+    for (let t = 0; t < 20; t++) learner.learn({ context: makeContext(rng), action: toned[t % 3]!, reward: 1 });
+    const names = (learner.snapshot().state as { jointBases: [string, number, number][] }).jointBases.map(([name]) => name);
+    expect(names).toContain('c:seg=a*a:channel=email');
+    expect(names).toContain('a:tone=warm');
+    expect(names.filter((n) => n.includes('*a:tone'))).toEqual([]);
+  });
+
+  it('a match feature carries "same category as the context" over to categories never seen', () => {
+    const matches = [{ context: 'category', action: 'category' }];
+    const item = (category: string): ActionRef => ({ id: `msg_${category}`, features: { numeric: {}, categorical: { category } } });
+    const train = (learner: BayesSharedLearner): void => {
+      const rng = new SeededRandom(7);
+      const seen = ['shoes', 'coats', 'bags'];
+      for (let t = 0; t < 400; t++) {
+        const inCart = seen[Math.floor(rng.next() * 3)]!;
+        const offered = seen[Math.floor(rng.next() * 3)]!;
+        const reward = (offered === inCart ? 1 : 0) + 0.05 * gaussian(rng);
+        learner.learn({ context: { numeric: {}, categorical: { category: inCart } }, action: item(offered), reward });
+      }
+    };
+    const withMatch = new BayesSharedLearner({ ...CONFIG, pairs: ['category'], matches });
+    const without = new BayesSharedLearner({ ...CONFIG, pairs: ['category'] });
+    train(withMatch);
+    train(without);
+    // "hats" and "belts" never appeared, in the context nor as a candidate.
+    const probe = { numeric: {}, categorical: { category: 'hats' } };
+    const fresh = [item('hats'), item('belts')];
+    const m = score(withMatch, probe, fresh);
+    expect(m.mean[0]! - m.mean[1]!).toBeGreaterThan(0.5);
+    const n = score(without, probe, fresh);
+    expect(Math.abs(n.mean[0]! - n.mean[1]!)).toBeLessThan(0.05);
+  });
+
+  it('restores matches and pairs from a snapshot', () => {
+    const learner = createLearner({ kind: 'bayes-shared', pairs: ['category'], matches: [{ context: 'category', action: 'category' }] });
+    learner.learn({ context: { numeric: {}, categorical: { category: 'a' } }, action: { id: 'x', features: { numeric: {}, categorical: { category: 'a' } } }, reward: 1 });
+    const restored = restoreLearner(JSON.parse(JSON.stringify(learner.snapshot()))) as BayesSharedLearner;
+    expect(restored.config.matches).toEqual([{ context: 'category', action: 'category' }]);
+    expect(restored.config.pairs).toEqual(['category']);
+    expect(restored.weightOf('m:category~category')).toBe((learner as BayesSharedLearner).weightOf('m:category~category'));
+    expect(restored.weightOf('m:category~category')).toBeGreaterThan(0);
+  });
 });

@@ -64,7 +64,7 @@ export class EmbeddingHead {
       }
       let m = 0;
       for (let i = 0; i < this.dim; i++) m += arm.theta[i]! * z[i]!;
-      const q = quadraticForm(arm.aInv, this.dim, this.all, z, this.dim);
+      const q = quadraticForm(arm.aInv, this.dim, this.all, z, this.dim, true);
       mean[k] = m;
       spread[k] = Math.sqrt(q > 0 ? q : 0);
     }
