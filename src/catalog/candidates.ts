@@ -28,9 +28,14 @@ interface TriggerPlan {
   readonly size: number;
 }
 
+/**
+ * No-send is the catalog's action on no channel: described like the sends
+ * (channel "none"), so the learner that scores the sends scores it too, on
+ * the same scale, and learns when holding back pays from the context.
+ */
 const NO_SEND_FEATURES: Features = Object.freeze({
   numeric: Object.freeze({}),
-  categorical: Object.freeze({}),
+  categorical: Object.freeze({ channel: 'none' }),
 });
 
 const NO_SEND_TEMPLATE: Template = Object.freeze({

@@ -35,3 +35,10 @@ export function mergeFeatures(...sets: readonly Features[]): Features {
  * key (one-hot), so "segment=vip" and "segment=new" are different features.
  */
 export const categoricalKey = (name: string, value: string): string => `${name}=${value}`;
+
+/** Whether a feature set says anything: a categorical value or a non-zero number. */
+export function hasFeatures(features: Features): boolean {
+  for (const _ in features.categorical) return true;
+  for (const name in features.numeric) if (features.numeric[name] !== 0) return true;
+  return false;
+}

@@ -3,7 +3,7 @@ import { invalidArgument } from '../core/errors.js';
 import { categoricalKey, type Features } from '../features/features.js';
 import { MaxAbsScaler } from '../features/scaler.js';
 import { BIAS_INDEX, DEFAULT_OVERFLOW_SLOTS, FeatureVocabulary } from '../features/vocabulary.js';
-import { Arm, armStateSchema, decay, correctTarget, observe, quadraticForm, rankOne, retract, weightOf } from './linear-posterior.js';
+import { Arm, armStateSchema, changeUnits, correctTarget, decay, observe, quadraticForm, retract, weightOf } from './linear-posterior.js';
 import { RewardScale } from './reward-scale.js';
 import type {
   ActionRef,
@@ -333,29 +333,14 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
    * exactly ridge regression on the data in the new units.
    */
   private rescaleArms(rescales: ReadonlyMap<number, number>): void {
-    const u = this.u;
     for (const arm of this.arms.values()) {
-      const d = arm.dim;
-      const m = arm.aInv;
       let touched = false;
       for (const [j, f] of rescales) {
-        if (j >= d) continue;
+        if (j >= arm.dim) continue;
+        changeUnits(arm, j, f, this.u);
         touched = true;
-        const inv = 1 / f;
-        for (let i = 0; i < d; i++) {
-          m[i * d + j] = m[i * d + j]! * inv;
-          m[j * d + i] = m[j * d + i]! * inv;
-        }
-        arm.b[j] = arm.b[j]! * f;
       }
-      if (!touched) continue;
-      for (const [j, f] of rescales) {
-        if (j >= d) continue;
-        const c = arm.prior * (1 - f * f);
-        for (let i = 0; i < d; i++) u[i] = m[i * d + j]!;
-        rankOne(m, d, u, c / (1 + c * u[j]!));
-      }
-      arm.refreshTheta();
+      if (touched) arm.refreshTheta();
     }
   }
 }

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { invalidArgument } from '../core/errors.js';
-import { categoricalKey, type Features } from '../features/features.js';
+import { categoricalKey, hasFeatures, type Features } from '../features/features.js';
 import { BIAS_INDEX, FeatureVocabulary } from '../features/vocabulary.js';
 import type { ActionRef, Contribution, Learner, LearnerSnapshot, LearningExample, ScoreBuffers } from './learner.js';
-import { Arm, armStateSchema, decay, correctTarget, observe, quadraticForm, rankOne, retract, weightOf } from './linear-posterior.js';
+import { Arm, armStateSchema, changeUnits, correctTarget, decay, observe, quadraticForm, retract, weightOf } from './linear-posterior.js';
 import { RewardScale } from './reward-scale.js';
 
 export const BAYES_SHARED_KIND = 'bayes-shared';
@@ -362,7 +362,7 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
     const key = `a:${categoricalKey('action', action.id)}`;
     const id = learning ? this.baseId(key) : this.baseIds.get(key);
     const mode = this.config.idInteractions;
-    const pairId = id !== undefined && (mode === 'always' || (mode === 'auto' && countBases(action.features) === 0));
+    const pairId = id !== undefined && (mode === 'always' || (mode === 'auto' && !hasFeatures(action.features)));
     const n = own.ids.length + (id === undefined ? 0 : 1);
     const ids = new Int32Array(n);
     const values = new Float64Array(n);
@@ -436,32 +436,16 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
   }
 
   /**
-   * A base's values shrink by `f` from now on: every joint feature using it
-   * is multiplied by f, so A^-1 <- D^-1 A^-1 D^-1 and b <- D b keep the
-   * posterior mean's predictions unchanged. That also shrinks the prior on
-   * those features to prior * f^2; one Sherman-Morrison step per feature
-   * adds the difference back, so the posterior stays exactly ridge
-   * regression on the data in the new units, whatever order it came in.
+   * A base's values shrink by `f` from now on: so does every joint feature
+   * using it, each an exact change of units (see changeUnits), so the
+   * posterior stays ridge regression on the data in the new units, whatever
+   * order it came in.
    */
   private rescale(base: number, f: number): void {
-    const arm = this.arm;
-    const d = arm.dim;
+    const d = this.arm.dim;
     const touched = [...new Set(this.uses[base] ?? [])].filter((index) => index < d && index !== BIAS_INDEX);
-    for (const index of touched) {
-      for (let j = 0; j < d; j++) {
-        arm.aInv[index * d + j] = arm.aInv[index * d + j]! / f;
-        arm.aInv[j * d + index] = arm.aInv[j * d + index]! / f;
-      }
-      arm.b[index] = arm.b[index]! * f;
-    }
-    const u = this.u;
-    for (const index of touched) {
-      // A += c e_i e_i'  =>  A^-1 -= c (A^-1 e_i)(A^-1 e_i)' / (1 + c A^-1_ii)
-      const c = arm.prior * (1 - f * f);
-      for (let j = 0; j < d; j++) u[j] = arm.aInv[j * d + index]!;
-      rankOne(arm.aInv, d, u, c / (1 + c * u[index]!));
-    }
-    arm.refreshTheta();
+    for (const index of touched) changeUnits(this.arm, index, f, this.u);
+    this.arm.refreshTheta();
   }
 
   private encodeForLearning(example: LearningExample): number {

@@ -28,6 +28,10 @@ export type ArmState = z.infer<typeof armStateSchema>;
  * One action's posterior: A = prior*I + sum x x' (decayed by forgetting),
  * stored as its inverse so scoring is a quadratic form and learning a
  * Sherman-Morrison update, both O(d^2) with no factorisation.
+ *
+ * A^-1 is symmetric, so only its upper triangle (row <= column) is kept
+ * current: a rank-one step touches half the matrix. Entries below the
+ * diagonal are stale; read through `upper` or the functions here.
  */
 export class Arm {
   constructor(
@@ -84,37 +88,77 @@ export class Arm {
     const d = this.dim;
     const m = this.aInv;
     const b = this.b;
+    const theta = this.theta;
+    theta.fill(0, 0, d);
     for (let i = 0; i < d; i++) {
       const row = i * d;
-      let s = 0;
-      for (let j = 0; j < d; j++) s += m[row + j]! * b[j]!;
-      this.theta[i] = s;
+      const bi = b[i]!;
+      let s = m[row + i]! * bi;
+      for (let j = i + 1; j < d; j++) {
+        const mij = m[row + j]!;
+        s += mij * b[j]!;
+        theta[j] = theta[j]! + mij * bi;
+      }
+      theta[i] = theta[i]! + s;
     }
   }
 }
 
+/** Index of entry (i, j) of a symmetric d x d matrix kept as its upper triangle. */
+export const upper = (d: number, i: number, j: number): number => (i <= j ? i * d + j : j * d + i);
+
+/** u = column j of the symmetric matrix (upper storage). */
+function column(m: Float64Array, d: number, j: number, u: Float64Array): void {
+  for (let i = 0; i < j; i++) u[i] = m[i * d + j]!;
+  const row = j * d;
+  for (let i = j; i < d; i++) u[i] = m[row + i]!;
+}
+
 /**
- * u = M x over the non-zeros of x (x has dimension d = arm dim). M is
- * symmetric, so u is the sum of M's rows at x's non-zeros: rows are read
- * contiguously instead of one strided column entry per row.
+ * Feature `index` changes units: its values are multiplied by f from now
+ * on. With x' = D x the data part becomes A' = D A D and b' = D b, so
+ * A'^-1 = D^-1 A^-1 D^-1; the prior on the feature, scaled along to
+ * prior f^2, is topped back up to prior by one Sherman-Morrison step, so
+ * the posterior is exactly ridge regression on the data in the new units.
+ * `u` is scratch of length >= dim.
+ */
+export function changeUnits(arm: Arm, index: number, f: number, u: Float64Array): void {
+  const d = arm.dim;
+  const m = arm.aInv;
+  const inv = 1 / f;
+  for (let i = 0; i < index; i++) m[i * d + index] = m[i * d + index]! * inv;
+  const row = index * d;
+  m[row + index] = m[row + index]! * inv;
+  for (let j = index; j < d; j++) m[row + j] = m[row + j]! * inv;
+  arm.b[index] = arm.b[index]! * f;
+  const c = arm.prior * (1 - f * f);
+  column(m, d, index, u);
+  rankOne(m, d, u, c / (1 + c * u[index]!));
+}
+
+/**
+ * u = M x over the non-zeros of x (x has dimension d = arm dim), M
+ * symmetric in upper storage: u is the sum of M's columns at x's non-zeros,
+ * each read as its part above the diagonal plus the row from the diagonal on.
  */
 export function multiplySparse(m: Float64Array, d: number, x: Float64Array, nz: Int32Array, nnz: number, u: Float64Array): void {
   u.fill(0, 0, d);
   for (let k = 0; k < nnz; k++) {
     const j = nz[k]!;
     const xj = x[j]!;
+    for (let i = 0; i < j; i++) u[i] = u[i]! + xj * m[i * d + j]!;
     const row = j * d;
-    for (let i = 0; i < d; i++) u[i] = u[i]! + xj * m[row + i]!;
+    for (let i = j; i < d; i++) u[i] = u[i]! + xj * m[row + i]!;
   }
 }
 
-/** M += sign * u u' / denom: the symmetric rank-one step of Sherman-Morrison. */
+/** M -= coef u u': the symmetric rank-one step of Sherman-Morrison, on the upper triangle. */
 export function rankOne(m: Float64Array, d: number, u: Float64Array, coef: number): void {
   for (let i = 0; i < d; i++) {
     const ci = coef * u[i]!;
     if (ci === 0) continue;
     const row = i * d;
-    for (let j = 0; j < d; j++) m[row + j] = m[row + j]! - ci * u[j]!;
+    for (let j = i; j < d; j++) m[row + j] = m[row + j]! - ci * u[j]!;
   }
 }
 
@@ -142,7 +186,10 @@ export function quadraticForm(mat: Float64Array, d: number, nz: Int32Array, xv: 
     const xi = xv[a]!;
     const row = i * d;
     let s = 0.5 * mat[row + i]! * xi;
-    for (let c = a + 1; c < count; c++) s += mat[row + nz[c]!]! * xv[c]!;
+    for (let c = a + 1; c < count; c++) {
+      const j = nz[c]!;
+      s += mat[i <= j ? row + j : j * d + i]! * xv[c]!;
+    }
     q += xi * s;
   }
   return 2 * q;

@@ -73,7 +73,8 @@ describe('catalogCandidates', () => {
       sendAt: AT,
       noSend: true,
       cost: 0,
-      features: { numeric: {}, categorical: {} },
+      // Described like the sends, on no channel, so the same model scores it.
+      features: { numeric: {}, categorical: { channel: 'none' } },
     });
   });
 
