@@ -3,12 +3,9 @@ import path from 'node:path';
 import { parseCatalog } from '../catalog/load.js';
 import { MODELS_DIR } from '../core/paths.js';
 import { loadPolicies } from '../policies/load-policies.js';
-import { createLearner } from '../learners/registry.js';
-import { DEFAULT_POLICIES, policyConfigSchema } from '../policies/policy-config.js';
-import { Policy, PolicySet } from '../policies/policy-set.js';
-import { compareWithBaselines, formatComparison } from '../simulate/runner.js';
-import { rulesOracleService, tactService } from '../simulate/tact-service.js';
-import { MarketingWorld } from '../simulate/world.js';
+import { DEFAULT_POLICIES } from '../policies/policy-config.js';
+import { comparePolicies } from '../simulate/policy-comparison.js';
+import { formatComparison } from '../simulate/runner.js';
 import { parseNumber, processIo, runCommand, type CommandIo } from './command.js';
 
 export const SIMULATE_USAGE = `usage: tact simulate [--rounds N] [--customers N] [--seed S] [--catalog FILE] [--policies FILE] [--policy NAME ...]
@@ -18,9 +15,6 @@ preferences, fatigue, carts, conversions with money value) and prints each
 policy's cumulative net value against baselines: uniform choice and the
 oracle under the same contact rules (the fair floor and ceiling), and the
 rule-free random, no-send and oracle.`;
-
-/** Uniform choice among what the rules leave: what learning must beat. */
-const UNIFORM = policyConfigSchema.parse({ name: 'uniform', exploration: { kind: 'epsilon-greedy', epsilon: 1 } });
 
 /** `tact simulate`: policies vs random vs oracle in the synthetic world; returns the exit code. */
 export async function runSimulate(argv: readonly string[], io: CommandIo = processIo()): Promise<number> {
@@ -39,19 +33,7 @@ export async function runSimulate(argv: readonly string[], io: CommandIo = proce
     const catalog = parseCatalog(readFileSync(values.catalog, 'utf8'), values.catalog);
     const policiesFile = values.policies ? loadPolicies(values.policies) : DEFAULT_POLICIES;
     const names = values.policy ?? [policiesFile.default ?? policiesFile.policies[0]!.name];
-    const comparison = await compareWithBaselines({
-      makeWorld: () => new MarketingWorld(catalog, { seed, customers }),
-      services: [
-        ...names.map(
-          (name) => (world: MarketingWorld) =>
-            tactService(world, { policy: name, policies: PolicySet.fromConfig(policiesFile), seed }),
-        ),
-        (world: MarketingWorld) => tactService(world, { name: 'uniform (rules)', policies: new PolicySet([new Policy(UNIFORM, createLearner(UNIFORM.learner))]), seed }),
-        (world: MarketingWorld) => rulesOracleService(world, { seed }),
-      ],
-      rounds,
-      seed: seed + 1,
-    });
+    const { comparison } = await comparePolicies({ catalog, policies: policiesFile, names, seed, rounds, customers });
     io.stdout.write(`${formatComparison(comparison)}\n`);
   });
 }

@@ -322,6 +322,15 @@ export async function compareWithBaselines(options: ComparisonOptions): Promise<
   };
 }
 
+/**
+ * Net value earned in the last quarter of a run (from its learning curve):
+ * what a policy does once it has learned, without its learning phase.
+ */
+export function lastQuarterNet(r: SimulationResult): number {
+  const at = (round: number): number => r.curve.find((p) => p.round === round)?.net ?? NaN;
+  return at(r.rounds) - at((3 * r.rounds) / 4);
+}
+
 const money = (x: number): string => x.toFixed(0);
 const pct = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '-');
 
