@@ -109,6 +109,8 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
   private arm: Arm;
   private rewardScale = new RewardScale();
   private readonly actionCache = new Map<string, { features: Features; entries: BaseEntries }>();
+  /** Whether each action base pairs with the context (from `pairs`), by base id. */
+  private readonly paired = new Map<number, boolean>();
   /** Dense scratch for learning. */
   private readonly xs: Float64Array;
   private readonly u: Float64Array;
@@ -409,14 +411,19 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
   private pairsWithContext(base: number): boolean {
     const pairs = this.config.pairs;
     if (pairs === undefined) return true;
-    // Base names are "a:name" (numeric) or "a:name=value" (categorical).
-    const name = this.baseNames[base]!.slice(2).split('=', 1)[0]!;
-    return pairs.includes(name);
+    let known = this.paired.get(base);
+    if (known === undefined) {
+      // Base names are "a:name" (numeric) or "a:name=value" (categorical).
+      known = pairs.includes(this.baseNames[base]!.slice(2).split('=', 1)[0]!);
+      this.paired.set(base, known);
+    }
+    return known;
   }
 
   private actionEntries(action: ActionRef): BaseEntries {
     const cached = this.actionCache.get(action.id);
-    if (cached !== undefined && cached.features === action.features) return cached.entries;
+    // Catalog candidates share frozen feature objects; a client's arrive fresh with every request.
+    if (cached !== undefined && (cached.features === action.features || sameFeatures(cached.features, action.features))) return cached.entries;
     const entries = this.encodeAction(action, false);
     // Only cache complete encodings: a base learned later must show up.
     if (entries.ids.length === countBases(action.features) + 1) {
@@ -468,6 +475,20 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
   private clearScratch(nnz: number): void {
     for (let k = 0; k < nnz; k++) this.xs[this.nzScratch[k]!] = 0;
   }
+}
+
+function sameValues<T>(a: Readonly<Record<string, T>>, b: Readonly<Record<string, T>>): boolean {
+  let n = 0;
+  for (const k in a) {
+    if (a[k] !== b[k]) return false;
+    n++;
+  }
+  for (const _ in b) n--;
+  return n === 0;
+}
+
+function sameFeatures(a: Features, b: Features): boolean {
+  return sameValues(a.numeric, b.numeric) && sameValues(a.categorical, b.categorical);
 }
 
 function countBases(f: Features): number {
