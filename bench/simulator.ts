@@ -4,7 +4,11 @@
  * rule-free random sender and the rules-aware oracle, overall and in the
  * last quarter of the stream (once learned). Written to
  * bench/results/simulator.md.
- *   npx tsx bench/simulator.ts [--rounds 20000] [--seeds 1,2,3]
+ * With --expected-rewards the default policy also runs once per seed fed
+ * the exact expected value of each chosen action instead of a sampled
+ * conversion: what the model could learn from the same decisions without
+ * reward noise (the information limit, not the model's).
+ *   npx tsx bench/simulator.ts [--rounds 20000] [--seeds 1,2,3] [--expected-rewards]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,15 +17,44 @@ import { parseCatalog } from '../src/catalog/load.js';
 import { MODELS_DIR } from '../src/core/paths.js';
 import { DEFAULT_POLICIES } from '../src/policies/policy-config.js';
 import { comparePolicies } from '../src/simulate/policy-comparison.js';
-import { lastQuarterNet } from '../src/simulate/runner.js';
+import { PolicySet } from '../src/policies/policy-set.js';
+import { lastQuarterNet, runSimulation, type SimulatedService, type SimulationResult } from '../src/simulate/runner.js';
+import { tactService } from '../src/simulate/tact-service.js';
+import { MarketingWorld } from '../src/simulate/world.js';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '20000' }, seeds: { type: 'string', default: '1,2,3' } } });
+const { values } = parseArgs({
+  options: { rounds: { type: 'string', default: '20000' }, seeds: { type: 'string', default: '1,2,3' }, 'expected-rewards': { type: 'boolean', default: false } },
+});
 const ROUNDS = Number(values.rounds);
 const SEEDS = values.seeds.split(',').map(Number);
 const catalogPath = path.join(MODELS_DIR, 'catalog.yaml');
 const catalog = parseCatalog(readFileSync(catalogPath, 'utf8'), catalogPath);
 const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}x`;
 const rows: string[] = [];
+const notes: string[] = [];
+
+/** The default policy, each decision rewarded at once with its chosen action's expected conversion value. */
+async function withExpectedRewards(seed: number): Promise<SimulationResult> {
+  const world = new MarketingWorld(catalog, { seed, customers: 500 });
+  const inner = tactService(world, { policies: PolicySet.fromConfig(DEFAULT_POLICIES), seed });
+  const service: SimulatedService = {
+    ...inner,
+    name: 'default, expected rewards',
+    async decide(input, view) {
+      const d = await inner.decide(input, view);
+      const c = d.choices[0];
+      const customer = world.customer(view.id);
+      if (!c || d.holdout || !customer) return d;
+      const noSend = c.noSend || c.channel === '';
+      const action = { messageId: c.messageId, channel: c.channel, sendAt: c.sendAt, noSend, cost: noSend ? 0 : (catalog.channels.get(c.channel)?.cost ?? 0) };
+      const expected = world.expected(customer, action, input.at).expectedValue;
+      if (expected > 0) await inner.reward(d.decisionId, c.actionId, expected);
+      return d;
+    },
+    reward: async () => {},
+  };
+  return runSimulation({ world, service, rounds: ROUNDS, seed: seed + 1 });
+}
 for (const seed of SEEDS) {
   const started = performance.now();
   const { comparison: c, policies, uniform, ceiling } = await comparePolicies({ catalog, policies: DEFAULT_POLICIES, names: ['default'], seed, rounds: ROUNDS });
@@ -31,6 +64,11 @@ for (const seed of SEEDS) {
     `| ${seed} | ${learned.net.toFixed(0)} | ${ratio(learned.net, c.random.net)} | ${ratio(learned.net, uniform.net)} | ${ratio(lastQuarterNet(learned), lastQuarterNet(c.random))} | ${ratio(lastQuarterNet(learned), lastQuarterNet(uniform))} | ${(100 * gap).toFixed(0)}% | ${ratio(learned.complaints, c.random.complaints)} | ${((performance.now() - started) / 1000).toFixed(0)} s |`,
   );
   console.info(rows.at(-1));
+  if (values['expected-rewards']) {
+    const exact = await withExpectedRewards(seed);
+    notes.push(`Seed ${seed}, fed expected rewards: net ${exact.net.toFixed(0)} (${(100 * (exact.net / ceiling.net)).toFixed(0)}% of the rules-aware oracle's ${ceiling.net.toFixed(0)}).`);
+    console.info(notes.at(-1));
+  }
 }
 const table = [
   `# The default policy in the simulated world (${ROUNDS} decisions, 500 customers, ${new Date().toISOString()})`,
@@ -41,6 +79,7 @@ const table = [
   '| world seed | default net | vs random | vs uniform (rules) | last quarter vs random | last quarter vs uniform | fair gap closed | complaints vs random | run time |',
   '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ...rows,
+  ...(notes.length > 0 ? ['', ...notes] : []),
 ].join('\n');
 writeFileSync(new URL('results/simulator.md', import.meta.url), `${table}\n`);
 console.info(table);

@@ -71,6 +71,7 @@ export class BayesHybridLearner implements Learner<HybridPrepared> {
       maxFeatures: config.sharedMaxFeatures,
       overflowSlots: config.overflowSlots,
       idInteractions: 'never',
+      idFeature: 'auto',
       pairs: config.pairs,
       matches: config.matches,
     }),

@@ -3,7 +3,7 @@ import { invalidArgument } from '../core/errors.js';
 import { categoricalKey, hasFeatures, type Features } from '../features/features.js';
 import { BIAS_INDEX, FeatureVocabulary } from '../features/vocabulary.js';
 import type { ActionRef, Contribution, Learner, LearnerSnapshot, LearningExample, ScoreBuffers } from './learner.js';
-import { Arm, armStateSchema, changeUnits, correctTarget, decay, observe, quadraticForm, retract, weightOf } from './linear-posterior.js';
+import { Arm, armStateSchema, changeUnits, correctTarget, decay, observe, retract, weightOf } from './linear-posterior.js';
 import { RewardScale } from './reward-scale.js';
 
 export const BAYES_SHARED_KIND = 'bayes-shared';
@@ -36,6 +36,14 @@ export interface BayesSharedConfig {
    */
   readonly pairs?: readonly string[] | undefined;
   /**
+   * Whether the action id is a feature of its own. "always" (default); "auto":
+   * only for actions without other features. An action described by features
+   * is scored through them; an id weight per action would add as many
+   * weights as there are actions (hundreds in a catalog, thousands of client
+   * candidates), each learned from that action's rewards alone.
+   */
+  readonly idFeature?: 'always' | 'auto' | undefined;
+  /**
    * Match features: for each {context, action} pair of categorical feature
    * names, a candidate whose action value equals the context's value gets
    * one more feature (paired with the context like `pairs`). One weight says
@@ -65,9 +73,6 @@ export interface SharedPrepared {
   readonly context: BaseEntries;
   /** The context's categorical values, for match features. */
   readonly categorical: Readonly<Record<string, string>>;
-  /** Scratch for one candidate's joint vector (indices and values). */
-  readonly nz: Int32Array;
-  readonly xv: Float64Array;
 }
 
 const GROW_BLOCK = 64;
@@ -136,45 +141,57 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
     return {
       context: this.encodeBases(context, 'c:', false),
       categorical: context.categorical,
-      nz: new Int32Array(256),
-      xv: new Float64Array(256),
     };
   }
 
+  /**
+   * Every candidate's joint vector is x = e + sum_b v_b z_b: e the part all
+   * candidates share (bias and context), and per action base b (value v_b)
+   * the block z_b of its main effect and, if it pairs, its products with
+   * the context. So the mean is theta'e + sum v_b theta'z_b and the variance
+   * e'Se + 2 sum v_b e'S z_b + sum v_b v_c z_b'S z_c: the block terms are
+   * computed once per decision for the few bases the candidates use, and a
+   * candidate costs O(bases^2) instead of O(nnz^2). Exact, the same value as
+   * the quadratic form over x.
+   */
   score(prepared: SharedPrepared, actions: readonly ActionRef[], out: ScoreBuffers): void {
-    const theta = this.arm.theta;
-    const d = this.arm.dim;
     const noise = this.config.noise * this.rewardScale.value;
-    const wantWidth = noise > 0;
-    let { nz, xv } = prepared;
-    // Known joint features go first (they have posterior statistics); features
-    // never learned are at their prior: mean 0, variance x^2 / prior.
-    let n = 0;
-    let tail = 0;
-    const emit = (index: number, value: number): void => {
-      if (index >= 0 && index < d) {
-        nz[n] = index;
-        xv[n++] = value;
-      } else tail += value * value;
-    };
+    const scorer = new BlockScorer(this, prepared.context, noise > 0);
     for (let k = 0; k < actions.length; k++) {
       const action = this.withMatches(prepared.categorical, actions[k]!, this.actionEntries(actions[k]!), false);
-      const need = 1 + prepared.context.ids.length * (1 + action.pairEnd) + action.ids.length;
-      if (need > nz.length) {
-        nz = new Int32Array(need * 2);
-        xv = new Float64Array(need * 2);
-      }
-      n = 0;
-      tail = 0;
-      this.forEachJoint(prepared.context, action, false, emit);
-      let mean = 0;
-      for (let i = 0; i < n; i++) mean += theta[nz[i]!]! * xv[i]!;
+      const { mean, variance } = scorer.score(action);
       out.mean[k] = mean;
-      if (wantWidth) {
-        const q = quadraticForm(this.arm.aInv, d, nz, xv, n) + tail / this.arm.prior;
-        out.width[k] = noise * Math.sqrt(q > 0 ? q : 0);
-      } else out.width[k] = 0;
+      out.width[k] = noise > 0 ? noise * Math.sqrt(variance > 0 ? variance : 0) : 0;
     }
+  }
+
+  /** Joint indices and values of a block: a base's main effect and, if paired, its products with the context. */
+  blockOf(context: BaseEntries, base: number, paired: boolean): { idx: number[]; val: number[] } {
+    const idx = [this.singleIndex(base, false)];
+    const val = [1];
+    if (paired) {
+      for (let i = 0; i < context.ids.length; i++) {
+        idx.push(this.pairIndex(context.ids[i]!, base, false));
+        val.push(context.values[i]!);
+      }
+    }
+    return { idx, val };
+  }
+
+  /** The posterior the block scorer reads. */
+  get posterior(): Arm {
+    return this.arm;
+  }
+
+  /** Joint indices and values of the part every candidate shares: bias and context main effects. */
+  commonOf(context: BaseEntries): { idx: number[]; val: number[] } {
+    const idx = [BIAS_INDEX];
+    const val = [1];
+    for (let i = 0; i < context.ids.length; i++) {
+      idx.push(this.singleIndex(context.ids[i]!, false));
+      val.push(context.values[i]!);
+    }
+    return { idx, val };
   }
 
   learn(example: LearningExample): void {
@@ -362,7 +379,8 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
   private encodeAction(action: ActionRef, learning: boolean): BaseEntries {
     const own = this.encodeBases(action.features, 'a:', learning);
     const key = `a:${categoricalKey('action', action.id)}`;
-    const id = learning ? this.baseId(key) : this.baseIds.get(key);
+    const skipId = this.config.idFeature === 'auto' && hasFeatures(action.features);
+    const id = skipId ? undefined : learning ? this.baseId(key) : this.baseIds.get(key);
     const mode = this.config.idInteractions;
     const pairId = id !== undefined && (mode === 'always' || (mode === 'auto' && !hasFeatures(action.features)));
     const n = own.ids.length + (id === undefined ? 0 : 1);
@@ -426,7 +444,7 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
     if (cached !== undefined && (cached.features === action.features || sameFeatures(cached.features, action.features))) return cached.entries;
     const entries = this.encodeAction(action, false);
     // Only cache complete encodings: a base learned later must show up.
-    if (entries.ids.length === countBases(action.features) + 1) {
+    if (entries.ids.length === countBases(action.features) + (this.config.idFeature === 'auto' && hasFeatures(action.features) ? 0 : 1)) {
       if (this.actionCache.size >= 100_000) this.actionCache.clear();
       this.actionCache.set(action.id, { features: action.features, entries });
     }
@@ -477,6 +495,130 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
   }
 }
 
+/** A block of the joint vector, split into features with statistics and those still at the prior. */
+interface Block {
+  readonly idx: Int32Array;
+  readonly val: Float64Array;
+  /** Sum of squared values of features never learned (variance val^2 / prior each). */
+  readonly tailSq: number;
+  /** theta'z. */
+  readonly mean: number;
+  /** e'S z (0 until the common part is known). */
+  cross: number;
+}
+
+function splitBlock(raw: { idx: number[]; val: number[] }, dim: number, theta: Float64Array): Block {
+  const idx: number[] = [];
+  const val: number[] = [];
+  let tailSq = 0;
+  let mean = 0;
+  for (let k = 0; k < raw.idx.length; k++) {
+    const i = raw.idx[k]!;
+    const v = raw.val[k]!;
+    if (i >= 0 && i < dim) {
+      idx.push(i);
+      val.push(v);
+      mean += theta[i]! * v;
+    } else tailSq += v * v;
+  }
+  return { idx: Int32Array.from(idx), val: Float64Array.from(val), tailSq, mean, cross: 0 };
+}
+
+/** a' S b for two blocks, S symmetric in upper storage. */
+function bilinear(m: Float64Array, d: number, a: Block, b: Block): number {
+  let s = 0;
+  for (let p = 0; p < a.idx.length; p++) {
+    const i = a.idx[p]!;
+    let row = 0;
+    for (let q = 0; q < b.idx.length; q++) {
+      const j = b.idx[q]!;
+      row += m[i <= j ? i * d + j : j * d + i]! * b.val[q]!;
+    }
+    s += a.val[p]! * row;
+  }
+  return s;
+}
+
+/** One decision's scoring state: the common block and the action bases' blocks and their products, memoised. */
+class BlockScorer {
+  private readonly common: Block;
+  private readonly commonVariance: number;
+  /** Blocks by key, numbered in order of first use; products by pair of numbers (NaN: not yet). */
+  private readonly numbers = new Map<number, number>();
+  private readonly blocks: Block[] = [];
+  private products = new Float64Array(0);
+  private capacity = 0;
+  private readonly m: Float64Array;
+  private readonly d: number;
+  private readonly prior: number;
+  /** Scratch: the current candidate's block numbers. */
+  private slots = new Int32Array(16);
+
+  constructor(
+    private readonly learner: BayesSharedLearner,
+    private readonly context: BaseEntries,
+    private readonly wantVariance: boolean,
+  ) {
+    const arm = learner.posterior;
+    this.m = arm.aInv;
+    this.d = arm.dim;
+    this.prior = arm.prior;
+    this.common = splitBlock(learner.commonOf(context), this.d, arm.theta);
+    this.commonVariance = wantVariance ? bilinear(this.m, this.d, this.common, this.common) + this.common.tailSq / this.prior : 0;
+  }
+
+  score(action: BaseEntries): { mean: number; variance: number } {
+    const n = action.ids.length;
+    if (this.slots.length < n) this.slots = new Int32Array(n * 2);
+    let mean = this.common.mean;
+    let variance = this.commonVariance;
+    for (let a = 0; a < n; a++) {
+      const slot = this.number(action.ids[a]!, a < action.pairEnd);
+      this.slots[a] = slot;
+      const block = this.blocks[slot]!;
+      const va = action.values[a]!;
+      mean += va * block.mean;
+      if (!this.wantVariance) continue;
+      variance += va * (2 * block.cross + va * (this.product(slot, slot) + block.tailSq / this.prior));
+      for (let b = 0; b < a; b++) variance += 2 * va * action.values[b]! * this.product(this.slots[b]!, slot);
+    }
+    return { mean, variance };
+  }
+
+  /** The block of a base (paired or not), built on first use. */
+  private number(base: number, paired: boolean): number {
+    const key = base * 2 + (paired ? 1 : 0);
+    let slot = this.numbers.get(key);
+    if (slot === undefined) {
+      const block = splitBlock(this.learner.blockOf(this.context, base, paired), this.d, this.learner.posterior.theta);
+      if (this.wantVariance) block.cross = bilinear(this.m, this.d, this.common, block);
+      slot = this.blocks.length;
+      this.blocks.push(block);
+      this.numbers.set(key, slot);
+      if (slot >= this.capacity) this.grow(Math.max(16, this.capacity * 2));
+    }
+    return slot;
+  }
+
+  private product(a: number, b: number): number {
+    const at = a * this.capacity + b;
+    let p = this.products[at]!;
+    if (Number.isNaN(p)) {
+      p = bilinear(this.m, this.d, this.blocks[a]!, this.blocks[b]!);
+      this.products[at] = p;
+      this.products[b * this.capacity + a] = p;
+    }
+    return p;
+  }
+
+  private grow(capacity: number): void {
+    const next = new Float64Array(capacity * capacity).fill(NaN);
+    for (let a = 0; a < this.capacity; a++) next.set(this.products.subarray(a * this.capacity, (a + 1) * this.capacity), a * capacity);
+    this.products = next;
+    this.capacity = capacity;
+  }
+}
+
 function sameValues<T>(a: Readonly<Record<string, T>>, b: Readonly<Record<string, T>>): boolean {
   let n = 0;
   for (const k in a) {
@@ -506,6 +648,7 @@ const sharedStateSchema = z.object({
     overflowSlots: z.number().int().positive(),
     idInteractions: z.enum(['auto', 'always', 'never']).default('auto'),
     pairs: z.array(z.string()).readonly().optional(),
+    idFeature: z.enum(['always', 'auto']).optional(),
     matches: z.array(z.object({ context: z.string(), action: z.string() })).readonly().optional(),
   }),
   vocabulary: z.object({ names: z.array(z.string()) }).passthrough(),

@@ -45,7 +45,7 @@ describe('BayesHybridLearner', () => {
   it('scores each candidate exactly as the model of its kind would, in one call', () => {
     const hybrid = new BayesHybridLearner(CONFIG);
     const linear = new BayesLinearLearner({ ...CONFIG });
-    const shared = new BayesSharedLearner({ ...CONFIG, lambda: CONFIG.sharedLambda, idInteractions: 'never', maxFeatures: CONFIG.sharedMaxFeatures });
+    const shared = new BayesSharedLearner({ ...CONFIG, lambda: CONFIG.sharedLambda, idInteractions: 'never', idFeature: 'auto', maxFeatures: CONFIG.sharedMaxFeatures });
     for (const e of examples(300, 1)) {
       hybrid.learn(e);
       (e.action.id === 'no_send' ? linear : shared).learn(e);
