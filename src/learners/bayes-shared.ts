@@ -114,6 +114,7 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
   private arm: Arm;
   private rewardScale = new RewardScale();
   private readonly actionCache = new Map<string, { features: Features; entries: BaseEntries }>();
+  private readonly scorer = new BlockScorer(this);
   /** Whether each action base pairs with the context (from `pairs`), by base id. */
   private readonly paired = new Map<number, boolean>();
   /** Dense scratch for learning. */
@@ -156,12 +157,12 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
    */
   score(prepared: SharedPrepared, actions: readonly ActionRef[], out: ScoreBuffers): void {
     const noise = this.config.noise * this.rewardScale.value;
-    const scorer = new BlockScorer(this, prepared.context, noise > 0);
+    const scorer = this.scorer;
+    scorer.begin(prepared.context, noise > 0);
     for (let k = 0; k < actions.length; k++) {
-      const action = this.withMatches(prepared.categorical, actions[k]!, this.actionEntries(actions[k]!), false);
-      const { mean, variance } = scorer.score(action);
-      out.mean[k] = mean;
-      out.width[k] = noise > 0 ? noise * Math.sqrt(variance > 0 ? variance : 0) : 0;
+      scorer.score(this.withMatches(prepared.categorical, actions[k]!, this.actionEntries(actions[k]!), false));
+      out.mean[k] = scorer.mean;
+      out.width[k] = noise > 0 ? noise * Math.sqrt(scorer.variance > 0 ? scorer.variance : 0) : 0;
     }
   }
 
@@ -539,35 +540,56 @@ function bilinear(m: Float64Array, d: number, a: Block, b: Block): number {
   return s;
 }
 
-/** One decision's scoring state: the common block and the action bases' blocks and their products, memoised. */
+/**
+ * One decision's scoring state: the common block and the action bases'
+ * blocks and their products, memoised. Kept by the learner and reset per
+ * decision (`begin`), so a decision allocates only its blocks.
+ */
 class BlockScorer {
-  private readonly common: Block;
-  private readonly commonVariance: number;
-  /** Blocks by key, numbered in order of first use; products by pair of numbers (NaN: not yet). */
+  private common!: Block;
+  private commonVariance = 0;
+  private context!: BaseEntries;
+  private wantVariance = false;
+  private m: Float64Array = new Float64Array(0);
+  private d = 0;
+  private prior = 1;
+  /** Blocks by key, numbered in order of first use. */
   private readonly numbers = new Map<number, number>();
   private readonly blocks: Block[] = [];
+  /** Products by pair of block numbers, valid where the stamp is this decision's. */
   private products = new Float64Array(0);
+  private stamps = new Int32Array(0);
+  private generation = 0;
   private capacity = 0;
-  private readonly m: Float64Array;
-  private readonly d: number;
-  private readonly prior: number;
   /** Scratch: the current candidate's block numbers. */
   private slots = new Int32Array(16);
+  /** The last `score` result. */
+  mean = 0;
+  variance = 0;
 
-  constructor(
-    private readonly learner: BayesSharedLearner,
-    private readonly context: BaseEntries,
-    private readonly wantVariance: boolean,
-  ) {
-    const arm = learner.posterior;
+  constructor(private readonly learner: BayesSharedLearner) {}
+
+  begin(context: BaseEntries, wantVariance: boolean): void {
+    const arm = this.learner.posterior;
+    this.context = context;
+    this.wantVariance = wantVariance;
     this.m = arm.aInv;
     this.d = arm.dim;
     this.prior = arm.prior;
-    this.common = splitBlock(learner.commonOf(context), this.d, arm.theta);
+    this.numbers.clear();
+    this.blocks.length = 0;
+    this.generation = (this.generation + 1) | 0;
+    if (this.generation === 0) {
+      // Wrapped around: every stamp would look current.
+      this.stamps.fill(0);
+      this.generation = 1;
+    }
+    this.common = splitBlock(this.learner.commonOf(context), this.d, arm.theta);
     this.commonVariance = wantVariance ? bilinear(this.m, this.d, this.common, this.common) + this.common.tailSq / this.prior : 0;
   }
 
-  score(action: BaseEntries): { mean: number; variance: number } {
+  /** Sets `mean` and `variance` for one candidate's action entries. */
+  score(action: BaseEntries): void {
     const n = action.ids.length;
     if (this.slots.length < n) this.slots = new Int32Array(n * 2);
     let mean = this.common.mean;
@@ -582,7 +604,8 @@ class BlockScorer {
       variance += va * (2 * block.cross + va * (this.product(slot, slot) + block.tailSq / this.prior));
       for (let b = 0; b < a; b++) variance += 2 * va * action.values[b]! * this.product(this.slots[b]!, slot);
     }
-    return { mean, variance };
+    this.mean = mean;
+    this.variance = variance;
   }
 
   /** The block of a base (paired or not), built on first use. */
@@ -595,26 +618,24 @@ class BlockScorer {
       slot = this.blocks.length;
       this.blocks.push(block);
       this.numbers.set(key, slot);
-      if (slot >= this.capacity) this.grow(Math.max(16, this.capacity * 2));
+      if (slot >= this.capacity) this.grow(Math.max(32, this.capacity * 2));
     }
     return slot;
   }
 
   private product(a: number, b: number): number {
-    const at = a * this.capacity + b;
-    let p = this.products[at]!;
-    if (Number.isNaN(p)) {
-      p = bilinear(this.m, this.d, this.blocks[a]!, this.blocks[b]!);
-      this.products[at] = p;
-      this.products[b * this.capacity + a] = p;
-    }
+    const at = a < b ? a * this.capacity + b : b * this.capacity + a;
+    if (this.stamps[at] === this.generation) return this.products[at]!;
+    const p = bilinear(this.m, this.d, this.blocks[a]!, this.blocks[b]!);
+    this.products[at] = p;
+    this.stamps[at] = this.generation;
     return p;
   }
 
+  /** More blocks than ever before: larger tables; what this decision computed is recomputed on demand. */
   private grow(capacity: number): void {
-    const next = new Float64Array(capacity * capacity).fill(NaN);
-    for (let a = 0; a < this.capacity; a++) next.set(this.products.subarray(a * this.capacity, (a + 1) * this.capacity), a * capacity);
-    this.products = next;
+    this.products = new Float64Array(capacity * capacity);
+    this.stamps = new Int32Array(capacity * capacity);
     this.capacity = capacity;
   }
 }
