@@ -166,33 +166,19 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
     }
   }
 
-  /** Joint indices and values of a block: a base's main effect and, if paired, its products with the context. */
-  blockOf(context: BaseEntries, base: number, paired: boolean): { idx: number[]; val: number[] } {
-    const idx = [this.singleIndex(base, false)];
-    const val = [1];
-    if (paired) {
-      for (let i = 0; i < context.ids.length; i++) {
-        idx.push(this.pairIndex(context.ids[i]!, base, false));
-        val.push(context.values[i]!);
-      }
-    }
-    return { idx, val };
+  /** Joint index of a base's main effect, or -1 if never learned (for the block scorer). */
+  mainIndex(base: number): number {
+    return this.singleIndex(base, false);
+  }
+
+  /** Joint index of a (context base, action base) product, or -1 if never learned. */
+  productIndex(contextBase: number, actionBase: number): number {
+    return this.pairIndex(contextBase, actionBase, false);
   }
 
   /** The posterior the block scorer reads. */
   get posterior(): Arm {
     return this.arm;
-  }
-
-  /** Joint indices and values of the part every candidate shares: bias and context main effects. */
-  commonOf(context: BaseEntries): { idx: number[]; val: number[] } {
-    const idx = [BIAS_INDEX];
-    const val = [1];
-    for (let i = 0; i < context.ids.length; i++) {
-      idx.push(this.singleIndex(context.ids[i]!, false));
-      val.push(context.values[i]!);
-    }
-    return { idx, val };
   }
 
   learn(example: LearningExample): void {
@@ -496,66 +482,44 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
   }
 }
 
-/** A block of the joint vector, split into features with statistics and those still at the prior. */
+/**
+ * A block of the joint vector: its features with statistics, stored in the
+ * scorer's arena at [start, start + length), and those still at the prior.
+ */
 interface Block {
-  readonly idx: Int32Array;
-  readonly val: Float64Array;
+  start: number;
+  length: number;
   /** Sum of squared values of features never learned (variance val^2 / prior each). */
-  readonly tailSq: number;
+  tailSq: number;
   /** theta'z. */
-  readonly mean: number;
-  /** e'S z (0 until the common part is known). */
+  mean: number;
+  /** e'S z. */
   cross: number;
-}
-
-function splitBlock(raw: { idx: number[]; val: number[] }, dim: number, theta: Float64Array): Block {
-  const idx: number[] = [];
-  const val: number[] = [];
-  let tailSq = 0;
-  let mean = 0;
-  for (let k = 0; k < raw.idx.length; k++) {
-    const i = raw.idx[k]!;
-    const v = raw.val[k]!;
-    if (i >= 0 && i < dim) {
-      idx.push(i);
-      val.push(v);
-      mean += theta[i]! * v;
-    } else tailSq += v * v;
-  }
-  return { idx: Int32Array.from(idx), val: Float64Array.from(val), tailSq, mean, cross: 0 };
-}
-
-/** a' S b for two blocks, S symmetric in upper storage. */
-function bilinear(m: Float64Array, d: number, a: Block, b: Block): number {
-  let s = 0;
-  for (let p = 0; p < a.idx.length; p++) {
-    const i = a.idx[p]!;
-    let row = 0;
-    for (let q = 0; q < b.idx.length; q++) {
-      const j = b.idx[q]!;
-      row += m[i <= j ? i * d + j : j * d + i]! * b.val[q]!;
-    }
-    s += a.val[p]! * row;
-  }
-  return s;
 }
 
 /**
  * One decision's scoring state: the common block and the action bases'
  * blocks and their products, memoised. Kept by the learner and reset per
- * decision (`begin`), so a decision allocates only its blocks.
+ * decision (`begin`); blocks live in reused arenas, so a decision allocates
+ * nothing once the arenas have grown to its size.
  */
 class BlockScorer {
-  private common!: Block;
+  private readonly common: Block = { start: 0, length: 0, tailSq: 0, mean: 0, cross: 0 };
   private commonVariance = 0;
   private context!: BaseEntries;
   private wantVariance = false;
   private m: Float64Array = new Float64Array(0);
+  private theta: Float64Array = new Float64Array(0);
   private d = 0;
   private prior = 1;
-  /** Blocks by key, numbered in order of first use. */
+  /** Joint indices and values of every block of this decision, block after block. */
+  private idx = new Int32Array(256);
+  private val = new Float64Array(256);
+  private used = 0;
+  /** Blocks by key, numbered in order of first use; the objects are reused across decisions. */
   private readonly numbers = new Map<number, number>();
   private readonly blocks: Block[] = [];
+  private count = 0;
   /** Products by pair of block numbers, valid where the stamp is this decision's. */
   private products = new Float64Array(0);
   private stamps = new Int32Array(0);
@@ -574,18 +538,24 @@ class BlockScorer {
     this.context = context;
     this.wantVariance = wantVariance;
     this.m = arm.aInv;
+    this.theta = arm.theta;
     this.d = arm.dim;
     this.prior = arm.prior;
     this.numbers.clear();
-    this.blocks.length = 0;
+    this.count = 0;
+    this.used = 0;
     this.generation = (this.generation + 1) | 0;
     if (this.generation === 0) {
       // Wrapped around: every stamp would look current.
       this.stamps.fill(0);
       this.generation = 1;
     }
-    this.common = splitBlock(this.learner.commonOf(context), this.d, arm.theta);
-    this.commonVariance = wantVariance ? bilinear(this.m, this.d, this.common, this.common) + this.common.tailSq / this.prior : 0;
+    // The common block: bias and the context's main effects.
+    const c = this.common;
+    this.open(c, 1 + context.ids.length);
+    this.put(c, BIAS_INDEX, 1);
+    for (let i = 0; i < context.ids.length; i++) this.put(c, this.learner.mainIndex(context.ids[i]!), context.values[i]!);
+    this.commonVariance = wantVariance ? this.bilinear(c, c) + c.tailSq / this.prior : 0;
   }
 
   /** Sets `mean` and `variance` for one candidate's action entries. */
@@ -608,25 +578,72 @@ class BlockScorer {
     this.variance = variance;
   }
 
-  /** The block of a base (paired or not), built on first use. */
+  /** The block of a base (paired or not), built on first use: its main effect and its products with the context. */
   private number(base: number, paired: boolean): number {
     const key = base * 2 + (paired ? 1 : 0);
-    let slot = this.numbers.get(key);
-    if (slot === undefined) {
-      const block = splitBlock(this.learner.blockOf(this.context, base, paired), this.d, this.learner.posterior.theta);
-      if (this.wantVariance) block.cross = bilinear(this.m, this.d, this.common, block);
-      slot = this.blocks.length;
-      this.blocks.push(block);
-      this.numbers.set(key, slot);
-      if (slot >= this.capacity) this.grow(Math.max(32, this.capacity * 2));
-    }
+    const known = this.numbers.get(key);
+    if (known !== undefined) return known;
+    const slot = this.count++;
+    if (slot === this.blocks.length) this.blocks.push({ start: 0, length: 0, tailSq: 0, mean: 0, cross: 0 });
+    const block = this.blocks[slot]!;
+    const context = this.context;
+    this.open(block, 1 + (paired ? context.ids.length : 0));
+    this.put(block, this.learner.mainIndex(base), 1);
+    if (paired) for (let i = 0; i < context.ids.length; i++) this.put(block, this.learner.productIndex(context.ids[i]!, base), context.values[i]!);
+    block.cross = this.wantVariance ? this.bilinear(this.common, block) : 0;
+    this.numbers.set(key, slot);
+    if (slot >= this.capacity) this.grow(Math.max(32, this.capacity * 2));
     return slot;
+  }
+
+  /** Start a block with room for `room` entries at the end of the arena. */
+  private open(block: Block, room: number): void {
+    if (this.used + room > this.idx.length) {
+      const size = Math.max(this.idx.length * 2, this.used + room);
+      const idx = new Int32Array(size);
+      idx.set(this.idx.subarray(0, this.used));
+      const val = new Float64Array(size);
+      val.set(this.val.subarray(0, this.used));
+      this.idx = idx;
+      this.val = val;
+    }
+    block.start = this.used;
+    block.length = 0;
+    block.tailSq = 0;
+    block.mean = 0;
+    block.cross = 0;
+  }
+
+  /** Add one joint feature to the block being built (the last opened). */
+  private put(block: Block, index: number, value: number): void {
+    if (index >= 0 && index < this.d) {
+      this.idx[this.used] = index;
+      this.val[this.used++] = value;
+      block.length++;
+      block.mean += this.theta[index]! * value;
+    } else block.tailSq += value * value;
+  }
+
+  /** a' S b for two blocks, S symmetric in upper storage. */
+  private bilinear(a: Block, b: Block): number {
+    const { m, d, idx, val } = this;
+    let s = 0;
+    for (let p = a.start; p < a.start + a.length; p++) {
+      const i = idx[p]!;
+      let row = 0;
+      for (let q = b.start; q < b.start + b.length; q++) {
+        const j = idx[q]!;
+        row += m[i <= j ? i * d + j : j * d + i]! * val[q]!;
+      }
+      s += val[p]! * row;
+    }
+    return s;
   }
 
   private product(a: number, b: number): number {
     const at = a < b ? a * this.capacity + b : b * this.capacity + a;
     if (this.stamps[at] === this.generation) return this.products[at]!;
-    const p = bilinear(this.m, this.d, this.blocks[a]!, this.blocks[b]!);
+    const p = this.bilinear(this.blocks[a]!, this.blocks[b]!);
     this.products[at] = p;
     this.stamps[at] = this.generation;
     return p;
