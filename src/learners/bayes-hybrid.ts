@@ -34,10 +34,11 @@ interface HybridPrepared {
 
 /**
  * Each candidate scored by the model that can say most about it. A
- * candidate known only by its id (a client's digit class, the no-send
- * action) has nothing to share with others: it gets its own disjoint model
+ * candidate known only by its id (a client's digit class) has nothing to
+ * share with others: it gets its own disjoint model
  * (bayes-linear), which scales to any number of such actions. A candidate
- * described by features (a catalog message x channel x slot) is scored by
+ * described by features (a catalog message x channel x slot, and the
+ * catalog's no-send, described as channel "none") is scored by
  * one shared model (bayes-shared) that generalises across actions through
  * those features, so what one message teaches about "sms for customers who
  * prefer sms" holds for every message: on a catalog of a hundred actions
