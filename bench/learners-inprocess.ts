@@ -22,10 +22,11 @@ interface Combo {
   readonly exploration: ExplorationConfig;
 }
 
-const bayes = DEFAULT_LEARNER;
+const bayes: LearnerConfigInput = { kind: 'bayes-linear' };
 const sgd: LearnerConfigInput = { kind: 'sgd' };
 const COMBOS: readonly Combo[] = [
-  { name: 'bayes-linear + ucb (DEFAULT)', learner: bayes, exploration: DEFAULT_EXPLORATION },
+  { name: 'bayes-hybrid + ucb (DEFAULT)', learner: DEFAULT_LEARNER, exploration: DEFAULT_EXPLORATION },
+  { name: 'bayes-linear + ucb', learner: bayes, exploration: DEFAULT_EXPLORATION },
   { name: 'bayes-linear + thompson', learner: bayes, exploration: explorationConfigSchema.parse({ kind: 'thompson' }) },
   { name: 'bayes-linear + epsilon-greedy 0.05', learner: bayes, exploration: { kind: 'epsilon-greedy', epsilon: 0.05 } },
   { name: 'bayes-linear + softmax', learner: bayes, exploration: explorationConfigSchema.parse({ kind: 'softmax' }) },

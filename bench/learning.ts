@@ -46,7 +46,8 @@ interface Combo {
 
 const neural: LearnerConfigInput = { kind: 'neural-linear', save: false };
 const COMBOS: readonly Combo[] = [
-  { name: 'bayes-linear + ucb (DEFAULT)', learner: { kind: 'bayes-linear' }, exploration: DEFAULT_EXPLORATION },
+  { name: 'bayes-hybrid + ucb (DEFAULT)', learner: { kind: 'bayes-hybrid' }, exploration: DEFAULT_EXPLORATION },
+  { name: 'bayes-linear + ucb', learner: { kind: 'bayes-linear' }, exploration: DEFAULT_EXPLORATION },
   { name: 'bayes-linear + thompson', learner: { kind: 'bayes-linear' }, exploration: explorationConfigSchema.parse({ kind: 'thompson' }) },
   { name: 'bayes-shared + ucb', learner: { kind: 'bayes-shared' }, exploration: DEFAULT_EXPLORATION },
   { name: 'sgd + squarecb', learner: { kind: 'sgd' }, exploration: explorationConfigSchema.parse({ kind: 'squarecb' }) },
