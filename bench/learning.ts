@@ -186,7 +186,7 @@ function verdict(digits: ReadonlyMap<string, DigitsRow>, sim: ReadonlyMap<string
   lines.push(
     winsDigits && winsSim
       ? '- Verdict: neural-linear wins on both; it is still opt-in (kind: neural-linear) because it needs a worker thread and disk for its networks.'
-      : '- Verdict: neural-linear does not win across the board, so it stays an option (learner kind `neural-linear`), not the default; bayes-linear + ucb remains the default. Its test on an XOR-like context (test/learners/neural-linear.test.ts) shows where it helps: rewards that are not linear in the raw features, which neither digits (nearly linearly separable for a per-class model) nor this simulator\'s observable features strongly need at these stream lengths.',
+      : '- Verdict: neural-linear does not win across the board, so it stays an option (learner kind `neural-linear`), not the default; bayes-hybrid + ucb remains the default. Its test on an XOR-like context (test/learners/neural-linear.test.ts) shows where it helps: rewards that are not linear in the raw features, which neither digits (nearly linearly separable for a per-class model) nor this simulator\'s observable features strongly need at these stream lengths.',
   );
   return lines.join('\n');
 }

@@ -9,11 +9,7 @@ export const BAYES_HYBRID_KIND = 'bayes-hybrid';
 export interface BayesHybridConfig {
   /** Prior precision of the per-action models. */
   readonly lambda: number;
-  /**
-   * Prior precision of the shared model. Stronger than per action: its
-   * hundreds of product weights share noisy money-valued rewards, and a
-   * prior worth a few observations per weight keeps early noise out.
-   */
+  /** Prior precision of the shared model (its own setting: it has far more weights per reward). */
   readonly sharedLambda: number;
   readonly noise: number;
   readonly forgetting: number;

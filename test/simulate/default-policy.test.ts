@@ -20,7 +20,7 @@ describe('the default policy in the simulated marketing world', () => {
     const learned = policies[0]!;
     const random = comparison.random;
     // Against the rule-free random sender the issue names: more value, far fewer complaints
-    // (measured on this seed: 1.22x the value, 0.55x the complaints; bench/results/simulator.md has three seeds).
+    // (measured on this seed: 1.20x the value, 0.49x the complaints; bench/results/simulator.md has three seeds).
     expect(learned.net).toBeGreaterThan(1.15 * random.net);
     expect(learned.complaints).toBeLessThan(0.7 * random.complaints);
     // Learning, not just the rules: more than uniform choice among the same eligible candidates
