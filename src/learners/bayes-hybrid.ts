@@ -46,11 +46,11 @@ interface HybridPrepared {
  */
 export class BayesHybridLearner implements Learner<HybridPrepared> {
   readonly kind = BAYES_HYBRID_KIND;
-  /** Scratch for scoring one model's subset of the candidates. */
+  /** Scratch: each model's candidates, their places in the call, and their scores. */
   private picked = new Int32Array(64);
-  private subset: ActionRef[] = [];
-  private mean = new Float64Array(64);
-  private width = new Float64Array(64);
+  private readonly sharedSubset: ActionRef[] = [];
+  private readonly linearSubset: ActionRef[] = [];
+  private buffers: ScoreBuffers = { mean: new Float64Array(64), width: new Float64Array(64) };
 
   constructor(
     readonly config: BayesHybridConfig,
@@ -83,8 +83,28 @@ export class BayesHybridLearner implements Learner<HybridPrepared> {
   }
 
   score(prepared: HybridPrepared, actions: readonly ActionRef[], out: ScoreBuffers): void {
-    this.scoreSubset(actions, out, false, (subset, buffers) => this.linear.score(prepared.linear, subset, buffers));
-    this.scoreSubset(actions, out, true, (subset, buffers) => this.shared.score(prepared.shared, subset, buffers));
+    const n = actions.length;
+    if (this.picked.length < n) this.grow(n);
+    // One pass sorts the candidates: those with features fill `picked` from the front, the rest from the back.
+    const shared = this.sharedSubset;
+    const linear = this.linearSubset;
+    shared.length = 0;
+    linear.length = 0;
+    for (let k = 0; k < n; k++) {
+      const action = actions[k]!;
+      if (hasFeatures(action.features)) this.picked[shared.push(action) - 1] = k;
+      else this.picked[n - linear.push(action)] = k;
+    }
+    if (shared.length > 0) {
+      this.shared.score(prepared.shared, shared, this.buffers);
+      for (let j = 0; j < shared.length; j++) this.place(out, this.picked[j]!, j);
+    }
+    if (linear.length > 0) {
+      this.linear.score(prepared.linear, linear, this.buffers);
+      for (let j = 0; j < linear.length; j++) this.place(out, this.picked[n - 1 - j]!, j);
+    }
+    shared.length = 0;
+    linear.length = 0;
   }
 
   learn(example: LearningExample): void {
@@ -122,36 +142,16 @@ export class BayesHybridLearner implements Learner<HybridPrepared> {
     return hasFeatures(action.features) ? this.shared : this.linear;
   }
 
-  /** Score the candidates with (or without) features through one model, writing into `out` at their places. */
-  private scoreSubset(
-    actions: readonly ActionRef[],
-    out: ScoreBuffers,
-    withFeatures: boolean,
-    scoreWith: (subset: readonly ActionRef[], buffers: ScoreBuffers) => void,
-  ): void {
-    if (this.picked.length < actions.length) this.grow(actions.length);
-    const subset = this.subset;
-    subset.length = 0;
-    for (let k = 0; k < actions.length; k++) {
-      if (hasFeatures(actions[k]!.features) !== withFeatures) continue;
-      this.picked[subset.length] = k;
-      subset.push(actions[k]!);
-    }
-    if (subset.length === 0) return;
-    scoreWith(subset, { mean: this.mean, width: this.width });
-    for (let j = 0; j < subset.length; j++) {
-      const k = this.picked[j]!;
-      out.mean[k] = this.mean[j]!;
-      out.width[k] = this.width[j]!;
-    }
-    subset.length = 0;
+  /** Copy the scratch scores at j to candidate k. */
+  private place(out: ScoreBuffers, k: number, j: number): void {
+    out.mean[k] = this.buffers.mean[j]!;
+    out.width[k] = this.buffers.width[j]!;
   }
 
   private grow(n: number): void {
     const size = Math.max(n, this.picked.length * 2);
     this.picked = new Int32Array(size);
-    this.mean = new Float64Array(size);
-    this.width = new Float64Array(size);
+    this.buffers = { mean: new Float64Array(size), width: new Float64Array(size) };
   }
 }
 

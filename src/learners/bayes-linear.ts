@@ -326,12 +326,7 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
     return nnz;
   }
 
-  /**
-   * Exact change of units. With x' = D x: A' = D A D and b' = D b for the
-   * data part; the prior part D (prior I) D is then topped back up to prior I
-   * with one Sherman-Morrison step per rescaled feature, so the posterior is
-   * exactly ridge regression on the data in the new units.
-   */
+  /** Exact change of units (see changeUnits) of every rescaled feature in every arm. */
   private rescaleArms(rescales: ReadonlyMap<number, number>): void {
     for (const arm of this.arms.values()) {
       let touched = false;

@@ -3,7 +3,7 @@ import { invalidArgument } from '../core/errors.js';
 import { categoricalKey, hasFeatures, type Features } from '../features/features.js';
 import { BIAS_INDEX, FeatureVocabulary } from '../features/vocabulary.js';
 import type { ActionRef, Contribution, Learner, LearnerSnapshot, LearningExample, ScoreBuffers } from './learner.js';
-import { Arm, armStateSchema, changeUnits, correctTarget, decay, observe, retract, weightOf } from './linear-posterior.js';
+import { Arm, armStateSchema, changeUnits, correctTarget, decay, observe, retract, upper, weightOf } from './linear-posterior.js';
 import { RewardScale } from './reward-scale.js';
 
 export const BAYES_SHARED_KIND = 'bayes-shared';
@@ -366,8 +366,7 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
   private encodeAction(action: ActionRef, learning: boolean): BaseEntries {
     const own = this.encodeBases(action.features, 'a:', learning);
     const key = `a:${categoricalKey('action', action.id)}`;
-    const skipId = this.config.idFeature === 'auto' && hasFeatures(action.features);
-    const id = skipId ? undefined : learning ? this.baseId(key) : this.baseIds.get(key);
+    const id = !this.idIsFeature(action) ? undefined : learning ? this.baseId(key) : this.baseIds.get(key);
     const mode = this.config.idInteractions;
     const pairId = id !== undefined && (mode === 'always' || (mode === 'auto' && !hasFeatures(action.features)));
     const n = own.ids.length + (id === undefined ? 0 : 1);
@@ -412,6 +411,11 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
     return { ids, values, pairEnd: entries.pairEnd + found.length };
   }
 
+  /** Whether the action's id is one of its features (see `idFeature`). */
+  private idIsFeature(action: ActionRef): boolean {
+    return this.config.idFeature !== 'auto' || !hasFeatures(action.features);
+  }
+
   /** Whether an action base forms products with the context: its feature name is in `pairs` (or `pairs` is unset). */
   private pairsWithContext(base: number): boolean {
     const pairs = this.config.pairs;
@@ -431,7 +435,7 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
     if (cached !== undefined && (cached.features === action.features || sameFeatures(cached.features, action.features))) return cached.entries;
     const entries = this.encodeAction(action, false);
     // Only cache complete encodings: a base learned later must show up.
-    if (entries.ids.length === countBases(action.features) + (this.config.idFeature === 'auto' && hasFeatures(action.features) ? 0 : 1)) {
+    if (entries.ids.length === countBases(action.features) + (this.idIsFeature(action) ? 1 : 0)) {
       if (this.actionCache.size >= 100_000) this.actionCache.clear();
       this.actionCache.set(action.id, { features: action.features, entries });
     }
@@ -631,10 +635,7 @@ class BlockScorer {
     for (let p = a.start; p < a.start + a.length; p++) {
       const i = idx[p]!;
       let row = 0;
-      for (let q = b.start; q < b.start + b.length; q++) {
-        const j = idx[q]!;
-        row += m[i <= j ? i * d + j : j * d + i]! * val[q]!;
-      }
+      for (let q = b.start; q < b.start + b.length; q++) row += m[upper(d, i, idx[q]!)]! * val[q]!;
       s += val[p]! * row;
     }
     return s;

@@ -187,8 +187,7 @@ export function quadraticForm(mat: Float64Array, d: number, nz: Int32Array, xv: 
     const row = i * d;
     let s = 0.5 * mat[row + i]! * xi;
     for (let c = a + 1; c < count; c++) {
-      const j = nz[c]!;
-      s += mat[i <= j ? row + j : j * d + i]! * xv[c]!;
+      s += mat[upper(d, i, nz[c]!)]! * xv[c]!;
     }
     q += xi * s;
   }
