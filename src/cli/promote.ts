@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import type { ListPoliciesResponse__Output } from '../server/generated/tact/v1/ListPoliciesResponse.js';
-import type { PolicyChange__Output } from '../server/generated/tact/v1/PolicyChange.js';
+import type { PromoteResponse__Output } from '../server/generated/tact/v1/PromoteResponse.js';
 import { loadTactProto } from '../server/proto.js';
 import { parseNumber, processIo, runCommand, UsageError, type CommandIo } from './command.js';
 
@@ -38,7 +38,7 @@ export async function runPromote(argv: readonly string[], io: CommandIo = proces
       if (v.list) {
         io.stdout.write(formatList(await call<ListPoliciesResponse__Output>((cb) => client.ListPolicies({}, deadline, cb))));
       } else {
-        const change = await call<PolicyChange__Output>((cb) =>
+        const change = await call<PromoteResponse__Output>((cb) =>
           v.rollback ? client.Rollback({}, deadline, cb) : client.Promote({ name: name ?? '' }, deadline, cb),
         );
         io.stdout.write(formatChange(change, v.rollback === true));
@@ -58,7 +58,8 @@ function call<T>(start: (cb: Callback<T>) => unknown): Promise<T> {
   );
 }
 
-function formatChange(c: PolicyChange__Output, rollback: boolean): string {
+/** Promote and Rollback answer with the same fields (RollbackResponse mirrors PromoteResponse). */
+function formatChange(c: PromoteResponse__Output, rollback: boolean): string {
   const verb = rollback ? 'rolled back' : c.previous === c.current ? 'already champion:' : 'promoted';
   const history = c.history.length > 0 ? c.history.join(' -> ') : '(none)';
   return rollback

@@ -4,7 +4,7 @@ import type { DecisionEngine } from '../decision/engine.js';
 import type { RewardJoiner, RewardStatus } from '../feedback/reward-joiner.js';
 import type { DecisionServiceHandlers } from './generated/tact/v1/DecisionService.js';
 import type { RewardRequest__Output } from './generated/tact/v1/RewardRequest.js';
-import type { RewardStreamSummary } from './generated/tact/v1/RewardStreamSummary.js';
+import type { RewardStreamResponse } from './generated/tact/v1/RewardStreamResponse.js';
 import { toDecideResponse, toRewardResponse } from './map-response.js';
 import { toServiceError } from './status.js';
 import { toDecideInput, toRewardInput } from './validate.js';
@@ -70,8 +70,8 @@ export function decisionServiceHandlers(deps: ServiceDeps): DecisionServiceHandl
  */
 function rewardStream(
   joiner: RewardJoiner,
-  call: ServerReadableStream<RewardRequest__Output, RewardStreamSummary>,
-  callback: sendUnaryData<RewardStreamSummary>,
+  call: ServerReadableStream<RewardRequest__Output, RewardStreamResponse>,
+  callback: sendUnaryData<RewardStreamResponse>,
 ): void {
   const summary = { received: 0, joined: 0, duplicate: 0, expired: 0, ignored: 0, rejected: 0, first_error: '' };
   const pending = new Set<Promise<void>>();

@@ -4,13 +4,14 @@ import type { PolicySet } from '../policies/policy-set.js';
 import { unary } from './decision-service.js';
 import type { ListPoliciesResponse } from './generated/tact/v1/ListPoliciesResponse.js';
 import type { PolicyAdminHandlers } from './generated/tact/v1/PolicyAdmin.js';
-import type { PolicyChange } from './generated/tact/v1/PolicyChange.js';
+import type { PromoteResponse } from './generated/tact/v1/PromoteResponse.js';
+import type { RollbackResponse } from './generated/tact/v1/RollbackResponse.js';
 
 export const POLICY_ADMIN_SERVICE = 'tact.v1.PolicyAdmin';
 
 /** Thin handlers over PolicySet: promote, roll back, list; errors map at the edge like DecisionService's. */
 export function policyAdminHandlers(policies: PolicySet, clock: Clock): PolicyAdminHandlers {
-  const change = (c: { previous: string; current: string }): PolicyChange => ({ ...c, history: [...policies.history] });
+  const change = (c: { previous: string; current: string }): PromoteResponse & RollbackResponse => ({ ...c, history: [...policies.history] });
   return {
     Promote: unary(clock, async (req) => {
       if (!req.name) throw invalidArgument('name', 'required');

@@ -15,16 +15,17 @@ import type { ListPoliciesRequest as _tact_v1_ListPoliciesRequest, ListPoliciesR
 import type { ListPoliciesResponse as _tact_v1_ListPoliciesResponse, ListPoliciesResponse__Output as _tact_v1_ListPoliciesResponse__Output } from './tact/v1/ListPoliciesResponse.js';
 import type { LiveEstimate as _tact_v1_LiveEstimate, LiveEstimate__Output as _tact_v1_LiveEstimate__Output } from './tact/v1/LiveEstimate.js';
 import type { PolicyAdminClient as _tact_v1_PolicyAdminClient, PolicyAdminDefinition as _tact_v1_PolicyAdminDefinition } from './tact/v1/PolicyAdmin.js';
-import type { PolicyChange as _tact_v1_PolicyChange, PolicyChange__Output as _tact_v1_PolicyChange__Output } from './tact/v1/PolicyChange.js';
 import type { PolicyInfo as _tact_v1_PolicyInfo, PolicyInfo__Output as _tact_v1_PolicyInfo__Output } from './tact/v1/PolicyInfo.js';
 import type { PromoteRequest as _tact_v1_PromoteRequest, PromoteRequest__Output as _tact_v1_PromoteRequest__Output } from './tact/v1/PromoteRequest.js';
+import type { PromoteResponse as _tact_v1_PromoteResponse, PromoteResponse__Output as _tact_v1_PromoteResponse__Output } from './tact/v1/PromoteResponse.js';
 import type { RecordEventRequest as _tact_v1_RecordEventRequest, RecordEventRequest__Output as _tact_v1_RecordEventRequest__Output } from './tact/v1/RecordEventRequest.js';
 import type { RecordEventResponse as _tact_v1_RecordEventResponse, RecordEventResponse__Output as _tact_v1_RecordEventResponse__Output } from './tact/v1/RecordEventResponse.js';
 import type { RemovedCandidate as _tact_v1_RemovedCandidate, RemovedCandidate__Output as _tact_v1_RemovedCandidate__Output } from './tact/v1/RemovedCandidate.js';
 import type { RewardRequest as _tact_v1_RewardRequest, RewardRequest__Output as _tact_v1_RewardRequest__Output } from './tact/v1/RewardRequest.js';
 import type { RewardResponse as _tact_v1_RewardResponse, RewardResponse__Output as _tact_v1_RewardResponse__Output } from './tact/v1/RewardResponse.js';
-import type { RewardStreamSummary as _tact_v1_RewardStreamSummary, RewardStreamSummary__Output as _tact_v1_RewardStreamSummary__Output } from './tact/v1/RewardStreamSummary.js';
+import type { RewardStreamResponse as _tact_v1_RewardStreamResponse, RewardStreamResponse__Output as _tact_v1_RewardStreamResponse__Output } from './tact/v1/RewardStreamResponse.js';
 import type { RollbackRequest as _tact_v1_RollbackRequest, RollbackRequest__Output as _tact_v1_RollbackRequest__Output } from './tact/v1/RollbackRequest.js';
+import type { RollbackResponse as _tact_v1_RollbackResponse, RollbackResponse__Output as _tact_v1_RollbackResponse__Output } from './tact/v1/RollbackResponse.js';
 import type { SetConsentRequest as _tact_v1_SetConsentRequest, SetConsentRequest__Output as _tact_v1_SetConsentRequest__Output } from './tact/v1/SetConsentRequest.js';
 import type { SetConsentResponse as _tact_v1_SetConsentResponse, SetConsentResponse__Output as _tact_v1_SetConsentResponse__Output } from './tact/v1/SetConsentResponse.js';
 
@@ -61,16 +62,17 @@ export interface ProtoGrpcType {
        * an admin network.
        */
       PolicyAdmin: SubtypeConstructor<typeof grpc.Client, _tact_v1_PolicyAdminClient> & { service: _tact_v1_PolicyAdminDefinition }
-      PolicyChange: MessageTypeDefinition<_tact_v1_PolicyChange, _tact_v1_PolicyChange__Output>
       PolicyInfo: MessageTypeDefinition<_tact_v1_PolicyInfo, _tact_v1_PolicyInfo__Output>
       PromoteRequest: MessageTypeDefinition<_tact_v1_PromoteRequest, _tact_v1_PromoteRequest__Output>
+      PromoteResponse: MessageTypeDefinition<_tact_v1_PromoteResponse, _tact_v1_PromoteResponse__Output>
       RecordEventRequest: MessageTypeDefinition<_tact_v1_RecordEventRequest, _tact_v1_RecordEventRequest__Output>
       RecordEventResponse: MessageTypeDefinition<_tact_v1_RecordEventResponse, _tact_v1_RecordEventResponse__Output>
       RemovedCandidate: MessageTypeDefinition<_tact_v1_RemovedCandidate, _tact_v1_RemovedCandidate__Output>
       RewardRequest: MessageTypeDefinition<_tact_v1_RewardRequest, _tact_v1_RewardRequest__Output>
       RewardResponse: MessageTypeDefinition<_tact_v1_RewardResponse, _tact_v1_RewardResponse__Output>
-      RewardStreamSummary: MessageTypeDefinition<_tact_v1_RewardStreamSummary, _tact_v1_RewardStreamSummary__Output>
+      RewardStreamResponse: MessageTypeDefinition<_tact_v1_RewardStreamResponse, _tact_v1_RewardStreamResponse__Output>
       RollbackRequest: MessageTypeDefinition<_tact_v1_RollbackRequest, _tact_v1_RollbackRequest__Output>
+      RollbackResponse: MessageTypeDefinition<_tact_v1_RollbackResponse, _tact_v1_RollbackResponse__Output>
       SetConsentRequest: MessageTypeDefinition<_tact_v1_SetConsentRequest, _tact_v1_SetConsentRequest__Output>
       SetConsentResponse: MessageTypeDefinition<_tact_v1_SetConsentResponse, _tact_v1_SetConsentResponse__Output>
     }

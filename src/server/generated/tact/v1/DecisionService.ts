@@ -10,7 +10,7 @@ import type { RecordEventRequest as _tact_v1_RecordEventRequest, RecordEventRequ
 import type { RecordEventResponse as _tact_v1_RecordEventResponse, RecordEventResponse__Output as _tact_v1_RecordEventResponse__Output } from '../../tact/v1/RecordEventResponse.js';
 import type { RewardRequest as _tact_v1_RewardRequest, RewardRequest__Output as _tact_v1_RewardRequest__Output } from '../../tact/v1/RewardRequest.js';
 import type { RewardResponse as _tact_v1_RewardResponse, RewardResponse__Output as _tact_v1_RewardResponse__Output } from '../../tact/v1/RewardResponse.js';
-import type { RewardStreamSummary as _tact_v1_RewardStreamSummary, RewardStreamSummary__Output as _tact_v1_RewardStreamSummary__Output } from '../../tact/v1/RewardStreamSummary.js';
+import type { RewardStreamResponse as _tact_v1_RewardStreamResponse, RewardStreamResponse__Output as _tact_v1_RewardStreamResponse__Output } from '../../tact/v1/RewardStreamResponse.js';
 import type { SetConsentRequest as _tact_v1_SetConsentRequest, SetConsentRequest__Output as _tact_v1_SetConsentRequest__Output } from '../../tact/v1/SetConsentRequest.js';
 import type { SetConsentResponse as _tact_v1_SetConsentResponse, SetConsentResponse__Output as _tact_v1_SetConsentResponse__Output } from '../../tact/v1/SetConsentResponse.js';
 
@@ -102,19 +102,19 @@ export interface DecisionServiceClient extends grpc.Client {
    * Each reward is validated and joined exactly like a unary Reward; a bad
    * reward is counted in the summary, it does not abort the stream.
    */
-  RewardStream(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tact_v1_RewardStreamSummary__Output>): grpc.ClientWritableStream<_tact_v1_RewardRequest>;
-  RewardStream(metadata: grpc.Metadata, callback: grpc.requestCallback<_tact_v1_RewardStreamSummary__Output>): grpc.ClientWritableStream<_tact_v1_RewardRequest>;
-  RewardStream(options: grpc.CallOptions, callback: grpc.requestCallback<_tact_v1_RewardStreamSummary__Output>): grpc.ClientWritableStream<_tact_v1_RewardRequest>;
-  RewardStream(callback: grpc.requestCallback<_tact_v1_RewardStreamSummary__Output>): grpc.ClientWritableStream<_tact_v1_RewardRequest>;
+  RewardStream(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tact_v1_RewardStreamResponse__Output>): grpc.ClientWritableStream<_tact_v1_RewardRequest>;
+  RewardStream(metadata: grpc.Metadata, callback: grpc.requestCallback<_tact_v1_RewardStreamResponse__Output>): grpc.ClientWritableStream<_tact_v1_RewardRequest>;
+  RewardStream(options: grpc.CallOptions, callback: grpc.requestCallback<_tact_v1_RewardStreamResponse__Output>): grpc.ClientWritableStream<_tact_v1_RewardRequest>;
+  RewardStream(callback: grpc.requestCallback<_tact_v1_RewardStreamResponse__Output>): grpc.ClientWritableStream<_tact_v1_RewardRequest>;
   /**
    * High-volume feedback: a client stream of rewards, one summary at the end.
    * Each reward is validated and joined exactly like a unary Reward; a bad
    * reward is counted in the summary, it does not abort the stream.
    */
-  rewardStream(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tact_v1_RewardStreamSummary__Output>): grpc.ClientWritableStream<_tact_v1_RewardRequest>;
-  rewardStream(metadata: grpc.Metadata, callback: grpc.requestCallback<_tact_v1_RewardStreamSummary__Output>): grpc.ClientWritableStream<_tact_v1_RewardRequest>;
-  rewardStream(options: grpc.CallOptions, callback: grpc.requestCallback<_tact_v1_RewardStreamSummary__Output>): grpc.ClientWritableStream<_tact_v1_RewardRequest>;
-  rewardStream(callback: grpc.requestCallback<_tact_v1_RewardStreamSummary__Output>): grpc.ClientWritableStream<_tact_v1_RewardRequest>;
+  rewardStream(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tact_v1_RewardStreamResponse__Output>): grpc.ClientWritableStream<_tact_v1_RewardRequest>;
+  rewardStream(metadata: grpc.Metadata, callback: grpc.requestCallback<_tact_v1_RewardStreamResponse__Output>): grpc.ClientWritableStream<_tact_v1_RewardRequest>;
+  rewardStream(options: grpc.CallOptions, callback: grpc.requestCallback<_tact_v1_RewardStreamResponse__Output>): grpc.ClientWritableStream<_tact_v1_RewardRequest>;
+  rewardStream(callback: grpc.requestCallback<_tact_v1_RewardStreamResponse__Output>): grpc.ClientWritableStream<_tact_v1_RewardRequest>;
   
   /**
    * Per-channel consent, global opt-out, preferred channel and time zone.
@@ -174,7 +174,7 @@ export interface DecisionServiceHandlers extends grpc.UntypedServiceImplementati
    * Each reward is validated and joined exactly like a unary Reward; a bad
    * reward is counted in the summary, it does not abort the stream.
    */
-  RewardStream: grpc.handleClientStreamingCall<_tact_v1_RewardRequest__Output, _tact_v1_RewardStreamSummary>;
+  RewardStream: grpc.handleClientStreamingCall<_tact_v1_RewardRequest__Output, _tact_v1_RewardStreamResponse>;
   
   /**
    * Per-channel consent, global opt-out, preferred channel and time zone.
@@ -190,6 +190,6 @@ export interface DecisionServiceDefinition extends grpc.ServiceDefinition {
   ForgetCustomer: MethodDefinition<_tact_v1_ForgetCustomerRequest, _tact_v1_ForgetCustomerResponse, _tact_v1_ForgetCustomerRequest__Output, _tact_v1_ForgetCustomerResponse__Output>
   RecordEvent: MethodDefinition<_tact_v1_RecordEventRequest, _tact_v1_RecordEventResponse, _tact_v1_RecordEventRequest__Output, _tact_v1_RecordEventResponse__Output>
   Reward: MethodDefinition<_tact_v1_RewardRequest, _tact_v1_RewardResponse, _tact_v1_RewardRequest__Output, _tact_v1_RewardResponse__Output>
-  RewardStream: MethodDefinition<_tact_v1_RewardRequest, _tact_v1_RewardStreamSummary, _tact_v1_RewardRequest__Output, _tact_v1_RewardStreamSummary__Output>
+  RewardStream: MethodDefinition<_tact_v1_RewardRequest, _tact_v1_RewardStreamResponse, _tact_v1_RewardRequest__Output, _tact_v1_RewardStreamResponse__Output>
   SetConsent: MethodDefinition<_tact_v1_SetConsentRequest, _tact_v1_SetConsentResponse, _tact_v1_SetConsentRequest__Output, _tact_v1_SetConsentResponse__Output>
 }

@@ -2,9 +2,10 @@
 
 
 /**
- * The champion before and after a Promote or Rollback.
+ * The champion before and after a Promote. The same fields as
+ * RollbackResponse: one message per RPC lets either grow on its own.
  */
-export interface PolicyChange {
+export interface PromoteResponse {
   /**
    * Champion before the call.
    */
@@ -20,9 +21,10 @@ export interface PolicyChange {
 }
 
 /**
- * The champion before and after a Promote or Rollback.
+ * The champion before and after a Promote. The same fields as
+ * RollbackResponse: one message per RPC lets either grow on its own.
  */
-export interface PolicyChange__Output {
+export interface PromoteResponse__Output {
   /**
    * Champion before the call.
    */

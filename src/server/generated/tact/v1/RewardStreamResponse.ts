@@ -2,7 +2,10 @@
 
 import type { Long } from '@grpc/proto-loader';
 
-export interface RewardStreamSummary {
+/**
+ * The summary RewardStream returns when the client closes the stream.
+ */
+export interface RewardStreamResponse {
   'received'?: (number | string | Long);
   'joined'?: (number | string | Long);
   'duplicate'?: (number | string | Long);
@@ -15,7 +18,10 @@ export interface RewardStreamSummary {
   'first_error'?: (string);
 }
 
-export interface RewardStreamSummary__Output {
+/**
+ * The summary RewardStream returns when the client closes the stream.
+ */
+export interface RewardStreamResponse__Output {
   'received': (number);
   'joined': (number);
   'duplicate': (number);
