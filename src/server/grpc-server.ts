@@ -1,10 +1,10 @@
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
-import { ReflectionService } from '@grpc/reflection';
 import type { PolicySet } from '../policies/policy-set.js';
 import { decisionServiceHandlers, type ServiceDeps } from './decision-service.js';
 import { policyAdminHandlers } from './policy-admin-service.js';
 import { loadTactDefinition, loadTactProto } from './proto.js';
+import { addReflection } from './reflection.js';
 
 export const SERVICE_NAME = 'tact.v1.DecisionService';
 
@@ -42,7 +42,7 @@ export async function startGrpcServer(
   if (options.policyAdmin) server.addService(proto.tact.v1.PolicyAdmin.service, policyAdminHandlers(options.policyAdmin, deps.clock));
   const health = new HealthImplementation({ '': 'NOT_SERVING', [SERVICE_NAME]: 'NOT_SERVING' });
   health.addToServer(server);
-  new ReflectionService(definition).addToServer(server);
+  addReflection(server, definition);
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(listen, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
   });
