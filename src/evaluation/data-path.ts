@@ -29,7 +29,8 @@ export function repoRoot(start: string = dirname(fileURLToPath(import.meta.url))
 
 /**
  * A path under the shared, read-only data directory that sits next to the
- * checkout (`../shared/data`), locally and in CI. TACT_SHARED_DATA overrides it.
+ * checkout (`../shared/data`): the full samples the benchmarks read. Tests
+ * never need it (their data is under test/fixtures). TACT_SHARED_DATA overrides it.
  */
 export function dataPath(...parts: string[]): string {
   const base = process.env['TACT_SHARED_DATA'] ?? resolve(repoRoot(), '..', 'shared', 'data');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCompare } from '../../src/cli/compare.js';
 import { runEvaluate, type CommandIo } from '../../src/cli/evaluate.js';
-import { dataPath } from '../../src/evaluation/data-path.js';
+import { obdPath } from '../support/data.js';
 import { uniformPolicy } from '../../src/evaluation/logged-data.js';
 import type { PolicyResolver } from '../../src/evaluation/policies.js';
 import { createProgress, silentProgress } from '../../src/evaluation/progress.js';
@@ -28,7 +28,7 @@ function captureIo(extra: Partial<CommandIo> = {}): CommandIo & { out: () => str
 describe('tact evaluate', () => {
   it('--json prints one object with value, ci_low, ci_high and ess per estimator', async () => {
     const io = captureIo();
-    const code = await runEvaluate(['--log', dataPath('obd', 'random', 'men'), '--policy', 'uniform', '--json', '--bootstrap', '100'], io);
+    const code = await runEvaluate(['--log', obdPath('random', 'men'), '--policy', 'uniform', '--json', '--bootstrap', '100'], io);
     expect(code, io.err()).toBe(0);
     const json = JSON.parse(io.out()) as { estimators: Record<string, Record<string, number>>; rounds: number; clipped: number; tiny_propensities: number };
     expect(Object.keys(json.estimators)).toEqual(['ips', 'snips', 'dm', 'dr']);
@@ -41,7 +41,7 @@ describe('tact evaluate', () => {
 
   it('prints a table with a tiny-propensity warning and clipping report', async () => {
     const io = captureIo();
-    const code = await runEvaluate(['--log', dataPath('obd', 'bts', 'women', 'women.csv'), '--clip', '100', '--bootstrap', '50'], io);
+    const code = await runEvaluate(['--log', obdPath('bts', 'women', 'women.csv'), '--clip', '100', '--bootstrap', '50'], io);
     expect(code, io.err()).toBe(0);
     expect(io.out()).toMatch(/^policy uniform on obd:/);
     expect(io.out()).toMatch(/warning: \d+ of 10000 rounds have a propensity below 0.001/);
@@ -53,7 +53,7 @@ describe('tact evaluate', () => {
     expect(await runEvaluate(['--policy', 'uniform'], io)).toBe(2);
     expect(io.err()).toMatch(/--log PATH is required/);
     const io2 = captureIo();
-    expect(await runEvaluate(['--log', dataPath('obd', 'random', 'men'), '--policy', 'nope'], io2)).toBe(1);
+    expect(await runEvaluate(['--log', obdPath('random', 'men'), '--policy', 'nope'], io2)).toBe(1);
     expect(io2.err()).toMatch(/unknown policy "nope"/);
     expect(await runEvaluate(['--log', 'x', '--clip', '-1'], captureIo())).toBe(2);
   });
@@ -64,7 +64,7 @@ describe('tact evaluate', () => {
       resolve: (spec) => (spec === 'mine' ? { ...uniformPolicy, name: 'mine' } : undefined),
     };
     const io = captureIo({ resolvers: [resolver] });
-    expect(await runEvaluate(['--log', dataPath('obd', 'random', 'men'), '--policy', 'mine', '--json', '--bootstrap', '10'], io)).toBe(0);
+    expect(await runEvaluate(['--log', obdPath('random', 'men'), '--policy', 'mine', '--json', '--bootstrap', '10'], io)).toBe(0);
     expect((JSON.parse(io.out()) as { policy: string }).policy).toBe('mine');
   });
 });
@@ -74,7 +74,7 @@ describe('tact compare', () => {
     const svg = join(mkdtempSync(join(tmpdir(), 'tact-compare-')), 'c.svg');
     const io = captureIo();
     const code = await runCompare(
-      ['--log', dataPath('obd', 'random', 'women'), '--policy', 'uniform', '--policy', 'greedy-dm', '--policy', 'always:3', '--svg', svg, '--bootstrap', '50'],
+      ['--log', obdPath('random', 'women'), '--policy', 'uniform', '--policy', 'greedy-dm', '--policy', 'always:3', '--svg', svg, '--bootstrap', '50'],
       io,
     );
     expect(code, io.err()).toBe(0);

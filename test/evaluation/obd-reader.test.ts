@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dataPath } from '../../src/evaluation/data-path.js';
+import { obdPath } from '../support/data.js';
 import { evaluatePolicy } from '../../src/evaluation/estimators.js';
 import { detectFormat } from '../../src/evaluation/load-log.js';
 import { constantPolicy, uniformPolicy, type LoggedData } from '../../src/evaluation/logged-data.js';
@@ -9,17 +9,17 @@ import { fitActionMeanModel } from '../../src/evaluation/reward-model.js';
 
 const clicks = (d: LoggedData): number => d.rounds.reduce((s, r) => s + r.reward, 0);
 
-describe('OBD reader on the shared sample', () => {
-  // Figures from ../shared/data/README.md.
+describe('OBD reader on the vendored sample', () => {
+  // Figures from test/fixtures/README.md.
   const expected = [
     { policy: 'random', campaign: 'men', clicks: 46, items: 34 },
     { policy: 'random', campaign: 'women', clicks: 46, items: 46 },
     { policy: 'bts', campaign: 'men', clicks: 69, items: 34 },
     { policy: 'bts', campaign: 'women', clicks: 46, items: 46 },
-  ];
+  ] as const;
   for (const e of expected) {
     it(`${e.policy}/${e.campaign}: 10,000 rows, ${e.clicks} clicks, ${e.items} items`, async () => {
-      const dir = dataPath('obd', e.policy, e.campaign);
+      const dir = obdPath(e.policy, e.campaign);
       expect(detectFormat(dir)).toBe('obd');
       const data = await readObd(dir);
       expect(data.rounds).toHaveLength(10_000);
@@ -39,8 +39,8 @@ describe('OBD reader on the shared sample', () => {
   }
 
   it('the CSV path works as well as the directory, and one position can be selected', async () => {
-    const all = await readObd(dataPath('obd', 'random', 'men', 'men.csv'));
-    const slot1 = await readObd(dataPath('obd', 'random', 'men'), { position: 1 });
+    const all = await readObd(obdPath('random', 'men', 'men.csv'));
+    const slot1 = await readObd(obdPath('random', 'men'), { position: 1 });
     expect(all.rounds).toHaveLength(10_000);
     expect(slot1.rounds.length).toBeGreaterThan(2000);
     expect(slot1.rounds.length + (slot1.skipped['other position'] ?? 0)).toBe(10_000);
@@ -48,7 +48,7 @@ describe('OBD reader on the shared sample', () => {
   });
 
   it('bts/women holds propensities down to 1e-6 and they are flagged', async () => {
-    const data = await readObd(dataPath('obd', 'bts', 'women'));
+    const data = await readObd(obdPath('bts', 'women'));
     const r = evaluatePolicy(data, uniformPolicy, { bootstrap: 50 });
     expect(r.minPropensity).toBe(1e-6);
     expect(r.tinyPropensities).toBeGreaterThan(0);
@@ -73,8 +73,8 @@ describe('SNIPS equals replay on a uniform-random log', () => {
   }
 
   it('for fixed-item policies and greedy-dm on random/men and random/women', async () => {
-    for (const campaign of ['men', 'women']) {
-      const data = await readObd(dataPath('obd', 'random', campaign));
+    for (const campaign of ['men', 'women'] as const) {
+      const data = await readObd(obdPath('random', campaign));
       for (const item of ['0', '7', '19', '33']) {
         const r = evaluatePolicy(data, constantPolicy(item), { bootstrap: 10 });
         // Equal up to floating-point rounding of identical weights: sum(w r) / sum(w).
@@ -90,7 +90,7 @@ describe('SNIPS equals replay on a uniform-random log', () => {
   });
 
   it("uniform's IPS and SNIPS equal the on-policy CTR on the random log", async () => {
-    const data = await readObd(dataPath('obd', 'random', 'men'));
+    const data = await readObd(obdPath('random', 'men'));
     const r = evaluatePolicy(data, uniformPolicy, { bootstrap: 10 });
     expect(r.estimators.snips.value).toBeCloseTo(46 / 10_000, 12);
     expect(r.estimators.ips.value).toBeCloseTo(46 / 10_000, 12);

@@ -4,7 +4,7 @@
  * actions, reward 1 for the label. Shared by the learning test and the bench.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { DIGITS_FIXTURE } from '../support/data.js';
 import { gunzipSync } from 'node:zlib';
 import { SeededRandom, shuffle, type Random } from '../../src/core/random.js';
 import type { ExplorationConfig } from '../../src/explore/exploration.js';
@@ -12,7 +12,7 @@ import { computePmf, sampleIndex } from '../../src/explore/pmf.js';
 import { EMPTY_FEATURES, type Features } from '../../src/features/features.js';
 import type { ActionRef, Learner } from '../../src/learners/learner.js';
 
-export const DIGITS_PATH = fileURLToPath(new URL('../../../shared/data/digits/digits.csv.gz', import.meta.url));
+export const DIGITS_PATH = DIGITS_FIXTURE;
 
 export interface Digits {
   readonly contexts: readonly Features[];
