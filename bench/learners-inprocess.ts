@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { SeededRandom } from '../src/core/random.js';
 import type { ExplorationConfig } from '../src/explore/exploration.js';
 import { DEFAULT_EXPLORATION, computePmf, explorationConfigSchema } from '../src/explore/pmf.js';
-import { EMPTY_FEATURES, type Features } from '../src/features/features.js';
+import { EMPTY_FEATURES, type Features } from '../src/domain/features.js';
 import type { ActionRef, Learner } from '../src/learners/learner.js';
 import { DEFAULT_LEARNER, createLearner, type LearnerConfigInput } from '../src/learners/registry.js';
 import { loadDigits, runStream, shuffledOrder } from '../test/learners/digits.js';

@@ -14,7 +14,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { REPO_ROOT } from '../src/core/paths.js';
-import type { Decision } from '../src/decision/types.js';
+import type { Decision } from '../src/domain/decision.js';
 import { RedisStore } from '../src/store/redis/redis-store.js';
 import type { DecisionRecord } from '../src/store/store.js';
 

@@ -1,6 +1,6 @@
 import { notFound } from '../core/errors.js';
-import { NO_SEND_ID, type Candidate } from '../decision/types.js';
-import type { Features } from '../features/features.js';
+import { NO_SEND_ID, type Candidate } from '../domain/decision.js';
+import type { Features } from '../domain/features.js';
 import type { Catalog, MessageSpec, SendSlot } from './catalog.js';
 import { nextLocalMinute, parseHhMm } from './time.js';
 

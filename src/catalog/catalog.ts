@@ -1,4 +1,4 @@
-import type { Features } from '../features/features.js';
+import type { Features } from '../domain/features.js';
 
 /**
  * The catalog: what Tact may send (messages), where (channels), when

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NO_SEND_ID } from '../decision/types.js';
+import { NO_SEND_ID } from '../domain/decision.js';
 import { isHhMm } from './time.js';
 
 /**

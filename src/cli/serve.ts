@@ -1,6 +1,6 @@
 import type { TactConfig } from '../config.js';
 import { createTact, type Adapters, type Tact } from '../main.js';
-import { startGrpcServer, type RunningGrpcServer } from '../server/grpc-server.js';
+import { setServing, startGrpcServer, type RunningGrpcServer } from '../server/grpc-server.js';
 import { customerServiceHandlers } from '../server/customer-service.js';
 import { createLogger } from '../core/logger.js';
 import type { DecisionObserver } from '../decision/observer.js';
@@ -8,7 +8,7 @@ import { startMetricsServer, type RunningMetricsServer } from '../metrics/http-s
 import { instrumentStore } from '../metrics/instrument-store.js';
 import { TactMetrics } from '../metrics/registry.js';
 import { rpcInterceptor } from '../server/interceptors.js';
-import { openFleet } from '../store/redis/fleet.js';
+import { openFleet } from '../fleet/fleet.js';
 
 /** A serving Tact: gRPC bound, windows being closed on a timer. */
 export interface RunningTact {
@@ -54,7 +54,12 @@ export async function serve(config: TactConfig, adapters: Adapters = {}): Promis
     tact.joiner.sweep().catch((err: unknown) => tact.logger.error({ err }, 'closing attribution windows failed'));
   }, config.sweepIntervalMs);
   sweeper.unref();
-  fleet?.start({ health: grpc.health, logger: tact.logger });
+  fleet?.start({
+    logger: tact.logger,
+    onAvailability: (up) => {
+      if (config.redisDownHealth === 'not_serving') setServing(grpc.health, up);
+    },
+  });
   tact.logger.info(
     { listen: config.listen, port: grpc.port, metricsPort: metricsServer.port, store: tact.store.kind },
     'tact serving',

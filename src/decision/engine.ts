@@ -5,7 +5,7 @@ import { notFound, TactError } from '../core/errors.js';
 import { murmur3 } from '../core/hash.js';
 import { SeededRandom } from '../core/random.js';
 import { computePmf } from '../explore/pmf.js';
-import { EMPTY_FEATURES, mergeFeatures, type Features } from '../features/features.js';
+import { EMPTY_FEATURES, mergeFeatures, type Features } from '../domain/features.js';
 import type { Policy, PolicySet } from '../policies/policy-set.js';
 import type { CustomerView, Eligibility } from '../rules/eligibility.js';
 import type { CombineRule, DecisionRecord, TactStore } from '../store/store.js';
@@ -16,7 +16,7 @@ import { holdoutLine } from './holdout-line.js';
 import { scoreShadows } from './shadow.js';
 import type { DecisionObserver } from './observer.js';
 import { pickTopK, type Pick } from './select.js';
-import { NO_SEND_ID, type Candidate, type Choice, type DecideInput, type Decision, type Removal } from './types.js';
+import { NO_SEND_ID, type Candidate, type Choice, type DecideInput, type Decision, type Removal } from '../domain/decision.js';
 
 export interface EngineDeps {
   /** Current catalog; a getter so a reload swaps it atomically. */

@@ -1,6 +1,6 @@
-import type { Features } from '../features/features.js';
+import type { Features } from '../domain/features.js';
 import type { DecisionLine } from './log-entry.js';
-import type { Decision } from './types.js';
+import type { Decision } from '../domain/decision.js';
 
 /**
  * The log line of a control-holdout decision: nothing was scored or sent,

@@ -1,4 +1,4 @@
-import type { Features } from '../features/features.js';
+import type { Features } from '../domain/features.js';
 
 /**
  * The decision log that off-policy evaluation replays. It is an append-only

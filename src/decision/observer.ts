@@ -1,4 +1,4 @@
-import type { Decision, Removal } from './types.js';
+import type { Decision, Removal } from '../domain/decision.js';
 
 /** What one Decide did, for metrics; built only when an observer is attached. */
 export interface DecisionStats {

@@ -1,6 +1,6 @@
 import { sampleIndex } from '../explore/pmf.js';
 import type { Random } from '../core/random.js';
-import type { Candidate } from './types.js';
+import type { Candidate } from '../domain/decision.js';
 
 /** One sampled rank: which candidate, with which probability at that rank. */
 export interface Pick {

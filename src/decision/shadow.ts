@@ -1,10 +1,10 @@
 import { murmur3 } from '../core/hash.js';
 import { SeededRandom } from '../core/random.js';
 import { computePmf, sampleIndex } from '../explore/pmf.js';
-import { EMPTY_FEATURES, type Features } from '../features/features.js';
+import { EMPTY_FEATURES, type Features } from '../domain/features.js';
 import type { Policy } from '../policies/policy-set.js';
 import type { DecisionLogSink } from './log-entry.js';
-import type { Candidate } from './types.js';
+import type { Candidate } from '../domain/decision.js';
 
 /** What the champion decided, as the shadows need it. */
 export interface ChampionDecision {

@@ -1,4 +1,4 @@
-import type { Features } from '../features/features.js';
+import type { Features } from '../domain/features.js';
 
 /**
  * One logged round as an off-policy estimator consumes it: what the logging

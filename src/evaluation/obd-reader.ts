@@ -1,7 +1,7 @@
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Features } from '../features/features.js';
+import type { Features } from '../domain/features.js';
 import { splitCsvLine } from './csv.js';
 import type { LoggedData, LoggedRound } from './logged-data.js';
 

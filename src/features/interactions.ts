@@ -1,6 +1,6 @@
 import { murmur3 } from '../core/hash.js';
-import { categoricalKey, type Features } from './features.js';
-import type { ActionRef } from '../learners/learner.js';
+import { categoricalKey, type Features } from '../domain/features.js';
+import type { ActionRef } from '../domain/decision.js';
 
 export const DEFAULT_BITS = 18;
 

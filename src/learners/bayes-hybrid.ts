@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hasFeatures, type Features } from '../features/features.js';
+import { hasFeatures, type Features } from '../domain/features.js';
 import { BayesLinearLearner, type BayesPrepared } from './bayes-linear.js';
 import { BayesSharedLearner, type SharedMatch, type SharedPrepared } from './bayes-shared.js';
 import type { ActionRef, Contribution, Learner, LearnerSnapshot, LearningExample, ScoreBuffers } from './learner.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { invalidArgument } from '../core/errors.js';
-import { categoricalKey, type Features } from '../features/features.js';
+import { categoricalKey, type Features } from '../domain/features.js';
 import { MaxAbsScaler } from '../features/scaler.js';
 import { BIAS_INDEX, DEFAULT_OVERFLOW_SLOTS, FeatureVocabulary } from '../features/vocabulary.js';
 import { Arm, armStateSchema, changeUnits, correctTarget, decay, observe, quadraticForm, retract, weightOf } from './linear-posterior.js';

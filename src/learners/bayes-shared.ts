@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { invalidArgument } from '../core/errors.js';
-import { categoricalKey, hasFeatures, type Features } from '../features/features.js';
+import { categoricalKey, hasFeatures, type Features } from '../domain/features.js';
 import { BIAS_INDEX, FeatureVocabulary } from '../features/vocabulary.js';
 import type { ActionRef, Contribution, Learner, LearnerSnapshot, LearningExample, ScoreBuffers } from './learner.js';
 import { Arm, armStateSchema, changeUnits, correctTarget, decay, observe, retract, upper, weightOf } from './linear-posterior.js';

@@ -1,10 +1,7 @@
-import type { Features } from '../features/features.js';
+import type { ActionRef } from '../domain/decision.js';
+import type { Features } from '../domain/features.js';
 
-/** An action as a learner sees it: its id (always a feature) and its features. */
-export interface ActionRef {
-  readonly id: string;
-  readonly features: Features;
-}
+export type { ActionRef };
 
 /**
  * One learning step, replayable: every replica of a fleet applies the same

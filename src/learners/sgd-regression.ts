@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Features } from '../features/features.js';
+import type { Features } from '../domain/features.js';
 import { DEFAULT_BITS, InteractionHasher, SparseVector, type HashedContext } from '../features/interactions.js';
 import type {
   ActionRef,

@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { DecisionObserver, DecisionStats } from '../decision/observer.js';
-import type { Decision } from '../decision/types.js';
+import type { Decision } from '../domain/decision.js';
 import type { RewardObserver, RewardStatus } from '../feedback/reward-joiner.js';
 import type { PolicySet } from '../policies/policy-set.js';
 import type { DecisionRecord, LearningUpdate } from '../store/store.js';

@@ -1,7 +1,7 @@
-import type { Candidate, Removal } from '../decision/types.js';
-import { EMPTY_FEATURES, type Features } from '../features/features.js';
+import type { Candidate, Removal } from '../domain/decision.js';
+import { EMPTY_FEATURES, type Features } from '../domain/features.js';
 import type { Policy } from '../policies/policy-set.js';
-import type { CustomerState } from '../store/store.js';
+import type { CustomerState } from '../domain/customer.js';
 
 /** What the decision pipeline knows of a customer, loaded once per Decide. */
 export interface CustomerView {

@@ -1,6 +1,6 @@
 import type { ChannelSpec, FrequencyCap, MessageSpec } from '../catalog/catalog.js';
-import { channelCapKey, countForCap, messageCapKey } from '../store/caps.js';
-import type { CapCheck, SendRecord } from '../store/store.js';
+import { channelCapKey, countForCap, messageCapKey } from '../domain/caps.js';
+import type { CapCheck, SendRecord } from '../domain/customer.js';
 import { HOUR_MS, type Rule } from './rule.js';
 
 function toChecks(key: string, caps: readonly FrequencyCap[]): CapCheck[] {

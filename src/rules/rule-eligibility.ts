@@ -1,18 +1,19 @@
 import { DEFAULT_RULE_SETTINGS, type Catalog } from '../catalog/catalog.js';
 import { zoneOffsetMs } from '../catalog/time.js';
-import type { Candidate, Removal } from '../decision/types.js';
-import type { CustomerState, CustomerStore, SendReservation } from '../store/store.js';
+import type { Candidate, Removal } from '../domain/decision.js';
+import type { CustomerState, SendReservation } from '../domain/customer.js';
+import type { CustomerStore } from '../store/store.js';
 import { consentRule } from './consent.js';
 import type { CustomerView, Eligibility, EligibilityRequest, EligibilityResult } from './eligibility.js';
 import { fatigueRule } from './fatigue.js';
 import { capChecks, frequencyCapRule } from './frequency-caps.js';
-import { profileFeatures } from './profile-features.js';
+import { profileFeatures } from '../features/profile-features.js';
 import { quietHoursRule } from './quiet-hours.js';
 import { reachabilityRule } from './reachability.js';
 import { DAY_MS, type Rule, type RuleContext, type RuleInput } from './rule.js';
 import { serviceTicketRule } from './service-ticket.js';
 import { suppressionRule } from './suppression.js';
-import { emptyCustomerState } from '../store/customer-state.js';
+import { emptyCustomerState } from '../domain/customer-state.js';
 
 /**
  * The rules in the order they run. Cheap, absolute rules first; quiet hours

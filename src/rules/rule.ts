@@ -1,6 +1,6 @@
 import type { Catalog, ChannelSpec, MessageSpec, RuleSettings } from '../catalog/catalog.js';
-import type { Candidate } from '../decision/types.js';
-import type { CustomerState } from '../store/store.js';
+import type { Candidate } from '../domain/decision.js';
+import type { CustomerState } from '../domain/customer.js';
 
 /** What every rule may read for one Decide: loaded once, shared by all candidates. */
 export interface RuleContext {

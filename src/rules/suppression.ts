@@ -1,4 +1,4 @@
-import type { ItemEvent } from '../store/store.js';
+import type { ItemEvent } from '../domain/customer.js';
 import { DAY_MS, isService, type Rule } from './rule.js';
 
 /**

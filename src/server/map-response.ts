@@ -1,4 +1,4 @@
-import type { Decision, Choice } from '../decision/types.js';
+import type { Decision, Choice } from '../domain/decision.js';
 import type { RewardStatus } from '../feedback/reward-joiner.js';
 import type { DecideResponse } from './generated/tact/v1/DecideResponse.js';
 import type { Choice as ProtoChoice } from './generated/tact/v1/Choice.js';

@@ -1,6 +1,6 @@
 import { invalidArgument } from '../core/errors.js';
-import type { Candidate, DecideInput } from '../decision/types.js';
-import type { Features } from '../features/features.js';
+import type { Candidate, DecideInput } from '../domain/decision.js';
+import type { Features } from '../domain/features.js';
 import type { RewardInput } from '../feedback/reward-joiner.js';
 import type { DecideRequest__Output } from './generated/tact/v1/DecideRequest.js';
 import type { Features__Output } from './generated/tact/v1/Features.js';

@@ -2,8 +2,8 @@ import type { Catalog } from '../catalog/catalog.js';
 import { catalogCandidates } from '../catalog/candidates.js';
 import { murmur3 } from '../core/hash.js';
 import { randomInt, SeededRandom } from '../core/random.js';
-import type { Candidate, Choice, Decision, DecideInput } from '../decision/types.js';
-import { mergeFeatures } from '../features/features.js';
+import type { Candidate, Choice, Decision, DecideInput } from '../domain/decision.js';
+import { mergeFeatures } from '../domain/features.js';
 import type { MarketingWorld, SimAction, SimCustomer } from './world.js';
 
 /**

@@ -1,8 +1,8 @@
 import type { Catalog, MessageSpec } from '../catalog/catalog.js';
 import { localTimeParts } from '../catalog/time.js';
 import { gaussian, randomInt, SeededRandom, type Random } from '../core/random.js';
-import type { Candidate } from '../decision/types.js';
-import type { Features } from '../features/features.js';
+import type { Candidate } from '../domain/decision.js';
+import type { Features } from '../domain/features.js';
 
 /**
  * A synthetic marketing world to test policies against. Customers have hidden

@@ -1,5 +1,9 @@
-import type { Decision } from '../decision/types.js';
-import type { Features } from '../features/features.js';
+import type { Decision } from '../domain/decision.js';
+import type { Features } from '../domain/features.js';
+import type { ConsentState, CustomerEvent, CustomerState, SendReservation } from '../domain/customer.js';
+
+// The customer vocabulary is the domain's; the store's callers get it here too.
+export type { ConsentState, CustomerEventType, CustomerEvent, ItemEvent, SendRecord, CustomerState, CapCheck, SendReservation } from '../domain/customer.js';
 
 /**
  * State behind one interface, so the engine never knows whether it runs alone
@@ -67,7 +71,7 @@ export type JoinResult =
   | { readonly status: 'unknown' }
   /**
    * The store is unreachable and kept the reward to join when it returns
-   * (Redis adapter, src/store/redis/buffer.ts); the client sees it accepted.
+   * (an adapter with a write buffer); the client sees it accepted.
    */
   | { readonly status: 'buffered' }
   | { readonly status: 'unknown_action'; readonly record: DecisionRecord };
@@ -128,101 +132,14 @@ export interface UpdateBus {
 }
 
 export interface TactStore extends DecisionStore, UpdateBus, CustomerStore {
-  readonly kind: 'memory' | 'redis';
+  /** The adapter's name ("memory", "redis", ...), for logs; nothing may branch on it. */
+  readonly kind: string;
   close(): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------
-// Customer state: what the eligibility rules read and what customers' rights
-// (consent, opt-out, forget-me) act on.
-
-/** Per-channel consent and contact preferences. */
-export interface ConsentState {
-  /**
-   * Explicit per-channel consent. A channel absent here has no recorded
-   * answer: the channel's catalog setting (`consent: opt_in | opt_out`) says
-   * whether that counts as no or yes. An explicit false always blocks.
-   */
-  readonly channels: Readonly<Record<string, boolean>>;
-  /** Opt-out of all marketing; service messages still go out. */
-  readonly optOut: boolean;
-  readonly preferredChannel: string;
-  /** IANA time zone; "" means unknown (rules then use UTC). */
-  readonly timeZone: string;
-  /** Channels the customer cannot be reached on (no app: "push"). */
-  readonly unreachable: readonly string[];
-}
-
-export type CustomerEventType =
-  | 'cart_add'
-  | 'cart_remove'
-  | 'purchase'
-  | 'message_delivered'
-  | 'message_opened'
-  | 'message_clicked'
-  | 'message_ignored'
-  | 'unsubscribe'
-  | 'ticket_opened'
-  | 'ticket_closed'
-  | 'profile_update';
-
-export interface CustomerEvent {
-  readonly type: CustomerEventType;
-  readonly at: number;
-  readonly itemId?: string;
-  readonly category?: string;
-  readonly messageId?: string;
-  readonly channel?: string;
-  /** profile_update: attributes merged into the profile. */
-  readonly attributes?: Features;
-}
-
-export interface ItemEvent {
-  readonly itemId: string;
-  readonly category: string;
-  readonly at: number;
-}
-
-export interface SendRecord {
-  readonly channel: string;
-  /** Empty for client candidates (no catalog message). */
-  readonly messageId: string;
-  /** When the send lands (the choice's sendAt), ms since epoch. */
-  readonly at: number;
-}
-
-/** Everything the rules and the featurizer know of one customer. */
-export interface CustomerState {
-  readonly customerId: string;
-  readonly profile: Features;
-  readonly consent: ConsentState;
-  readonly cart: readonly ItemEvent[];
-  /** Recent purchases (kept for the longest suppression window). */
-  readonly purchases: readonly ItemEvent[];
-  readonly openTickets: number;
-  /** Recent sends (kept for the longest cap window). */
-  readonly sends: readonly SendRecord[];
-  /** Recent ignored messages (kept for the fatigue window), with the channel they came on when known. */
-  readonly ignored: readonly { readonly messageId: string; readonly at: number; readonly channel?: string }[];
-}
-
-/**
- * One cap to check when reserving a send: at most `max` sends for `key` in
- * any sliding window of `windowMs`. A new send at time t passes when fewer
- * than `max` recorded sends for the key have |at - t| < windowMs: sends may be
- * scheduled in the future (deferred by quiet hours), so both sides count.
- */
-export interface CapCheck {
-  /** "channel:<id>" (matches SendRecord.channel) or "message:<id>" (matches SendRecord.messageId). */
-  readonly key: string;
-  readonly max: number;
-  readonly windowMs: number;
-}
-
-export interface SendReservation {
-  readonly send: SendRecord;
-  readonly caps: readonly CapCheck[];
-}
+// Customer state (src/domain/customer.ts): what the eligibility rules read and
+// what customers' rights (consent, opt-out, forget-me) act on.
 
 export interface ForgetResult {
   /** Learning updates this customer contributed, oldest first, to unlearn. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { catalogCandidates, prepareCandidates } from '../../src/catalog/candidates.js';
 import { loadCatalog, parseCatalog } from '../../src/catalog/load.js';
-import { NO_SEND_ID } from '../../src/decision/types.js';
+import { NO_SEND_ID } from '../../src/domain/decision.js';
 
 const SAMPLE = new URL('../../models/catalog.yaml', import.meta.url).pathname;
 

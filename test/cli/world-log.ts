@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { SeededRandom } from '../../src/core/random.js';
 import { newDecisionId } from '../../src/decision/decision-id.js';
 import type { DecisionLine, LogLine } from '../../src/decision/log-entry.js';
-import { features } from '../../src/features/features.js';
+import { features } from '../../src/domain/features.js';
 
 /**
  * A known world: three customer segments, four actions, Bernoulli rewards.

@@ -15,7 +15,7 @@ import { configSchema } from '../../src/config.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { SeededRandom } from '../../src/core/random.js';
 import { MemoryLogSink } from '../../src/decision/log-sinks.js';
-import { features } from '../../src/features/features.js';
+import { features } from '../../src/domain/features.js';
 import { createTact } from '../../src/main.js';
 import { parsePolicies } from '../../src/policies/load-policies.js';
 import { PolicySet } from '../../src/policies/policy-set.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/core/random.js';
 import { pickTopK } from '../../src/decision/select.js';
-import type { Candidate } from '../../src/decision/types.js';
-import { EMPTY_FEATURES } from '../../src/features/features.js';
+import type { Candidate } from '../../src/domain/decision.js';
+import { EMPTY_FEATURES } from '../../src/domain/features.js';
 
 const cand = (id: string, channel: string, noSend = false): Candidate => ({
   id,

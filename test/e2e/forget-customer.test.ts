@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config.js';
 import { serve, type RunningTact } from '../../src/cli/serve.js';
 import { ManualClock } from '../../src/core/clock.js';
-import type { Features } from '../../src/features/features.js';
+import type { Features } from '../../src/domain/features.js';
 import type { ActionRef, Learner } from '../../src/learners/learner.js';
 import { DEFAULT_POLICIES } from '../../src/policies/policy-config.js';
 import { PolicySet } from '../../src/policies/policy-set.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SeededRandom, type Random } from '../../src/core/random.js';
 import { evaluatePolicy, type EstimatorName } from '../../src/evaluation/estimators.js';
 import type { EvaluatedPolicy, LoggedRound } from '../../src/evaluation/logged-data.js';
-import { features } from '../../src/features/features.js';
+import { features } from '../../src/domain/features.js';
 import { logOf } from './helpers.js';
 
 /**

@@ -1,4 +1,4 @@
-import { features } from '../../src/features/features.js';
+import { features } from '../../src/domain/features.js';
 import type { LoggedData, LoggedRound } from '../../src/evaluation/logged-data.js';
 
 /** A round over the given action ids with a context-free feature set. */

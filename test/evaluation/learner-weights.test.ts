@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { features } from '../../src/features/features.js';
+import { features } from '../../src/domain/features.js';
 import type { LearningExample } from '../../src/learners/learner.js';
 import { BayesLinearLearner } from '../../src/learners/bayes-linear.js';
 import { SgdRegressionLearner } from '../../src/learners/sgd-regression.js';

@@ -6,7 +6,7 @@ import type { DecisionLine, LogLine, OutcomeLine } from '../../src/decision/log-
 import { evaluatePolicy } from '../../src/evaluation/estimators.js';
 import { detectFormat, loadLog } from '../../src/evaluation/load-log.js';
 import { readTactLog } from '../../src/evaluation/tact-log-reader.js';
-import { features } from '../../src/features/features.js';
+import { features } from '../../src/domain/features.js';
 import { loggingPolicy } from '../../src/evaluation/policies.js';
 
 function decision(id: string, at: number, chosen: string, extra: Partial<DecisionLine> = {}): DecisionLine {

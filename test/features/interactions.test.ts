@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { features } from '../../src/features/features.js';
+import { features } from '../../src/domain/features.js';
 import { InteractionHasher, SparseVector } from '../../src/features/interactions.js';
 
 describe('InteractionHasher', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gaussian, SeededRandom } from '../../src/core/random.js';
-import type { Features } from '../../src/features/features.js';
+import type { Features } from '../../src/domain/features.js';
 import { BayesHybridLearner } from '../../src/learners/bayes-hybrid.js';
 import { BayesLinearLearner } from '../../src/learners/bayes-linear.js';
 import { BayesSharedLearner } from '../../src/learners/bayes-shared.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom, gaussian, type Random } from '../../src/core/random.js';
-import { EMPTY_FEATURES, type Features } from '../../src/features/features.js';
+import { EMPTY_FEATURES, type Features } from '../../src/domain/features.js';
 import { BayesLinearLearner, type BayesLinearConfig } from '../../src/learners/bayes-linear.js';
 import type { ActionRef, LearningExample } from '../../src/learners/learner.js';
 import { restoreLearner } from '../../src/learners/registry.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Features } from '../../src/features/features.js';
+import type { Features } from '../../src/domain/features.js';
 import { DEFAULT_EXPLORATION } from '../../src/explore/pmf.js';
 import type { ActionRef, Learner, LearnerSnapshot, LearningExample, ScoreBuffers } from '../../src/learners/learner.js';
 import { DEFAULT_LEARNER, createLearner } from '../../src/learners/registry.js';

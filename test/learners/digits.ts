@@ -9,7 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import { SeededRandom, shuffle, type Random } from '../../src/core/random.js';
 import type { ExplorationConfig } from '../../src/explore/exploration.js';
 import { computePmf, sampleIndex } from '../../src/explore/pmf.js';
-import { EMPTY_FEATURES, type Features } from '../../src/features/features.js';
+import { EMPTY_FEATURES, type Features } from '../../src/domain/features.js';
 import type { ActionRef, Learner } from '../../src/learners/learner.js';
 
 export const DIGITS_PATH = DIGITS_FIXTURE;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/core/random.js';
 import { computePmf, sampleIndex } from '../../src/explore/pmf.js';
-import { EMPTY_FEATURES, type Features } from '../../src/features/features.js';
+import { EMPTY_FEATURES, type Features } from '../../src/domain/features.js';
 import type { ActionRef, Learner } from '../../src/learners/learner.js';
 import { loadNetwork } from '../../src/learners/neural-linear/model-files.js';
 import { NeuralLinearLearner } from '../../src/learners/neural-linear/neural-linear.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/core/random.js';
-import { EMPTY_FEATURES, features } from '../../src/features/features.js';
+import { EMPTY_FEATURES, features } from '../../src/domain/features.js';
 import type { ActionRef } from '../../src/learners/learner.js';
 import { restoreLearner } from '../../src/learners/registry.js';
 import { SgdRegressionLearner } from '../../src/learners/sgd-regression.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import type { LearningUpdate, SendReservation } from '../../src/store/store.js';
-import { EMPTY_FEATURES } from '../../src/features/features.js';
+import { EMPTY_FEATURES } from '../../src/domain/features.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 0, 5, 12);

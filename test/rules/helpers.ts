@@ -2,10 +2,10 @@ import { parseCatalog } from '../../src/catalog/load.js';
 import { catalogCandidates } from '../../src/catalog/candidates.js';
 import { DEFAULT_RULE_SETTINGS, type Catalog } from '../../src/catalog/catalog.js';
 import { localMinuteOfDay } from '../../src/catalog/time.js';
-import type { Candidate } from '../../src/decision/types.js';
+import type { Candidate } from '../../src/domain/decision.js';
 import type { Rule, RuleContext, RuleInput, Verdict } from '../../src/rules/rule.js';
 import type { CustomerState } from '../../src/store/store.js';
-import { emptyCustomerState } from '../../src/store/customer-state.js';
+import { emptyCustomerState } from '../../src/domain/customer-state.js';
 
 /** A small catalog that exercises every rule. */
 export const RULES_CATALOG_YAML = `

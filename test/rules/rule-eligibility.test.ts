@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { catalogCandidates } from '../../src/catalog/candidates.js';
 import { PolicySet } from '../../src/policies/policy-set.js';
 import { DEFAULT_POLICIES } from '../../src/policies/policy-config.js';
-import { profileFeatures } from '../../src/rules/profile-features.js';
+import { profileFeatures } from '../../src/features/profile-features.js';
 import { RuleEligibility } from '../../src/rules/rule-eligibility.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { rulesCatalog, state, T0 } from './helpers.js';

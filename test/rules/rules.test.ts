@@ -6,7 +6,7 @@ import { isQuietMinute, quietHoursRule } from '../../src/rules/quiet-hours.js';
 import { reachabilityRule } from '../../src/rules/reachability.js';
 import { serviceTicketRule } from '../../src/rules/service-ticket.js';
 import { suppressionRule } from '../../src/rules/suppression.js';
-import type { Candidate } from '../../src/decision/types.js';
+import type { Candidate } from '../../src/domain/decision.js';
 import { localTimeParts } from '../../src/catalog/time.js';
 import { candidate, check, rulesCatalog, state, T0 } from './helpers.js';
 

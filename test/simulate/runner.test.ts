@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog } from '../../src/catalog/catalog.js';
 import { loadCatalog } from '../../src/catalog/load.js';
-import type { DecideInput } from '../../src/decision/types.js';
+import type { DecideInput } from '../../src/domain/decision.js';
 import {
   compareWithBaselines,
   formatComparison,

@@ -4,7 +4,7 @@ import { catalogCandidates } from '../../src/catalog/candidates.js';
 import { loadCatalog } from '../../src/catalog/load.js';
 import { nextLocalTime } from '../../src/catalog/time.js';
 import { SeededRandom } from '../../src/core/random.js';
-import type { Candidate } from '../../src/decision/types.js';
+import type { Candidate } from '../../src/domain/decision.js';
 import { MarketingWorld, type SimAction, type SimCustomer } from '../../src/simulate/world.js';
 
 const SAMPLE = new URL('../../models/catalog.yaml', import.meta.url).pathname;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Decision } from '../../src/decision/types.js';
-import { features } from '../../src/features/features.js';
+import type { Decision } from '../../src/domain/decision.js';
+import { features } from '../../src/domain/features.js';
 import type { DecisionRecord, LearningUpdate, SendReservation, TactStore } from '../../src/store/store.js';
 
 /** What one adapter gives the suite: a fresh, empty store per test. */

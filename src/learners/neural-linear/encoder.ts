@@ -1,4 +1,4 @@
-import { categoricalKey, type Features } from '../../features/features.js';
+import { categoricalKey, type Features } from '../../domain/features.js';
 import { BIAS_INDEX, type FeatureVocabulary } from '../../features/vocabulary.js';
 import type { NetworkMeta } from './network.js';
 

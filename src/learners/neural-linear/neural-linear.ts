@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MODELS_DIR } from '../../core/paths.js';
-import type { Features } from '../../features/features.js';
+import type { Features } from '../../domain/features.js';
 import { BayesLinearLearner, type BayesPrepared } from '../bayes-linear.js';
 import type { ActionRef, Contribution, Learner, LearnerSnapshot, LearningExample, ScoreBuffers } from '../learner.js';
 import { RewardScale } from '../reward-scale.js';

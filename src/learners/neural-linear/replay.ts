@@ -1,4 +1,4 @@
-import type { Features } from '../../features/features.js';
+import type { Features } from '../../domain/features.js';
 
 export interface ReplayEntry {
   /** Increasing per push: tells which entries a training job saw. */

@@ -1,6 +1,6 @@
-import { EMPTY_FEATURES, mergeFeatures, type Features } from '../../features/features.js';
-import { countForCap } from '../caps.js';
-import { emptyCustomerState, NO_CONSENT } from '../customer-state.js';
+import { EMPTY_FEATURES, mergeFeatures, type Features } from '../../domain/features.js';
+import { countForCap } from '../../domain/caps.js';
+import { emptyCustomerState, NO_CONSENT } from '../../domain/customer-state.js';
 import type {
   ConsentState,
   CustomerEvent,

@@ -1,5 +1,5 @@
 import { MinHeap } from '../../core/min-heap.js';
-import type { Decision } from '../../decision/types.js';
+import type { Decision } from '../../domain/decision.js';
 import type {
   ConsentState,
   CustomerEvent,

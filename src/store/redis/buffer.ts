@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { StoreUnavailableError } from '../../core/errors.js';
-import type { Decision } from '../../decision/types.js';
-import { countForCap } from '../caps.js';
+import type { Decision } from '../../domain/decision.js';
+import { countForCap } from '../../domain/caps.js';
 import type {
   ConsentState,
   CustomerEvent,
@@ -17,7 +17,7 @@ import type {
   SendReservation,
   TactStore,
 } from '../store.js';
-import { emptyCustomerState } from '../customer-state.js';
+import { emptyCustomerState } from '../../domain/customer-state.js';
 import type { RedisStore } from './redis-store.js';
 
 /** Writes kept while Redis is down, replayed in arrival order when it returns. */

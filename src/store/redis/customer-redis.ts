@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Features } from '../../features/features.js';
+import type { Features } from '../../domain/features.js';
 import type {
   ConsentState,
   CustomerEvent,
@@ -11,7 +11,7 @@ import type {
 } from '../store.js';
 import type { RedisKeys } from './keys.js';
 import { runScript } from './scripts.js';
-import { emptyCustomerState, NO_CONSENT } from '../customer-state.js';
+import { emptyCustomerState, NO_CONSENT } from '../../domain/customer-state.js';
 
 /** Field separator inside sends zset members (a control char no id contains). */
 const SEP = '\x1f';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
-import type { Decision } from '../../decision/types.js';
+import type { Decision } from '../../domain/decision.js';
 import type {
   ConsentState,
   CustomerEvent,

@@ -2,10 +2,10 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { LearnerSnapshot } from '../../learners/learner.js';
-import { restoreLearner } from '../../learners/registry.js';
-import { Policy, PolicySet } from '../../policies/policy-set.js';
-import type { RedisStore } from './redis-store.js';
+import type { LearnerSnapshot } from '../learners/learner.js';
+import { restoreLearner } from '../learners/registry.js';
+import { Policy, PolicySet } from '../policies/policy-set.js';
+import type { RedisStore } from '../store/redis/redis-store.js';
 
 /**
  * Learner snapshots for a fleet. A snapshot is every policy's learner state

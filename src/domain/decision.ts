@@ -1,7 +1,13 @@
-import type { Features } from '../features/features.js';
+import type { Features } from './features.js';
 
 /** The id of the explicit no-send action among catalog candidates. */
 export const NO_SEND_ID = 'no_send';
+
+/** An action as a learner sees it: its id (always a feature) and its features. */
+export interface ActionRef {
+  readonly id: string;
+  readonly features: Features;
+}
 
 /** One candidate answer: (message, channel, send time), or no-send. */
 export interface Candidate {

@@ -1,5 +1,5 @@
-import { EMPTY_FEATURES } from '../features/features.js';
-import type { ConsentState, CustomerState } from './store.js';
+import { EMPTY_FEATURES } from './features.js';
+import type { ConsentState, CustomerState } from './customer.js';
 
 /** What Tact knows of a customer who never set consent: nothing (channels follow the catalog's consent mode). */
 export const NO_CONSENT: ConsentState = Object.freeze({

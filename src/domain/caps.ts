@@ -1,4 +1,4 @@
-import type { CapCheck, SendRecord } from './store.js';
+import type { CapCheck, SendRecord } from './customer.js';
 
 /**
  * Sends that count against a cap for a new send at `at`: those the cap's key

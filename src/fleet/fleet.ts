@@ -1,23 +1,25 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
-import type { TactConfig } from '../../config.js';
-import { loadPolicies } from '../../policies/load-policies.js';
-import { DEFAULT_POLICIES } from '../../policies/policy-config.js';
-import { PolicySet } from '../../policies/policy-set.js';
-import { setServing } from '../../server/grpc-server.js';
-import { BufferedStore } from './buffer.js';
-import { redactUrl } from './connection.js';
-import { RedisStore } from './redis-store.js';
+import type { TactConfig } from '../config.js';
+import { loadPolicies } from '../policies/load-policies.js';
+import { DEFAULT_POLICIES } from '../policies/policy-config.js';
+import { PolicySet } from '../policies/policy-set.js';
+import { BufferedStore } from '../store/redis/buffer.js';
+import { redactUrl } from '../store/redis/connection.js';
+import { RedisStore } from '../store/redis/redis-store.js';
 import { loadSnapshot, restorePolicies, Snapshotter, takeSnapshot } from './snapshots.js';
 
 /** A replica's share of fleet state: the buffered Redis store and the restored policies. */
 export interface FleetState {
   readonly store: BufferedStore;
   readonly policies: PolicySet;
-  /** After createTact subscribed: snapshots, health on Redis outages, the debug dump. */
-  start(parts: { readonly health: HealthImplementation; readonly logger: Logger }): void;
+  /**
+   * After createTact subscribed: snapshots, the debug dump, and
+   * `onAvailability` told each time Redis goes away or comes back (the
+   * composition root decides what that means for health).
+   */
+  start(parts: { readonly onAvailability: (up: boolean) => void; readonly logger: Logger }): void;
   /** Save a last snapshot; the store itself is closed by Tact.close. */
   stop(): Promise<void>;
 }
@@ -58,13 +60,13 @@ export async function openFleet(config: TactConfig & { redisUrl: string }, logge
   return {
     store,
     policies,
-    start({ health, logger: log }) {
+    start({ onAvailability, logger: log }) {
       store.setLogger(log);
       snapshotter = new Snapshotter(redis, policies, log, {
         intervalMs: config.snapshotIntervalMs,
         ...(config.snapshotFile ? { file: config.snapshotFile } : {}),
       });
-      if (config.redisDownHealth === 'not_serving') redis.onAvailability((up) => setServing(health, up));
+      redis.onAvailability(onAvailability);
       const dir = process.env.TACT_DEBUG_DUMP_DIR;
       if (dir) {
         // Test hook (env-guarded): SIGUSR2 writes this replica's learner state and counters.

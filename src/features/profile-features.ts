@@ -1,6 +1,7 @@
-import { mergeFeatures, type Features } from '../features/features.js';
-import type { CustomerState } from '../store/store.js';
-import { DAY_MS } from './rule.js';
+import { mergeFeatures, type Features } from '../domain/features.js';
+import type { CustomerState } from '../domain/customer.js';
+
+const DAY_MS = 86_400_000;
 
 /** How far back a customer's engagement by channel is summarised. */
 const ENGAGEMENT_WINDOW_MS = 30 * DAY_MS;
