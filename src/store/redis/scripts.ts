@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Redis } from 'ioredis';
-import { REPO_ROOT } from '../../core/paths.js';
 
 /**
  * The Lua scripts, one atomic operation per file (`<verb>-<numberOfKeys>.lua`).
- * Read from src/ at run time (tsc does not copy .lua files into dist/), and
- * registered with defineCommand under "tact-<verb>:<version>", so a fleet in
+ * Read from the lua/ folder beside this module: under src/ when run from
+ * source, under dist/ after `npm run build` (which copies them, since tsc
+ * does not), so dist/ runs without src/. Registered with defineCommand under "tact-<verb>:<version>", so a fleet in
  * the middle of a rolling upgrade can run two versions of a script side by
  * side. Bump a script's version whenever its KEYS/ARGV/return contract changes.
  */
@@ -22,13 +21,13 @@ const SCRIPTS = {
 
 export type ScriptName = keyof typeof SCRIPTS;
 
-const LUA_DIR = path.join(REPO_ROOT, 'src', 'store', 'redis', 'lua');
+const LUA_DIR = new URL('./lua/', import.meta.url);
 
 let cache: Map<ScriptName, string> | undefined;
 
 function sources(): Map<ScriptName, string> {
   cache ??= new Map(
-    (Object.keys(SCRIPTS) as ScriptName[]).map((name) => [name, readFileSync(path.join(LUA_DIR, SCRIPTS[name].file), 'utf8')]),
+    (Object.keys(SCRIPTS) as ScriptName[]).map((name) => [name, readFileSync(new URL(SCRIPTS[name].file, LUA_DIR), 'utf8')]),
   );
   return cache;
 }
