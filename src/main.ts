@@ -19,8 +19,7 @@ import { RewardJoiner, type RewardObserver } from './feedback/reward-joiner.js';
 import { loadPolicies } from './policies/load-policies.js';
 import { DEFAULT_POLICIES } from './policies/policy-config.js';
 import { PolicySet } from './policies/policy-set.js';
-import type { Eligibility } from './rules/eligibility.js';
-import { RuleEligibility } from './rules/rule-eligibility.js';
+import { DEFAULT_CONTACT_RULES, type ContactRules } from './rules/contact-rules.js';
 import { MemoryStore } from './store/memory/memory-store.js';
 import type { TactStore } from './store/store.js';
 import type { TactConfig } from './config.js';
@@ -34,7 +33,8 @@ export interface Adapters {
   readonly seed?: number;
   readonly catalog?: Catalog;
   readonly policies?: PolicySet;
-  readonly eligibility?: (parts: { store: TactStore; catalog: () => Catalog; clock: Clock }) => Eligibility;
+  /** Contact rules and cap reservation; default all rules (NO_CONTACT_RULES only to measure what they cost). */
+  readonly contactRules?: ContactRules;
   readonly observer?: RewardObserver;
   /** Sees every finished decision (metrics); absent means no timing is taken. */
   readonly decisionObserver?: DecisionObserver;
@@ -52,8 +52,8 @@ export interface Tact {
   readonly clock: Clock;
   readonly log: DecisionLogSink;
   readonly logger: Logger;
-  /** The rules step, for tools that must see what the engine may send (simulation baselines). */
-  readonly eligibility: Eligibility;
+  /** The contact rules the engine runs, for tools that must see what it may send (simulation baselines). */
+  readonly contactRules: ContactRules;
   catalog(): Catalog;
   close(): Promise<void>;
 }
@@ -83,17 +83,14 @@ export function createTact(config: TactConfig, adapters: Adapters = {}): Tact {
     adapters.policies ?? PolicySet.fromConfig(config.policies ? loadPolicies(config.policies) : DEFAULT_POLICIES);
   const current = adapters.catalog ?? parseCatalog(readFileSync(config.catalog, 'utf8'), config.catalog);
   const catalog = () => current;
-  // Contact rules are on unless a caller swaps them (noEligibilityRules turns them off).
-  const eligibility = adapters.eligibility
-    ? adapters.eligibility({ store, catalog, clock })
-    : new RuleEligibility({ store, catalog });
+  const contactRules = adapters.contactRules ?? DEFAULT_CONTACT_RULES;
   // PolicySet.apply also feeds shadow policies (apprentice learning, live estimates).
   store.subscribe((update) => policies.apply(update));
   const engine = new DecisionEngine({
     catalog,
     policies,
     store,
-    eligibility,
+    contactRules,
     log,
     clock,
     newId: adapters.newId ?? randomHexId,
@@ -115,7 +112,7 @@ export function createTact(config: TactConfig, adapters: Adapters = {}): Tact {
     clock,
     log,
     logger,
-    eligibility,
+    contactRules,
     catalog,
     async close() {
       await log.close();

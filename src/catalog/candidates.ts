@@ -129,9 +129,10 @@ function sendTime(timing: SlotTiming, atMs: number, timeZone: string): number {
 }
 
 /**
- * Candidates for `trigger` at `atMs` for a customer in `timeZone` (IANA name;
- * empty means UTC). The no-send candidate comes last. Throws NOT_FOUND on a
- * trigger the catalog does not define.
+ * Pipeline step 2 (a Decide without client candidates): candidates for
+ * `trigger` at `atMs` for a customer in `timeZone` (IANA name; empty means
+ * UTC). The no-send candidate comes last. Throws NOT_FOUND on a trigger the
+ * catalog does not define.
  */
 export function catalogCandidates(
   catalog: Catalog,

@@ -1,29 +1,33 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { catalogCandidates } from '../catalog/candidates.js';
 import type { Clock } from '../core/clock.js';
-import { notFound, TactError } from '../core/errors.js';
+import { TactError } from '../core/errors.js';
 import { murmur3 } from '../core/hash.js';
 import { SeededRandom } from '../core/random.js';
-import { computePmf } from '../explore/pmf.js';
-import { EMPTY_FEATURES, mergeFeatures, type Features } from '../domain/features.js';
-import type { Policy, PolicySet } from '../policies/policy-set.js';
-import type { CustomerView, Eligibility } from '../rules/eligibility.js';
-import type { CombineRule, DecisionRecord, TactStore } from '../store/store.js';
-import { newDecisionId, type IdSource } from './decision-id.js';
-import type { DecisionLogSink } from './log-entry.js';
-import { isInHoldout } from './holdout.js';
-import { holdoutLine } from './holdout-line.js';
-import { scoreShadows } from './shadow.js';
-import type { DecisionObserver } from './observer.js';
-import { pickTopK, type Pick } from './select.js';
+import { customerTimeZone } from '../domain/customer-state.js';
 import { NO_SEND_ID, type Candidate, type Choice, type DecideInput, type Decision, type Removal } from '../domain/decision.js';
+import type { Features } from '../domain/features.js';
+import { computePmf } from '../explore/pmf.js';
+import { decisionContext } from '../features/decision-context.js';
+import type { Policy, PolicySet } from '../policies/policy-set.js';
+import { applyContactRules, type ContactRules } from '../rules/contact-rules.js';
+import type { TactStore } from '../store/store.js';
+import { arbitrate, reserveInStore, reserveNothing } from './arbitrate.js';
+import { newDecisionId, type IdSource } from './decision-id.js';
+import { holdoutLine } from './holdout-line.js';
+import { isInHoldout } from './holdout.js';
+import type { DecisionLogSink } from './log-entry.js';
+import type { DecisionObserver } from './observer.js';
+import { decisionLine, decisionRecord, type MadeDecision } from './record.js';
+import type { Pick } from './select.js';
+import { scoreShadows } from './shadow.js';
 
 export interface EngineDeps {
   /** Current catalog; a getter so a reload swaps it atomically. */
   readonly catalog: () => Catalog;
   readonly policies: PolicySet;
   readonly store: TactStore;
-  readonly eligibility: Eligibility;
+  readonly contactRules: ContactRules;
   readonly log: DecisionLogSink;
   readonly clock: Clock;
   readonly newId: IdSource;
@@ -37,8 +41,12 @@ export interface EngineDeps {
 const EXPLAIN_TOP = 5;
 
 /**
- * The decision pipeline of DESIGN.md, free of transport and storage details:
- * candidates -> eligibility -> features -> score -> explore -> arbitrate -> log.
+ * The decision pipeline of DESIGN.md, free of transport and storage details.
+ * `decide` is the one entry: the Decide RPC calls it, and so must every other
+ * way of asking for a decision (a trigger firing, a campaign deciding for a
+ * segment member), so that all of them get the same rules, exploration,
+ * cap reservation, logging and learning. docs/architecture.md lists the
+ * stages and the module that owns each.
  */
 export class DecisionEngine {
   constructor(private readonly deps: EngineDeps) {}
@@ -50,43 +58,51 @@ export class DecisionEngine {
       const earlier = await this.deps.store.findByRequestId(input.requestId);
       if (earlier) return earlier;
     }
-    const customer = await this.deps.eligibility.customer(input.customerId, input.at);
-    const candidates = input.candidates ?? this.candidatesFromCatalog(input.trigger, input.at, customer);
+    // The catalog of this decision: a reload swaps the getter's answer, never this one mid-call.
+    const catalog = this.deps.catalog();
+
+    // 1. Customer state, loaded once (store).
+    const state = await this.deps.store.loadCustomer(input.customerId, input.at);
+    // 2. Candidates (catalog, or the client's own).
+    const candidates = input.candidates ?? catalogCandidates(catalog, input.trigger, input.at, customerTimeZone(state));
     checkCandidateCount(candidates.length, policy);
-    const { eligible, removed } = this.deps.eligibility.filter({
-      customer,
-      trigger: input.trigger,
-      at: input.at,
-      policy,
-      candidates,
-    });
+    // 3. Eligibility: pure rules over the loaded state (rules).
+    const { eligible, removed } = applyContactRules(this.deps.contactRules.rules, { state, at: input.at, catalog, candidates });
+    // 4. Features: profile + request context + trigger (features); action features ride on each candidate.
+    const context = decisionContext(state, input.at, input.context, input.trigger);
+
     // The attribution window runs on server time from receipt; `at` is the
     // business time the rules see (simulations and backfills may set it).
     const expiresAt = this.deps.clock.now() + policy.windowMs;
     const decisionId = newDecisionId(expiresAt, this.deps.newId);
     const holdout = isInHoldout(input.customerId, policy);
-    const context = decisionContext(input, customer.features);
     // Rules left only no-send (or nothing): the answer is forced, so there is
     // no choice to learn from, and the caller gets the reasons.
     const forced = !eligible.some((c) => !c.noSend);
-    const scored = holdout || forced
-      ? undefined
-      : await this.choose(policy, context, eligible, customer, input, decisionId);
+    // 5-6. Score, explore, arbitrate (learners, explore, decision).
+    const made = holdout || forced ? undefined : await this.choose(policy, context, eligible, catalog, input, decisionId);
+
     const decision: Decision = {
       decisionId,
       customerId: input.customerId,
       policy: policy.name,
       modelVersion: policy.modelVersion,
       at: input.at,
-      choices: scored ? scored.choices : [noSendChoice(input.candidates === undefined)],
+      choices: made ? made.choices : [noSendChoice(input.candidates === undefined)],
       removed: input.explain ? removed : forced && !holdout ? onePerRule(removed) : [],
       holdout,
     };
-    await this.record(decision, expiresAt, context, scored?.chosen ?? [], input.requestId, policy.config.reward.combine);
-    if (scored) {
-      const made: MadeDecision = { decision, trigger: input.trigger, context, eligible, scored, policy };
-      this.logDecision(made);
-      this.scoreShadows(made, expiresAt);
+    // 7. Record for the reward join, and log (decision, store).
+    const chosen = made?.chosen ?? [];
+    await this.deps.store.saveDecision(
+      decisionRecord(decision, expiresAt, context, chosen, policy.config.reward.combine),
+      decision,
+      input.requestId || undefined,
+    );
+    if (made) {
+      const line: MadeDecision = { decision, trigger: input.trigger, context, eligible, chosen, pmf: made.pmf, mean: made.mean };
+      if (this.deps.log.enabled) this.deps.log.append(decisionLine(line));
+      this.scoreShadows(line, policy, expiresAt);
     } else if (holdout && this.deps.log.enabled) this.deps.log.append(holdoutLine(decision, input.trigger, context));
     this.deps.observer?.onDecision(decision, {
       candidates: candidates.length,
@@ -96,21 +112,15 @@ export class DecisionEngine {
     return decision;
   }
 
-  private candidatesFromCatalog(trigger: string, at: number, customer: CustomerView): Candidate[] {
-    const catalog = this.deps.catalog();
-    if (!catalog.triggers.has(trigger)) throw notFound('trigger', `unknown trigger "${trigger}"`);
-    return catalogCandidates(catalog, trigger, at, customer.timeZone);
-  }
-
-  /** Steps 3-6: score, explore, sample, reserve caps. */
+  /** Steps 5-6: the policy's learner scores, its exploration gives a PMF, arbitration samples and reserves caps. */
   private async choose(
     policy: Policy,
     context: Features,
     eligible: Candidate[],
-    customer: CustomerView,
+    catalog: Catalog,
     input: DecideInput,
     decisionId: string,
-  ): Promise<Scored | undefined> {
+  ): Promise<Chosen | undefined> {
     const n = eligible.length;
     const mean = new Float64Array(n);
     const width = new Float64Array(n);
@@ -120,62 +130,30 @@ export class DecisionEngine {
     const rng = new SeededRandom(murmur3(decisionId, this.deps.seed));
     computePmf(policy.config.exploration, { mean, width }, n, rng, pmf);
     checkDeadline(input.deadline, this.deps.clock);
-    const exclude = new Set<number>();
-    let picks = pickTopK(eligible, pmf, mean, Math.max(1, input.topK), rng, exclude);
-    // A cap can be taken by a concurrent decision between filter and reserve:
-    // treat the candidate as ineligible and sample again without it.
-    for (let attempt = 0; attempt < n; attempt++) {
-      const failed = await this.deps.eligibility.reserve(customer, picks.map((p) => eligible[p.index] as Candidate), input.at);
-      if (failed < 0) break;
-      exclude.add((picks[failed] as Pick).index);
-      picks = pickTopK(eligible, pmf, mean, Math.max(1, input.topK), rng, exclude);
-    }
+    const picks = await arbitrate({
+      eligible,
+      pmf,
+      mean,
+      topK: input.topK,
+      rng,
+      reserve: this.deps.contactRules.reserveCaps
+        ? reserveInStore(this.deps.store, catalog, input.customerId)
+        : reserveNothing,
+    });
     // Concurrent decisions took every cap (client candidates have no no-send): answer no-send.
     if (picks.length === 0) return undefined;
     const chosen = picks.map((p) => eligible[p.index] as Candidate);
     const choices = picks.map((p, rank) => {
       const c = chosen[rank] as Candidate;
       const base = toChoice(c, p, mean[p.index] as number);
-      return input.explain
-        ? { ...base, topFeatures: policy.learner.explain(prepared, c, EXPLAIN_TOP) }
-        : base;
+      return input.explain ? { ...base, topFeatures: policy.learner.explain(prepared, c, EXPLAIN_TOP) } : base;
     });
     return { choices, chosen, pmf, mean };
   }
 
-  private async record(
-    decision: Decision,
-    expiresAt: number,
-    context: Features,
-    chosen: readonly Candidate[],
-    requestId: string | undefined,
-    combine: CombineRule,
-  ): Promise<void> {
-    const record: DecisionRecord = {
-      decisionId: decision.decisionId,
-      customerId: decision.customerId,
-      policy: decision.policy,
-      at: decision.at,
-      expiresAt,
-      context,
-      choices: decision.choices.map((c, i) => ({
-        actionId: c.actionId,
-        channel: c.channel,
-        messageId: c.messageId,
-        cost: chosen[i]?.cost ?? 0,
-        probability: c.probability,
-        features: chosen[i]?.features ?? EMPTY_FEATURES,
-      })),
-      holdout: decision.holdout,
-      learn: chosen.length > 0,
-      combine,
-    };
-    await this.deps.store.saveDecision(record, decision, requestId || undefined);
-  }
-
-  private scoreShadows({ decision, trigger, context, eligible, scored, policy }: MadeDecision, expiresAt: number): void {
+  private scoreShadows({ decision, trigger, context, eligible, chosen }: MadeDecision, policy: Policy, expiresAt: number): void {
     const shadows = this.deps.policies.shadowsOf(policy);
-    const first = scored.chosen[0];
+    const first = chosen[0];
     const choice = decision.choices[0];
     if (shadows.length === 0 || !first || !choice) return;
     scoreShadows(
@@ -196,53 +174,13 @@ export class DecisionEngine {
       this.deps.seed,
     );
   }
-
-  private logDecision({ decision, trigger, context, eligible, scored, policy }: MadeDecision): void {
-    if (!this.deps.log.enabled) return;
-    this.deps.log.append({
-      type: 'decision',
-      decisionId: decision.decisionId,
-      customerId: decision.customerId,
-      policy: policy.name,
-      modelVersion: decision.modelVersion,
-      mode: 'online',
-      at: decision.at,
-      trigger,
-      context,
-      candidates: eligible.map((c, i) => ({
-        id: c.id,
-        channel: c.channel,
-        features: c.features,
-        probability: scored.pmf[i] as number,
-        score: scored.mean[i] as number,
-      })),
-      chosen: decision.choices.map((c) => c.actionId),
-      probabilities: decision.choices.map((c) => c.probability),
-      holdout: decision.holdout,
-    });
-  }
 }
 
-interface Scored {
+interface Chosen {
   readonly choices: Choice[];
   readonly chosen: Candidate[];
   readonly pmf: Float64Array;
   readonly mean: Float64Array;
-}
-
-/** A decision the policy made (neither forced nor holdout), with what it was made from: what the log and the shadows see. */
-interface MadeDecision {
-  readonly decision: Decision;
-  readonly trigger: string;
-  readonly context: Features;
-  readonly eligible: readonly Candidate[];
-  readonly scored: Scored;
-  readonly policy: Policy;
-}
-
-/** Trigger and profile are context too: the same customer may want different things at different triggers. */
-function decisionContext(input: DecideInput, profile: Features): Features {
-  return mergeFeatures(profile, input.context, { numeric: {}, categorical: { trigger: input.trigger } });
 }
 
 function toChoice(c: Candidate, p: Pick, score: number): Choice {

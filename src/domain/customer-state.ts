@@ -23,3 +23,8 @@ export function emptyCustomerState(customerId: string): CustomerState {
     ignored: [],
   };
 }
+
+/** The zone send slots and quiet hours use: the customer's, UTC when unknown. */
+export function customerTimeZone(state: CustomerState): string {
+  return state.consent.timeZone || 'UTC';
+}

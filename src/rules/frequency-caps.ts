@@ -1,6 +1,7 @@
-import type { ChannelSpec, FrequencyCap, MessageSpec } from '../catalog/catalog.js';
+import type { Catalog, ChannelSpec, FrequencyCap, MessageSpec } from '../catalog/catalog.js';
 import { channelCapKey, countForCap, messageCapKey } from '../domain/caps.js';
-import type { CapCheck, SendRecord } from '../domain/customer.js';
+import type { CapCheck, SendRecord, SendReservation } from '../domain/customer.js';
+import type { Candidate } from '../domain/decision.js';
 import { HOUR_MS, type Rule } from './rule.js';
 
 function toChecks(key: string, caps: readonly FrequencyCap[]): CapCheck[] {
@@ -31,7 +32,7 @@ export function capChecks(channel: ChannelSpec | undefined, message: MessageSpec
 /**
  * Frequency caps against the sends already recorded for the customer. This
  * check keeps hopeless candidates out of the PMF; the atomic reservation
- * after sampling (Eligibility.reserve) is what makes the cap hold under
+ * after sampling (src/decision/arbitrate.ts) is what makes the cap hold under
  * concurrent decisions.
  */
 export const frequencyCapRule: Rule = {
@@ -65,4 +66,27 @@ function reasonFor(cap: CapCheck, n: number): string {
   const text = `${cap.key}: ${n} send(s) within ${cap.windowMs / HOUR_MS}h of the send time, cap ${cap.max}`;
   reasons.set(cap, { n, text });
   return text;
+}
+
+/**
+ * The sends chosen candidates would make, each with every cap it must
+ * respect, for the store's atomic reservation. No-send and channel-less
+ * client candidates send nothing; `choiceIndex[i]` is the choice behind
+ * reservation i.
+ */
+export function capReservations(
+  catalog: Catalog,
+  choices: readonly Candidate[],
+): { readonly reservations: SendReservation[]; readonly choiceIndex: number[] } {
+  const reservations: SendReservation[] = [];
+  const choiceIndex: number[] = [];
+  choices.forEach((c, i) => {
+    if (c.noSend || !c.channel) return;
+    reservations.push({
+      send: { channel: c.channel, messageId: c.messageId, at: c.sendAt },
+      caps: capChecks(catalog.channels.get(c.channel), c.messageId ? catalog.messages.get(c.messageId) : undefined),
+    });
+    choiceIndex.push(i);
+  });
+  return { reservations, choiceIndex };
 }

@@ -1,4 +1,7 @@
 import { catalogCandidates } from '../catalog/candidates.js';
+import { customerTimeZone } from '../domain/customer-state.js';
+import { reserveInStore } from '../decision/arbitrate.js';
+import { applyContactRules } from '../rules/contact-rules.js';
 import { ManualClock } from '../core/clock.js';
 import { SeededRandom } from '../core/random.js';
 import { configSchema } from '../config.js';
@@ -15,8 +18,8 @@ export interface TactServiceOptions {
   readonly policies?: PolicySet;
   readonly seed: number;
   readonly startMs?: number;
-  /** Eligibility factory; default createTact's (the real rules once wired). */
-  readonly eligibility?: Adapters['eligibility'];
+  /** Contact rules; default createTact's (all of them). */
+  readonly contactRules?: Adapters['contactRules'];
 }
 
 /** Every channel the simulated customers agreed to; push/in_app only with the app. */
@@ -51,7 +54,7 @@ export function tactService(world: MarketingWorld, options: TactServiceOptions):
     seed: options.seed,
     newId: () => Math.floor(ids.next() * 2 ** 32).toString(16).padStart(8, '0') + Math.floor(ids.next() * 2 ** 32).toString(16).padStart(8, '0'),
     ...(options.policies ? { policies: options.policies } : {}),
-    ...(options.eligibility ? { eligibility: options.eligibility } : {}),
+    ...(options.contactRules ? { contactRules: options.contactRules } : {}),
   });
   const known = new Set<string>();
   return {
@@ -104,11 +107,11 @@ export function rulesOracleService(world: MarketingWorld, options: { seed: numbe
       }
       const customer = world.customer(view.id);
       if (!customer) throw new Error(`oracle: unknown customer ${view.id}`);
-      const state = await tact.eligibility.customer(input.customerId, input.at);
-      const candidates = catalogCandidates(world.catalog, input.trigger, input.at, state.timeZone);
-      const { eligible } = tact.eligibility.filter({ customer: state, trigger: input.trigger, at: input.at, policy: tact.policies.get(), candidates });
+      const state = await tact.store.loadCustomer(input.customerId, input.at);
+      const candidates = catalogCandidates(world.catalog, input.trigger, input.at, customerTimeZone(state));
+      const { eligible } = applyContactRules(tact.contactRules.rules, { state, at: input.at, catalog: world.catalog, candidates });
       const best = world.best(customer, eligible, input.at) ?? candidates.find((c) => c.noSend)!;
-      await tact.eligibility.reserve(state, [best], input.at);
+      await reserveInStore(tact.store, world.catalog, input.customerId)([best]);
       return {
         decisionId: `oracle-rules-${n++}`,
         customerId: input.customerId,

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog } from '../../src/catalog/catalog.js';
 import { loadCatalog } from '../../src/catalog/load.js';
-import { noEligibilityRules } from '../../src/rules/eligibility.js';
+import { NO_CONTACT_RULES } from '../../src/rules/contact-rules.js';
 import { runSimulation, type SimulationResult } from '../../src/simulate/runner.js';
 import { tactService } from '../../src/simulate/tact-service.js';
 import { MarketingWorld } from '../../src/simulate/world.js';
@@ -17,7 +17,7 @@ beforeAll(async () => {
 
 async function run(seed: number, rules: boolean): Promise<SimulationResult> {
   const world = new MarketingWorld(catalog, { seed, customers: 300 });
-  const service = tactService(world, { seed, ...(rules ? {} : { eligibility: () => noEligibilityRules }) });
+  const service = tactService(world, { seed, ...(rules ? {} : { contactRules: NO_CONTACT_RULES }) });
   return runSimulation({ world, service, rounds: ROUNDS, seed: seed + 1 });
 }
 

@@ -1,23 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { catalogCandidates } from '../../src/catalog/candidates.js';
-import { PolicySet } from '../../src/policies/policy-set.js';
-import { DEFAULT_POLICIES } from '../../src/policies/policy-config.js';
+import { customerTimeZone } from '../../src/domain/customer-state.js';
+import { reserveInStore } from '../../src/decision/arbitrate.js';
 import { profileFeatures } from '../../src/features/profile-features.js';
-import { RuleEligibility } from '../../src/rules/rule-eligibility.js';
+import { applyContactRules, DEFAULT_RULES } from '../../src/rules/contact-rules.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { rulesCatalog, state, T0 } from './helpers.js';
 
 const catalog = rulesCatalog();
-const policy = PolicySet.fromConfig(DEFAULT_POLICIES).get();
 
-describe('RuleEligibility', () => {
+describe('contact rules', () => {
   it('keeps every removed candidate with its rule and reason; no-send always stays', async () => {
     const store = new MemoryStore();
     await store.setConsent('c', { optOut: true });
-    const rules = new RuleEligibility({ store, catalog: () => catalog });
-    const customer = await rules.customer('c', T0);
+    const customer = await store.loadCustomer('c', T0);
     const candidates = catalogCandidates(catalog, 'cart_abandoned', T0);
-    const { eligible, removed } = rules.filter({ customer, trigger: 'cart_abandoned', at: T0, policy, candidates });
+    const { eligible, removed } = applyContactRules(DEFAULT_RULES, { state: customer, at: T0, catalog, candidates });
     expect(eligible.map((e) => e.id)).toEqual(['no_send']);
     expect(removed).toHaveLength(candidates.length - 1);
     expect(new Set(removed.map((r) => r.rule))).toEqual(new Set(['consent']));
@@ -27,11 +25,10 @@ describe('RuleEligibility', () => {
     const store = new MemoryStore();
     await store.setConsent('c', { channels: { sms: true }, timeZone: 'Europe/Berlin' });
     await store.recordEvent('c', { type: 'cart_add', at: T0 - 1000, itemId: 'coat-1', category: 'outerwear' });
-    const rules = new RuleEligibility({ store, catalog: () => catalog });
     const at = Date.UTC(2026, 0, 5, 22, 30); // 23:30 in Berlin
-    const customer = await rules.customer('c', at);
-    const candidates = catalogCandidates(catalog, 'cart_abandoned', at, customer.timeZone);
-    const { eligible, removed } = rules.filter({ customer, trigger: 'cart_abandoned', at, policy, candidates });
+    const customer = await store.loadCustomer('c', at);
+    const candidates = catalogCandidates(catalog, 'cart_abandoned', at, customerTimeZone(customer));
+    const { eligible, removed } = applyContactRules(DEFAULT_RULES, { state: customer, at, catalog, candidates });
     const why = new Map(removed.map((r) => [r.candidateId, r.rule]));
     expect(why.get('coat:email:now')).toBe('suppression');
     expect(why.get('reminder:push:now')).toBe('quiet_hours');
@@ -39,16 +36,15 @@ describe('RuleEligibility', () => {
     expect(sms?.sendAt).toBe(Date.UTC(2026, 0, 6, 8, 0)); // 09:00 Berlin
   });
 
-  it('reserve maps a failed send back to the index of the choice', async () => {
+  it('reserving caps maps a failed send back to the index of the choice', async () => {
     const store = new MemoryStore();
-    const rules = new RuleEligibility({ store, catalog: () => catalog });
-    const customer = await rules.customer('c', T0);
+    const reserve = reserveInStore(store, catalog, 'c');
     const all = catalogCandidates(catalog, 'cart_abandoned', T0);
     const pick = (id: string) => all.find((c) => c.id === id)!;
-    expect(await rules.reserve(customer, [pick('no_send')], T0)).toBe(-1);
-    expect(await rules.reserve(customer, [pick('shoes_promo:email:now')], T0)).toBe(-1);
+    expect(await reserve([pick('no_send')])).toBe(-1);
+    expect(await reserve([pick('shoes_promo:email:now')])).toBe(-1);
     // Message cap 1 per 14 days: the second shoes_promo fails, at its index in the choices.
-    expect(await rules.reserve(customer, [pick('no_send'), pick('shoes_promo:push:now')], T0)).toBe(1);
+    expect(await reserve([pick('no_send'), pick('shoes_promo:push:now')])).toBe(1);
   });
 
   it('profile features: attributes plus cart, sends, ignores, tickets and preferred channel', () => {
