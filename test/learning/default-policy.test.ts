@@ -29,5 +29,5 @@ describe('the default policy in the simulated marketing world', () => {
     expect(lastQuarterNet(learned)).toBeGreaterThan(1.1 * lastQuarterNet(uniform));
     // And below what a policy that knows the hidden tastes can reach under the same rules.
     expect(learned.net).toBeLessThan(ceiling.net);
-  }, 240_000);
+  });
 });
