@@ -46,6 +46,10 @@ export const configSchema = z.object({
   sweepIntervalMs: z.coerce.number().int().min(10).max(60_000).default(1000),
   /** Grace period for in-flight calls on SIGTERM, ms; then they are cancelled. Env TACT_SHUTDOWN_GRACE_MS. @defaultValue 10000 */
   shutdownGraceMs: z.coerce.number().int().min(0).max(300_000).default(10_000),
+  /** A RewardStream with no reward for this long is ended with its summary, ms. Env TACT_REWARD_STREAM_IDLE_MS. @defaultValue 60000 */
+  rewardStreamIdleMs: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  /** RewardStreams open at once; one more gets RESOURCE_EXHAUSTED. Env TACT_REWARD_STREAM_MAX. @defaultValue 256 */
+  rewardStreamMax: z.coerce.number().int().min(1).max(100_000).default(256),
   /** pino log level. Env TACT_LOG_LEVEL. @defaultValue "info" */
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
@@ -70,6 +74,8 @@ const ENV: Record<string, keyof TactConfig> = {
   TACT_LOG_LEVEL: 'logLevel',
   TACT_SWEEP_INTERVAL_MS: 'sweepIntervalMs',
   TACT_SHUTDOWN_GRACE_MS: 'shutdownGraceMs',
+  TACT_REWARD_STREAM_IDLE_MS: 'rewardStreamIdleMs',
+  TACT_REWARD_STREAM_MAX: 'rewardStreamMax',
 };
 
 const FLAGS = {

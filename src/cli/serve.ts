@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { TactConfig } from '../config.js';
 import { createTact, type Adapters, type Tact } from '../main.js';
 import { setServing, startGrpcServer, type RunningGrpcServer } from '../server/grpc-server.js';
@@ -23,6 +24,30 @@ export interface RunningTact {
 export async function serve(config: TactConfig, adapters: Adapters = {}): Promise<RunningTact> {
   const metrics = new TactMetrics();
   const logger = adapters.logger ?? createLogger(config.logLevel);
+  let accepting = true;
+  // Metrics first, before joining the fleet: a port clash (a second replica
+  // on one host) is reported, naming the flag, before anything else starts.
+  const metricsServer = await startMetricsServer(
+    { scrape: () => metrics.scrape(), contentType: metrics.registry.contentType, healthy: () => accepting },
+    config.metricsListen,
+  );
+  try {
+    return await serveWith(config, adapters, { metrics, metricsServer, logger, stopAccepting: () => (accepting = false) });
+  } catch (err) {
+    await metricsServer.close();
+    throw err;
+  }
+}
+
+interface Started {
+  readonly metrics: TactMetrics;
+  readonly metricsServer: RunningMetricsServer;
+  readonly logger: Logger;
+  stopAccepting(): void;
+}
+
+async function serveWith(config: TactConfig, adapters: Adapters, started: Started): Promise<RunningTact> {
+  const { metrics, metricsServer, logger } = started;
   // A fleet replica: state in Redis, learners restored from the fleet's snapshot.
   const fleet = config.redisUrl && !adapters.store ? await openFleet({ ...config, redisUrl: config.redisUrl }, logger) : undefined;
   const tact = createTact(config, {
@@ -37,18 +62,17 @@ export async function serve(config: TactConfig, adapters: Adapters = {}): Promis
   metrics.attach({
     policies: tact.policies,
     decisionsHeld: () => tact.store.countDecisions(),
-    ...(fleet ? { bufferStats: () => fleet.store.stats } : {}),
+    ...(fleet ? { bufferStats: () => fleet.store.stats, storeHealth: { up: () => fleet.store.inner.available } } : {}),
   });
-  let accepting = true;
-  // Metrics first: a port clash is reported before gRPC takes traffic.
-  const metricsServer = await startMetricsServer(
-    { scrape: () => metrics.scrape(), contentType: metrics.registry.contentType, healthy: () => accepting },
-    config.metricsListen,
-  );
   const customerHandlers = customerServiceHandlers({ store: tact.store, log: tact.log, clock: tact.clock });
   const grpc = await startGrpcServer({ engine: tact.engine, joiner: tact.joiner, clock: tact.clock, customerHandlers }, config.listen, {
     interceptors: [rpcInterceptor(metrics, logger)],
     policyAdmin: tact.policies,
+    rewardStreams: { idleMs: config.rewardStreamIdleMs, maxOpen: config.rewardStreamMax },
+  }).catch(async (err: unknown) => {
+    await fleet?.stop();
+    await tact.close();
+    throw err;
   });
   const sweeper = setInterval(() => {
     tact.joiner.sweep().catch((err: unknown) => tact.logger.error({ err }, 'closing attribution windows failed'));
@@ -72,7 +96,7 @@ export async function serve(config: TactConfig, adapters: Adapters = {}): Promis
     metricsServer,
     stop() {
       stopping ??= (async () => {
-        accepting = false;
+        started.stopAccepting();
         clearInterval(sweeper);
         await grpc.shutdown(config.shutdownGraceMs);
         // Windows already over are closed now rather than left to the next replica.

@@ -113,6 +113,19 @@ export function defineMetrics(registry: Registry, prefix: string) {
 
 export type MetricSet = ReturnType<typeof defineMetrics>;
 
+/** Longest a scrape waits on a store-backed value before leaving it out. */
+export const STORE_READ_TIMEOUT_MS = 1000;
+
+function withTimeout<T>(value: T | Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    Promise.resolve(value),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('store read timed out')), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
 /** Gauges computed at scrape time (prom-client `collect`), never by timers. */
 export function defineComputedGauges(
   registry: Registry,
@@ -136,10 +149,16 @@ export function defineComputedGauges(
   });
   new Gauge({
     name: `${prefix}decisions_held`,
-    help: 'Decisions held in their attribution window (memory store: this process).',
+    help: 'Decisions held in their attribution window (memory store: this process). Stale (the last value read) while tact_store_up is 0.',
     registers,
     async collect() {
-      this.set(await sources.decisionsHeld());
+      // A scrape must answer while the store is down (that is when its alerts
+      // fire): a store-backed value that cannot be read keeps its last value, never an HTTP 500.
+      try {
+        this.set(await withTimeout(sources.decisionsHeld(), STORE_READ_TIMEOUT_MS));
+      } catch {
+        // stale until the store answers again
+      }
     },
   });
   const value = new Gauge({

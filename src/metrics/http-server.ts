@@ -55,9 +55,7 @@ export async function startMetricsServer(deps: MetricsServerDeps, listen: string
   // Keep-alive scrapers would otherwise hold close() open until they time out.
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err) =>
-      reject(new TactError('invalid_argument', `cannot listen on ${listen}: ${err.message}`, 'metricsListen')),
-    );
+    server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(listen, err)));
     server.listen(port, host, () => {
       server.removeAllListeners('error');
       resolve();
@@ -71,4 +69,16 @@ export async function startMetricsServer(deps: MetricsServerDeps, listen: string
         server.closeIdleConnections();
       }),
   };
+}
+
+/**
+ * Two replicas on one host both default to 127.0.0.1:9464: the second must
+ * be told which setting to change, not just that a port was taken.
+ */
+function listenError(listen: string, err: NodeJS.ErrnoException): TactError {
+  const hint =
+    err.code === 'EADDRINUSE'
+      ? ' (address in use: another process, e.g. a second replica on this host, has it; give each replica its own --metrics-listen, or 127.0.0.1:0 for any free port)'
+      : '';
+  return new TactError('invalid_argument', `cannot listen on ${listen}: ${err.message}${hint} [flag --metrics-listen, env TACT_METRICS_LISTEN]`);
 }

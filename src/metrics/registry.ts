@@ -7,6 +7,7 @@ import type { DecisionRecord, LearningUpdate } from '../store/store.js';
 import type { RpcMetrics } from '../server/interceptors.js';
 import type { BufferStats } from '../store/redis/buffer.js';
 import { defineStoreBufferMetrics } from './store-buffer-metrics.js';
+import { defineStoreHealthMetrics, type StoreHealthSource } from './store-health-metrics.js';
 import { defineComputedGauges, defineMetrics, type MetricSet, type RewardMetricStatus } from './definitions.js';
 
 export const METRIC_PREFIX = 'tact_';
@@ -80,10 +81,13 @@ export class TactMetrics implements DecisionObserver, RewardObserver, RpcMetrics
     decisionsHeld: () => number | Promise<number>;
     /** The Redis outage buffer's counts, when state is in Redis. */
     bufferStats?: () => BufferStats;
+    /** Store health read without touching the store; absent means always up (memory). */
+    storeHealth?: StoreHealthSource;
   }): void {
     this.policies = sources.policies;
     this.decisionsHeld = sources.decisionsHeld;
     if (sources.bufferStats) defineStoreBufferMetrics(this.registry, METRIC_PREFIX, sources.bufferStats);
+    defineStoreHealthMetrics(this.registry, METRIC_PREFIX, sources.storeHealth ?? { up: () => true });
   }
 
   onDecision(decision: Decision, stats: DecisionStats): void {

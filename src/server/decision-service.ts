@@ -1,11 +1,10 @@
-import { status, type sendUnaryData, type ServerUnaryCall, type ServerReadableStream } from '@grpc/grpc-js';
+import { status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import type { Clock } from '../core/clock.js';
 import type { DecisionEngine } from '../decision/engine.js';
-import type { RewardJoiner, RewardStatus } from '../feedback/reward-joiner.js';
+import type { RewardJoiner } from '../feedback/reward-joiner.js';
 import type { DecisionServiceHandlers } from './generated/tact/v1/DecisionService.js';
-import type { RewardRequest__Output } from './generated/tact/v1/RewardRequest.js';
-import type { RewardStreamResponse } from './generated/tact/v1/RewardStreamResponse.js';
 import { toDecideResponse, toRewardResponse } from './map-response.js';
+import { RewardStreams } from './reward-streams.js';
 import { toServiceError } from './status.js';
 import { toDecideInput, toRewardInput } from './validate.js';
 
@@ -16,6 +15,8 @@ export interface ServiceDeps {
   readonly clock: Clock;
   /** Customer-state calls (RecordEvent, SetConsent, ForgetCustomer); absent = UNIMPLEMENTED. */
   readonly customerHandlers?: Pick<DecisionServiceHandlers, 'RecordEvent' | 'SetConsent' | 'ForgetCustomer'>;
+  /** Open RewardStreams under their limits; absent = a private set with the default limits. */
+  readonly rewardStreams?: RewardStreams;
 }
 
 /** Absolute deadline in ms, or undefined when the call has none. */
@@ -52,55 +53,15 @@ const unimplemented = (name: string) => (_call: unknown, callback: sendUnaryData
 
 export function decisionServiceHandlers(deps: ServiceDeps): DecisionServiceHandlers {
   const { engine, joiner, clock } = deps;
+  const rewardStreams = deps.rewardStreams ?? new RewardStreams();
   return {
     Decide: unary(clock, async (req, deadline) =>
       toDecideResponse(await engine.decide(toDecideInput(req, clock.now(), deadline))),
     ),
     Reward: unary(clock, async (req) => toRewardResponse(await joiner.reward(toRewardInput(req)))),
-    RewardStream: (call, callback) => rewardStream(joiner, call, callback),
+    RewardStream: (call, callback) => rewardStreams.handle((req) => joiner.reward(toRewardInput(req)), call, callback),
     RecordEvent: deps.customerHandlers?.RecordEvent ?? unimplemented('RecordEvent'),
     SetConsent: deps.customerHandlers?.SetConsent ?? unimplemented('SetConsent'),
     ForgetCustomer: deps.customerHandlers?.ForgetCustomer ?? unimplemented('ForgetCustomer'),
   };
-}
-
-/**
- * Client-streaming rewards for high-volume feedback. Joins run concurrently
- * but bounded, and a bad reward is counted, not fatal to the stream.
- */
-function rewardStream(
-  joiner: RewardJoiner,
-  call: ServerReadableStream<RewardRequest__Output, RewardStreamResponse>,
-  callback: sendUnaryData<RewardStreamResponse>,
-): void {
-  const summary = { received: 0, joined: 0, duplicate: 0, expired: 0, ignored: 0, rejected: 0, first_error: '' };
-  const pending = new Set<Promise<void>>();
-  const MAX_IN_FLIGHT = 256;
-  const count = (s: RewardStatus) => {
-    summary[s] += 1;
-  };
-  const reject = (err: unknown) => {
-    summary.rejected += 1;
-    if (!summary.first_error) summary.first_error = toServiceError(err).details ?? 'error';
-  };
-  call.on('data', (req: RewardRequest__Output) => {
-    summary.received += 1;
-    let p: Promise<void>;
-    try {
-      p = joiner.reward(toRewardInput(req)).then(count, reject);
-    } catch (err) {
-      reject(err);
-      return;
-    }
-    pending.add(p);
-    void p.finally(() => {
-      pending.delete(p);
-      if (pending.size < MAX_IN_FLIGHT / 2) call.resume();
-    });
-    if (pending.size >= MAX_IN_FLIGHT) call.pause();
-  });
-  call.on('end', () => {
-    void Promise.all(pending).then(() => callback(null, summary));
-  });
-  call.on('error', (err) => callback(toServiceError(err)));
 }

@@ -1,7 +1,9 @@
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
+import { TactError } from '../core/errors.js';
 import type { PolicySet } from '../policies/policy-set.js';
 import { decisionServiceHandlers, type ServiceDeps } from './decision-service.js';
+import { RewardStreams, type RewardStreamLimits } from './reward-streams.js';
 import { policyAdminHandlers } from './policy-admin-service.js';
 import { loadTactDefinition, loadTactProto } from './proto.js';
 import { addReflection } from './reflection.js';
@@ -15,6 +17,8 @@ export interface GrpcServerOptions {
   readonly interceptors?: grpc.ServerInterceptor[];
   /** Serve tact.v1.PolicyAdmin (Promote, Rollback, ListPolicies) over these policies. */
   readonly policyAdmin?: PolicySet;
+  /** RewardStream idle timeout and cap. @defaultValue DEFAULT_REWARD_STREAM_LIMITS */
+  readonly rewardStreams?: RewardStreamLimits;
 }
 
 /** A started gRPC server with health and reflection. */
@@ -23,7 +27,9 @@ export interface RunningGrpcServer {
   readonly health: HealthImplementation;
   /** The port actually bound (useful with port 0). */
   readonly port: number;
-  /** Health NOT_SERVING, then drain in-flight calls up to `graceMs`, then force. */
+  /** RewardStreams open right now (tests, metrics). */
+  openRewardStreams(): number;
+  /** Health NOT_SERVING, end open RewardStreams with their summaries, drain in-flight calls up to `graceMs`, then force. */
   shutdown(graceMs: number): Promise<void>;
 }
 
@@ -38,20 +44,31 @@ export async function startGrpcServer(
     'grpc.max_receive_message_length': options.maxReceiveMessageLength ?? 4 * 1024 * 1024,
     ...(options.interceptors ? { interceptors: options.interceptors } : {}),
   });
-  server.addService(proto.tact.v1.DecisionService.service, decisionServiceHandlers(deps));
+  const rewardStreams = new RewardStreams(options.rewardStreams);
+  server.addService(proto.tact.v1.DecisionService.service, decisionServiceHandlers({ ...deps, rewardStreams }));
   if (options.policyAdmin) server.addService(proto.tact.v1.PolicyAdmin.service, policyAdminHandlers(options.policyAdmin, deps.clock));
   const health = new HealthImplementation({ '': 'NOT_SERVING', [SERVICE_NAME]: 'NOT_SERVING' });
   health.addToServer(server);
   addReflection(server, definition);
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(listen, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
+    server.bindAsync(listen, grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err
+        ? reject(new TactError('invalid_argument', `cannot listen on ${listen}: ${err.message} (in use by another process, e.g. a second replica on this host?) [flag --listen, env TACT_LISTEN]`))
+        : resolve(p),
+    );
   });
   setServing(health, true);
   return {
     server,
     health,
     port,
-    shutdown: (graceMs) => shutdown(server, health, graceMs),
+    openRewardStreams: () => rewardStreams.size,
+    shutdown: (graceMs) => {
+      // Open streams would hold the drain for the whole grace period: end
+      // them now, each with its summary, so half-closed clients get theirs.
+      void rewardStreams.endAll();
+      return shutdown(server, health, graceMs);
+    },
   };
 }
 

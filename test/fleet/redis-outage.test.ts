@@ -98,6 +98,15 @@ describe('Redis stopped and restarted under load', () => {
     await sleep(1200);
     const during = { decided: sent.decided - before.decided, joined: sent.joined - before.joined };
     const down = await dumpUntil(replica, dir, (d) => d.buffer.pending > 0);
+    // Prometheus keeps every series while the store is down, and one says so.
+    const outageScrape = await fetch(`http://127.0.0.1:${replica.metricsPort}/metrics`);
+    expect(outageScrape.status).toBe(200);
+    const outageText = await outageScrape.text();
+    expect(outageText).toMatch(/^tact_store_up 0$/m);
+    expect(outageText).toMatch(/^tact_store_buffer_pending [1-9]/m);
+    expect(outageText).toMatch(/^tact_decisions_total\{/m);
+    // The store-backed count cannot be read: it keeps its last value (stale, flagged by tact_store_up).
+    expect(outageText).toMatch(/^tact_decisions_held \d+$/m);
     await redis.start();
     phase = 'after';
     await sleep(800);
@@ -125,5 +134,7 @@ describe('Redis stopped and restarted under load', () => {
     expect(value('tact_store_buffer_buffered_total{kind="reward"}')).toBe(final.buffer.buffered.reward);
     expect(value('tact_store_outages_total')).toBeGreaterThanOrEqual(1);
     expect(value('tact_store_buffer_pending')).toBe(0);
+    expect(value('tact_store_up')).toBe(1);
+    expect(value('tact_decisions_held')).toBeGreaterThanOrEqual(0);
   });
 });
