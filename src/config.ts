@@ -7,6 +7,9 @@ import { TactError } from './core/errors.js';
 import { MODELS_DIR } from './core/paths.js';
 import { formatZodError } from './core/zod-errors.js';
 
+/** A boolean from a flag (true) or the environment ("1", "true", "0", "false"). */
+const envBoolean = z.union([z.boolean(), z.enum(['1', 'true', '0', 'false'])]).transform((v) => v === true || v === '1' || v === 'true');
+
 const hostPort = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected HOST:PORT');
 
 /**
@@ -52,6 +55,31 @@ export const configSchema = z.object({
   rewardStreamMax: z.coerce.number().int().min(1).max(100_000).default(256),
   /** pino log level. Env TACT_LOG_LEVEL. @defaultValue "info" */
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  // Security (docs/security.md). Without auth or TLS, Tact listens on loopback only (protected mode).
+  /** PolicyAdmin (and reflection) on their own gRPC address; unset means PolicyAdmin is not served. Flag --admin-listen, env TACT_ADMIN_LISTEN. */
+  adminListen: hostPort.optional(),
+  /** Server certificate (PEM) for TLS on the gRPC ports; re-read when it changes. Flag --tls-cert, env TACT_TLS_CERT. */
+  tlsCert: z.string().optional(),
+  /** Private key (PEM) of --tls-cert. Flag --tls-key, env TACT_TLS_KEY. */
+  tlsKey: z.string().optional(),
+  /** CA (PEM) that must sign every client's certificate (mutual TLS). Flag --tls-client-ca, env TACT_TLS_CLIENT_CA. */
+  tlsClientCa: z.string().optional(),
+  /** Serve /metrics over HTTPS with the same certificate (and client CA). Flag --metrics-tls, env TACT_METRICS_TLS. @defaultValue false */
+  metricsTls: envBoolean.default(false),
+  /** How often certificate, token and JWKS files are read again, ms (0: never). Env TACT_CREDENTIALS_RELOAD_MS. @defaultValue 5000 */
+  credentialsReloadMs: z.coerce.number().int().min(0).max(3_600_000).default(5000),
+  /** YAML file of callers: tokens: [{ name, sha256, scopes }]. Flag --auth-tokens, env TACT_AUTH_TOKENS. */
+  authTokens: z.string().optional(),
+  /** JWKS file (JSON) whose keys verify JWT callers. Flag --auth-jwks, env TACT_AUTH_JWKS. */
+  authJwks: z.string().optional(),
+  /** Required `iss` of JWTs. Flag --auth-jwt-issuer, env TACT_AUTH_JWT_ISSUER. */
+  authJwtIssuer: z.string().optional(),
+  /** Required `aud` of JWTs. Flag --auth-jwt-audience, env TACT_AUTH_JWT_AUDIENCE. */
+  authJwtAudience: z.string().optional(),
+  /** JWT claim holding the scopes (space-separated string or array). Flag --auth-jwt-scopes-claim, env TACT_AUTH_JWT_SCOPES_CLAIM. @defaultValue "scope" */
+  authJwtScopesClaim: z.string().min(1).default('scope'),
+  /** Listen beyond loopback with neither auth nor TLS (protected mode off). Flag --insecure, env TACT_INSECURE. @defaultValue false */
+  insecure: envBoolean.default(false),
 });
 
 export type TactConfig = z.infer<typeof configSchema>;
@@ -76,6 +104,18 @@ const ENV: Record<string, keyof TactConfig> = {
   TACT_SHUTDOWN_GRACE_MS: 'shutdownGraceMs',
   TACT_REWARD_STREAM_IDLE_MS: 'rewardStreamIdleMs',
   TACT_REWARD_STREAM_MAX: 'rewardStreamMax',
+  TACT_ADMIN_LISTEN: 'adminListen',
+  TACT_TLS_CERT: 'tlsCert',
+  TACT_TLS_KEY: 'tlsKey',
+  TACT_TLS_CLIENT_CA: 'tlsClientCa',
+  TACT_METRICS_TLS: 'metricsTls',
+  TACT_CREDENTIALS_RELOAD_MS: 'credentialsReloadMs',
+  TACT_AUTH_TOKENS: 'authTokens',
+  TACT_AUTH_JWKS: 'authJwks',
+  TACT_AUTH_JWT_ISSUER: 'authJwtIssuer',
+  TACT_AUTH_JWT_AUDIENCE: 'authJwtAudience',
+  TACT_AUTH_JWT_SCOPES_CLAIM: 'authJwtScopesClaim',
+  TACT_INSECURE: 'insecure',
 };
 
 const FLAGS = {
@@ -89,6 +129,17 @@ const FLAGS = {
   'decision-log': { type: 'string' },
   seed: { type: 'string' },
   'log-level': { type: 'string' },
+  'admin-listen': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'tls-client-ca': { type: 'string' },
+  'metrics-tls': { type: 'boolean' },
+  'auth-tokens': { type: 'string' },
+  'auth-jwks': { type: 'string' },
+  'auth-jwt-issuer': { type: 'string' },
+  'auth-jwt-audience': { type: 'string' },
+  'auth-jwt-scopes-claim': { type: 'string' },
+  insecure: { type: 'boolean' },
 } as const;
 
 const FLAG_KEY: Record<string, keyof TactConfig> = {
@@ -101,19 +152,30 @@ const FLAG_KEY: Record<string, keyof TactConfig> = {
   'decision-log': 'decisionLog',
   seed: 'seed',
   'log-level': 'logLevel',
+  'admin-listen': 'adminListen',
+  'tls-cert': 'tlsCert',
+  'tls-key': 'tlsKey',
+  'tls-client-ca': 'tlsClientCa',
+  'metrics-tls': 'metricsTls',
+  'auth-tokens': 'authTokens',
+  'auth-jwks': 'authJwks',
+  'auth-jwt-issuer': 'authJwtIssuer',
+  'auth-jwt-audience': 'authJwtAudience',
+  'auth-jwt-scopes-claim': 'authJwtScopesClaim',
+  insecure: 'insecure',
 };
 
 export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): TactConfig {
-  let flags: Record<string, string | undefined>;
+  let flags: Record<string, string | boolean | undefined>;
   try {
     flags = parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false }).values as Record<
       string,
-      string | undefined
+      string | boolean | undefined
     >;
   } catch (err) {
     throw new TactError('invalid_argument', (err as Error).message, 'argv');
   }
-  const raw: Record<string, unknown> = flags.config ? readConfigFile(flags.config) : {};
+  const raw: Record<string, unknown> = typeof flags.config === 'string' ? readConfigFile(flags.config) : {};
   for (const [name, key] of Object.entries(ENV)) if (env[name]) raw[key] = env[name];
   for (const [flag, key] of Object.entries(FLAG_KEY)) if (flags[flag] !== undefined) raw[key] = flags[flag];
   const result = configSchema.safeParse(raw);

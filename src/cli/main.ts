@@ -37,6 +37,8 @@ async function runServe(argv: string[]): Promise<number> {
     };
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
+    // Rotated certificates and tokens are picked up by polling; SIGHUP reads them at once.
+    process.on('SIGHUP', () => void running.reloadCredentials());
   });
   return 0;
 }

@@ -13,7 +13,7 @@ server without a restart, keeping the previous one for --rollback. --list shows
 every policy, the champion, the history and each shadow's live value estimate.
 Acts on one server: call every replica of a fleet.
 
-  --target HOST:PORT  the server's gRPC address (default 127.0.0.1:50051, env TACT_TARGET)
+  --target HOST:PORT  the server's admin address, its --admin-listen (default 127.0.0.1:50052, env TACT_TARGET)
   --timeout MS        call deadline (default 5000)`;
 
 /** `tact promote`: returns the exit code. */
@@ -30,7 +30,7 @@ export async function runPromote(argv: readonly string[], io: CommandIo = proces
     const modes = [name !== undefined, v.rollback === true, v.list === true].filter(Boolean).length;
     if (modes !== 1 || parsed.positionals.length > 1) throw new UsageError('give one policy NAME, or --rollback, or --list');
     const timeout = parseNumber('timeout', v.timeout, (x) => x > 0) ?? 5000;
-    const target = v.target ?? io.env?.['TACT_TARGET'] ?? '127.0.0.1:50051';
+    const target = v.target ?? io.env?.['TACT_TARGET'] ?? '127.0.0.1:50052';
     const proto = loadTactProto();
     const client = new proto.tact.v1.PolicyAdmin(target, grpc.credentials.createInsecure());
     try {

@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import type { TactConfig } from '../config.js';
 import { createTact, type Adapters, type Tact } from '../main.js';
-import { setServing, startGrpcServer, type RunningGrpcServer } from '../server/grpc-server.js';
+import { setServing, startAdminServer, startGrpcServer, type RunningAdminServer, type RunningGrpcServer } from '../server/grpc-server.js';
+import { checkProtectedMode } from '../server/protected-mode.js';
+import { serverCredentials, serverTlsFromFlags, type ServerTls } from '../server/tls.js';
 import { customerServiceHandlers } from '../server/customer-service.js';
 import { createLogger } from '../core/logger.js';
 import type { DecisionObserver } from '../decision/observer.js';
@@ -17,24 +19,32 @@ export interface RunningTact {
   readonly grpc: RunningGrpcServer;
   readonly metrics: TactMetrics;
   readonly metricsServer: RunningMetricsServer;
+  /** PolicyAdmin's own port (--admin-listen), when configured. */
+  readonly admin?: RunningAdminServer;
+  /** Read certificate (and token) files now rather than at the next poll (SIGHUP). */
+  reloadCredentials(): Promise<void>;
   /** Graceful stop: NOT_SERVING, drain calls, close windows due, flush logs, close the store. */
   stop(): Promise<void>;
 }
 
 export async function serve(config: TactConfig, adapters: Adapters = {}): Promise<RunningTact> {
+  checkProtectedMode(config);
   const metrics = new TactMetrics();
   const logger = adapters.logger ?? createLogger(config.logLevel);
+  const tls = serverTlsFromFlags(config, logger);
   let accepting = true;
   // Metrics first, before joining the fleet: a port clash (a second replica
   // on one host) is reported, naming the flag, before anything else starts.
   const metricsServer = await startMetricsServer(
     { scrape: () => metrics.scrape(), contentType: metrics.registry.contentType, healthy: () => accepting },
     config.metricsListen,
+    config.metricsTls ? tls : undefined,
   );
   try {
-    return await serveWith(config, adapters, { metrics, metricsServer, logger, stopAccepting: () => (accepting = false) });
+    return await serveWith(config, adapters, { metrics, metricsServer, logger, tls, stopAccepting: () => (accepting = false) });
   } catch (err) {
     await metricsServer.close();
+    tls?.close();
     throw err;
   }
 }
@@ -43,11 +53,12 @@ interface Started {
   readonly metrics: TactMetrics;
   readonly metricsServer: RunningMetricsServer;
   readonly logger: Logger;
+  readonly tls: ServerTls | undefined;
   stopAccepting(): void;
 }
 
 async function serveWith(config: TactConfig, adapters: Adapters, started: Started): Promise<RunningTact> {
-  const { metrics, metricsServer, logger } = started;
+  const { metrics, metricsServer, logger, tls } = started;
   // A fleet replica: state in Redis, learners restored from the fleet's snapshot.
   const fleet = config.redisUrl && !adapters.store ? await openFleet({ ...config, redisUrl: config.redisUrl }, logger) : undefined;
   const tact = createTact(config, {
@@ -65,15 +76,27 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
     ...(fleet ? { bufferStats: () => fleet.store.stats, storeHealth: { up: () => fleet.store.inner.available } } : {}),
   });
   const customerHandlers = customerServiceHandlers({ store: tact.store, log: tact.log, clock: tact.clock });
+  const interceptors = [rpcInterceptor(metrics, logger)];
   const grpc = await startGrpcServer({ engine: tact.engine, joiner: tact.joiner, clock: tact.clock, customerHandlers }, config.listen, {
-    interceptors: [rpcInterceptor(metrics, logger)],
-    policyAdmin: tact.policies,
+    interceptors,
+    credentials: serverCredentials(tls),
     rewardStreams: { idleMs: config.rewardStreamIdleMs, maxOpen: config.rewardStreamMax },
   }).catch(async (err: unknown) => {
     await fleet?.stop();
     await tact.close();
     throw err;
   });
+  const admin = config.adminListen
+    ? await startAdminServer({ policies: tact.policies, clock: tact.clock }, config.adminListen, {
+        interceptors,
+        credentials: serverCredentials(tls),
+      }).catch(async (err: unknown) => {
+        await grpc.shutdown(0);
+        await fleet?.stop();
+        await tact.close();
+        throw err;
+      })
+    : undefined;
   const sweeper = setInterval(() => {
     tact.joiner.sweep().catch((err: unknown) => tact.logger.error({ err }, 'closing attribution windows failed'));
   }, config.sweepIntervalMs);
@@ -85,7 +108,14 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
     },
   });
   tact.logger.info(
-    { listen: config.listen, port: grpc.port, metricsPort: metricsServer.port, store: tact.store.kind },
+    {
+      listen: config.listen,
+      port: grpc.port,
+      metricsPort: metricsServer.port,
+      ...(admin ? { adminPort: admin.port } : {}),
+      tls: tls ? (tls.mutual ? 'mutual' : 'server') : 'off',
+      store: tact.store.kind,
+    },
     'tact serving',
   );
   let stopping: Promise<void> | undefined;
@@ -94,16 +124,21 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
     grpc,
     metrics,
     metricsServer,
+    ...(admin ? { admin } : {}),
+    async reloadCredentials() {
+      await tls?.reload();
+    },
     stop() {
       stopping ??= (async () => {
         started.stopAccepting();
         clearInterval(sweeper);
-        await grpc.shutdown(config.shutdownGraceMs);
+        await Promise.all([grpc.shutdown(config.shutdownGraceMs), admin?.shutdown(config.shutdownGraceMs)]);
         // Windows already over are closed now rather than left to the next replica.
         await tact.joiner.sweep().catch((err: unknown) => tact.logger.error({ err }, 'final sweep failed'));
         await fleet?.stop();
         await tact.close();
         await metricsServer.close();
+        tls?.close();
         tact.logger.info('tact stopped');
         await new Promise<void>((resolve) => tact.logger.flush(() => resolve()));
       })();

@@ -1,6 +1,8 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { TactError } from '../core/errors.js';
+import type { ServerTls } from '../server/tls.js';
 
 export interface MetricsServerDeps {
   /** Prometheus text exposition. */
@@ -30,9 +32,9 @@ export function parseHostPort(listen: string): { host: string; port: number } {
  * `/metrics` and `/healthz` on their own address, apart from gRPC, so
  * scrapes never queue behind decisions and the port can stay private.
  */
-export async function startMetricsServer(deps: MetricsServerDeps, listen: string): Promise<RunningMetricsServer> {
+export async function startMetricsServer(deps: MetricsServerDeps, listen: string, tls?: ServerTls): Promise<RunningMetricsServer> {
   const { host, port } = parseHostPort(listen);
-  const server: Server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
@@ -51,7 +53,17 @@ export async function startMetricsServer(deps: MetricsServerDeps, listen: string
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
-  });
+  };
+  let server: Server;
+  let stopFollowing = () => {};
+  if (tls) {
+    // HTTPS with the gRPC port's certificate (and client CA), following its rotations.
+    const https = createHttpsServer(tls.httpsOptions(), handle);
+    stopFollowing = tls.onChange(() => https.setSecureContext(tls.httpsOptions()));
+    server = https;
+  } else {
+    server = createServer(handle);
+  }
   // Keep-alive scrapers would otherwise hold close() open until they time out.
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
@@ -65,6 +77,7 @@ export async function startMetricsServer(deps: MetricsServerDeps, listen: string
     port: (server.address() as AddressInfo).port,
     close: () =>
       new Promise<void>((resolve) => {
+        stopFollowing();
         server.close(() => resolve());
         server.closeIdleConnections();
       }),

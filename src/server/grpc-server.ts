@@ -4,7 +4,9 @@ import { TactError } from '../core/errors.js';
 import type { PolicySet } from '../policies/policy-set.js';
 import { decisionServiceHandlers, type ServiceDeps } from './decision-service.js';
 import { RewardStreams, type RewardStreamLimits } from './reward-streams.js';
-import { policyAdminHandlers } from './policy-admin-service.js';
+import type { Clock } from '../core/clock.js';
+import type { PolicyAdminHandlers } from './generated/tact/v1/PolicyAdmin.js';
+import { POLICY_ADMIN_SERVICE, policyAdminHandlers } from './policy-admin-service.js';
 import { loadTactDefinition, loadTactProto } from './proto.js';
 import { addReflection } from './reflection.js';
 
@@ -19,6 +21,8 @@ export interface GrpcServerOptions {
   readonly policyAdmin?: PolicySet;
   /** RewardStream idle timeout and cap. @defaultValue DEFAULT_REWARD_STREAM_LIMITS */
   readonly rewardStreams?: RewardStreamLimits;
+  /** TLS or plaintext (src/server/tls.ts). @defaultValue insecure */
+  readonly credentials?: grpc.ServerCredentials;
 }
 
 /** A started gRPC server with health and reflection. */
@@ -40,23 +44,17 @@ export async function startGrpcServer(
 ): Promise<RunningGrpcServer> {
   const definition = loadTactDefinition();
   const proto = loadTactProto(definition);
-  const server = new grpc.Server({
-    'grpc.max_receive_message_length': options.maxReceiveMessageLength ?? 4 * 1024 * 1024,
-    ...(options.interceptors ? { interceptors: options.interceptors } : {}),
-  });
+  const server = newServer(options);
   const rewardStreams = new RewardStreams(options.rewardStreams);
   server.addService(proto.tact.v1.DecisionService.service, decisionServiceHandlers({ ...deps, rewardStreams }));
-  if (options.policyAdmin) server.addService(proto.tact.v1.PolicyAdmin.service, policyAdminHandlers(options.policyAdmin, deps.clock));
+  server.addService(
+    proto.tact.v1.PolicyAdmin.service,
+    options.policyAdmin ? policyAdminHandlers(options.policyAdmin, deps.clock) : policyAdminElsewhere(),
+  );
   const health = new HealthImplementation({ '': 'NOT_SERVING', [SERVICE_NAME]: 'NOT_SERVING' });
   health.addToServer(server);
   addReflection(server, definition);
-  const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(listen, grpc.ServerCredentials.createInsecure(), (err, p) =>
-      err
-        ? reject(new TactError('invalid_argument', `cannot listen on ${listen}: ${err.message} (in use by another process, e.g. a second replica on this host?) [flag --listen, env TACT_LISTEN]`))
-        : resolve(p),
-    );
-  });
+  const port = await bind(server, listen, options.credentials, '--listen, env TACT_LISTEN');
   setServing(health, true);
   return {
     server,
@@ -70,6 +68,64 @@ export async function startGrpcServer(
       return shutdown(server, health, graceMs);
     },
   };
+}
+
+export type RunningAdminServer = Omit<RunningGrpcServer, 'openRewardStreams'>;
+
+export interface AdminServerDeps {
+  readonly policies: PolicySet;
+  readonly clock: Clock;
+}
+
+/**
+ * PolicyAdmin (and reflection, health) on its own address, so a network
+ * policy can keep it to operators while the data port faces applications.
+ */
+export async function startAdminServer(deps: AdminServerDeps, listen: string, options: GrpcServerOptions = {}): Promise<RunningAdminServer> {
+  const definition = loadTactDefinition();
+  const proto = loadTactProto(definition);
+  const server = newServer(options);
+  server.addService(proto.tact.v1.PolicyAdmin.service, policyAdminHandlers(deps.policies, deps.clock));
+  const health = new HealthImplementation({ '': 'NOT_SERVING', [POLICY_ADMIN_SERVICE]: 'NOT_SERVING' });
+  health.addToServer(server);
+  addReflection(server, definition);
+  const port = await bind(server, listen, options.credentials, '--admin-listen, env TACT_ADMIN_LISTEN');
+  health.setStatus('', 'SERVING');
+  health.setStatus(POLICY_ADMIN_SERVICE, 'SERVING');
+  return {
+    server,
+    health,
+    port,
+    shutdown: (graceMs) => {
+      health.setStatus('', 'NOT_SERVING');
+      health.setStatus(POLICY_ADMIN_SERVICE, 'NOT_SERVING');
+      return shutdown(server, health, graceMs);
+    },
+  };
+}
+
+function newServer(options: GrpcServerOptions): grpc.Server {
+  return new grpc.Server({
+    'grpc.max_receive_message_length': options.maxReceiveMessageLength ?? 4 * 1024 * 1024,
+    ...(options.interceptors ? { interceptors: options.interceptors } : {}),
+  });
+}
+
+function bind(server: grpc.Server, listen: string, credentials = grpc.ServerCredentials.createInsecure(), flag: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.bindAsync(listen, credentials, (err, p) =>
+      err
+        ? reject(new TactError('invalid_argument', `cannot listen on ${listen}: ${err.message} (in use by another process, e.g. a second replica on this host?) [flag ${flag}]`))
+        : resolve(p),
+    );
+  });
+}
+
+/** The data port answers PolicyAdmin calls with where to send them instead of a bare UNIMPLEMENTED. */
+function policyAdminElsewhere(): PolicyAdminHandlers {
+  const moved = (_call: unknown, callback: grpc.sendUnaryData<never>) =>
+    callback({ code: grpc.status.UNIMPLEMENTED, details: `${POLICY_ADMIN_SERVICE} is served on the admin port only (start the server with --admin-listen)` });
+  return { Promote: moved, Rollback: moved, ListPolicies: moved };
 }
 
 export function setServing(health: HealthImplementation, serving: boolean): void {

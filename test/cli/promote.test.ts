@@ -26,13 +26,17 @@ describe('tact promote through gRPC', () => {
   let running: RunningTact;
   let client: TestClient;
   let target: string;
+  let dataPort: string;
   const servedBy = async () =>
     (await client.decide({ customer_id: 'c1', trigger: 't', candidates: [{ id: 'x' }, { id: 'y' }] })).model_version.split('@')[0];
 
   beforeAll(async () => {
-    running = await serve(configSchema.parse({ listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', logLevel: 'silent', seed: 1, policies }));
-    target = `127.0.0.1:${running.grpc.port}`;
-    client = new TestClient(target);
+    running = await serve(
+      configSchema.parse({ listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', adminListen: '127.0.0.1:0', logLevel: 'silent', seed: 1, policies }),
+    );
+    target = `127.0.0.1:${running.admin?.port}`;
+    dataPort = `127.0.0.1:${running.grpc.port}`;
+    client = new TestClient(dataPort);
   });
   afterAll(async () => {
     client.close();
@@ -55,6 +59,12 @@ describe('tact promote through gRPC', () => {
     expect(await runPromote(['--rollback', '--target', target], m.io)).toBe(0);
     expect(m.out()).toContain('rolled back: beta -> alpha');
     expect(await servedBy()).toBe('alpha');
+  });
+
+  it('is served on the admin port only: the data port says where to go', async () => {
+    const m = memoryIo();
+    expect(await runPromote(['--list', '--target', dataPort], m.io)).toBe(1);
+    expect(m.err()).toContain('UNIMPLEMENTED: tact.v1.PolicyAdmin is served on the admin port only (start the server with --admin-listen)');
   });
 
   it('reports unknown policies and an empty history as errors', async () => {

@@ -13,9 +13,13 @@ import type { ForgetCustomerResponse__Output } from '../../src/server/generated/
 export class TestClient {
   readonly raw: DecisionServiceClient;
 
-  constructor(readonly address: string) {
+  constructor(
+    readonly address: string,
+    credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(),
+    options: grpc.ChannelOptions = {},
+  ) {
     const proto = loadTactProto(loadTactDefinition());
-    this.raw = new proto.tact.v1.DecisionService(address, grpc.credentials.createInsecure());
+    this.raw = new proto.tact.v1.DecisionService(address, credentials, options);
   }
 
   decide(req: DecideRequest, deadlineMs = 5000): Promise<DecideResponse__Output> {
