@@ -5,6 +5,7 @@ import { setServing, startAdminServer, startGrpcServer, type RunningAdminServer,
 import { checkProtectedMode } from '../server/protected-mode.js';
 import { serverCredentials, serverTlsFromFlags, type ServerTls } from '../server/tls.js';
 import { customerServiceHandlers } from '../server/customer-service.js';
+import { TactError } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
 import type { DecisionObserver } from '../decision/observer.js';
 import { startMetricsServer, type RunningMetricsServer } from '../metrics/http-server.js';
@@ -29,6 +30,8 @@ export interface RunningTact {
 
 export async function serve(config: TactConfig, adapters: Adapters = {}): Promise<RunningTact> {
   checkProtectedMode(config);
+  // Until callers are checked (next change), a token file must not be mistaken for protection.
+  if (config.authTokens || config.authJwks) throw new TactError('invalid_argument', 'not supported by this build yet', config.authTokens ? 'authTokens' : 'authJwks');
   const metrics = new TactMetrics();
   const logger = adapters.logger ?? createLogger(config.logLevel);
   const tls = serverTlsFromFlags(config, logger);
