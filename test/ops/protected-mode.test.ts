@@ -26,7 +26,8 @@ async function serveProcess(args: string[]): Promise<{ code: number | null; outp
   };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
-  const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+  // Generous: under a loaded machine a tsx start alone can take tens of seconds.
+  const timer = setTimeout(() => child.kill('SIGKILL'), 150_000);
   const [code] = await exited;
   clearTimeout(timer);
   return { code, output, served };
@@ -65,5 +66,5 @@ describe('protected mode', () => {
 
     expect(insecure.served).toBe(true);
     expect(insecure.code).toBe(0);
-  });
+  }, 180_000);
 });
