@@ -70,7 +70,7 @@ describe('rich error details at the gRPC edge (google.rpc.Status in grpc-status-
   let address: string;
 
   beforeAll(async () => {
-    const config = configSchema.parse({ listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', logLevel: 'silent', seed: 5 });
+    const config = configSchema.parse({ listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', adminListen: '127.0.0.1:0', logLevel: 'silent', seed: 5 });
     running = await serve(config, { wrapStore: failingFor });
     address = `127.0.0.1:${running.grpc.port}`;
     client = new TestClient(address);
@@ -109,7 +109,7 @@ describe('rich error details at the gRPC edge (google.rpc.Status in grpc-status-
     expect(nf.details['google.rpc.ErrorInfo']).toEqual({ reason: 'NOT_FOUND', domain: 'tact.dev', metadata: { field: 'decision_id' } });
     expect(nf.details['google.rpc.RetryInfo']).toBeUndefined();
 
-    const admin = new (loadTactProto(loadTactDefinition()).tact.v1.PolicyAdmin)(address, grpc.credentials.createInsecure());
+    const admin = new (loadTactProto(loadTactDefinition()).tact.v1.PolicyAdmin)(`127.0.0.1:${running.admin?.port}`, grpc.credentials.createInsecure());
     try {
       const rollback = await grpcError(new Promise((resolve, reject) => admin.Rollback({}, (e, r) => (e ? reject(e) : resolve(r)))));
       expect(rollback.code).toBe(grpc.status.FAILED_PRECONDITION);
