@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { Redis } from 'ioredis';
+import type { RedisClient } from '../src/store/redis/client.js';
 import { REPO_ROOT } from '../src/core/paths.js';
 import type { Decision } from '../src/domain/decision.js';
 import { RedisStore } from '../src/store/redis/redis-store.js';
@@ -30,7 +30,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function usedMemory(redis: Redis): Promise<number> {
+async function usedMemory(redis: RedisClient): Promise<number> {
   const info = await redis.info('memory');
   return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
 }

@@ -27,6 +27,13 @@ export const configSchema = z.object({
   policies: z.string().optional(),
   /** Redis URL; unset means in-memory state. Flag --redis, env REDIS_URL. */
   redisUrl: z.string().url().optional(),
+  /**
+   * Redis Cluster seed nodes, "HOST:PORT[,HOST:PORT...]"; an entry may be a
+   * redis:// or rediss:// URL to give a password, ACL user or TLS (as for
+   * --redis). Unset means no cluster; not together with --redis.
+   * Flag --redis-cluster, env TACT_REDIS_CLUSTER.
+   */
+  redisCluster: z.string().min(1).optional(),
   /** Prefix of every Redis key (several fleets can share one Redis). Flag --redis-prefix, env TACT_REDIS_PREFIX. @defaultValue "tact" */
   redisPrefix: z.string().regex(/^[^{}\s]+$/, 'no braces or spaces').default('tact'),
   /** Startup fails with a clear error when Redis is not reachable within this, ms. Env TACT_REDIS_CONNECT_TIMEOUT_MS. @defaultValue 3000 */
@@ -90,6 +97,7 @@ const ENV: Record<string, keyof TactConfig> = {
   TACT_CATALOG: 'catalog',
   TACT_POLICIES: 'policies',
   REDIS_URL: 'redisUrl',
+  TACT_REDIS_CLUSTER: 'redisCluster',
   TACT_REDIS_PREFIX: 'redisPrefix',
   TACT_REDIS_CONNECT_TIMEOUT_MS: 'redisConnectTimeoutMs',
   TACT_REDIS_BUFFER_MAX: 'redisBufferMax',
@@ -125,6 +133,7 @@ const FLAGS = {
   catalog: { type: 'string' },
   policies: { type: 'string' },
   redis: { type: 'string' },
+  'redis-cluster': { type: 'string' },
   'redis-prefix': { type: 'string' },
   'decision-log': { type: 'string' },
   seed: { type: 'string' },
@@ -148,6 +157,7 @@ const FLAG_KEY: Record<string, keyof TactConfig> = {
   catalog: 'catalog',
   policies: 'policies',
   redis: 'redisUrl',
+  'redis-cluster': 'redisCluster',
   'redis-prefix': 'redisPrefix',
   'decision-log': 'decisionLog',
   seed: 'seed',
@@ -180,6 +190,9 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   for (const [flag, key] of Object.entries(FLAG_KEY)) if (flags[flag] !== undefined) raw[key] = flags[flag];
   const result = configSchema.safeParse(raw);
   if (!result.success) throw new TactError('invalid_argument', `configuration: ${formatZodError(result.error)}`);
+  if (result.data.redisUrl && result.data.redisCluster) {
+    throw new TactError('invalid_argument', 'configuration: give --redis (one Redis) or --redis-cluster (seed nodes), not both', 'redisCluster');
+  }
   return result.data;
 }
 

@@ -63,7 +63,7 @@ interface Started {
 async function serveWith(config: TactConfig, adapters: Adapters, started: Started): Promise<RunningTact> {
   const { metrics, metricsServer, logger, tls } = started;
   // A fleet replica: state in Redis, learners restored from the fleet's snapshot.
-  const fleet = config.redisUrl && !adapters.store ? await openFleet({ ...config, redisUrl: config.redisUrl }, logger) : undefined;
+  const fleet = (config.redisUrl || config.redisCluster) && !adapters.store ? await openFleet(config, logger) : undefined;
   const tact = createTact(config, {
     ...adapters,
     ...(fleet ? { store: fleet.store, policies: fleet.policies } : {}),

@@ -6,7 +6,7 @@ import { loadPolicies } from '../policies/load-policies.js';
 import { DEFAULT_POLICIES } from '../policies/policy-config.js';
 import { PolicySet } from '../policies/policy-set.js';
 import { BufferedStore } from '../store/redis/buffer.js';
-import { redactUrl } from '../store/redis/connection.js';
+import { describeTarget, type RedisTarget } from '../store/redis/connection.js';
 import { RedisStore } from '../store/redis/redis-store.js';
 import { loadSnapshot, restorePolicies, Snapshotter, takeSnapshot } from './snapshots.js';
 
@@ -28,9 +28,12 @@ export interface FleetState {
  * Join the fleet: connect (a clear error within the connect timeout, never a
  * hang), load the newest snapshot and position the update stream after it.
  */
-export async function openFleet(config: TactConfig & { redisUrl: string }, logger: Logger): Promise<FleetState> {
+export async function openFleet(config: TactConfig, logger: Logger): Promise<FleetState> {
+  const target: RedisTarget = config.redisCluster
+    ? { kind: 'cluster', seeds: config.redisCluster }
+    : { kind: 'single', url: config.redisUrl ?? 'redis://127.0.0.1:6379' };
   const redis = await RedisStore.connect({
-    url: config.redisUrl,
+    ...(target.kind === 'cluster' ? { cluster: target.seeds } : { url: target.url }),
     prefix: config.redisPrefix,
     connectTimeoutMs: config.redisConnectTimeoutMs,
     onWarning: (message, err) => logger.warn({ err }, message),
@@ -44,7 +47,7 @@ export async function openFleet(config: TactConfig & { redisUrl: string }, logge
       redis.startFrom(snapshot.streamId);
     }
     logger.info(
-      { redis: redactUrl(config.redisUrl), prefix: config.redisPrefix, snapshot: snapshot?.streamId ?? 'none' },
+      { redis: describeTarget(target), prefix: config.redisPrefix, snapshot: snapshot?.streamId ?? 'none' },
       'joined the fleet; replaying updates after the snapshot',
     );
   } catch (err) {

@@ -1,102 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteByPrefix, REDIS_URL } from '../store/redis-support.js';
-import { dumpUntil, parameters, startReplica, stopReplica, type Replica } from './replica.js';
+import { describe, expect, it } from 'vitest';
+import { REDIS_URL } from '../store/redis-support.js';
+import { fleetSuite } from './fleet-suite.js';
+import { startReplica } from './replica.js';
 
-const CANDIDATES = [
-  { id: 'a', features: { numeric: { discount: 0 } } },
-  { id: 'b', features: { numeric: { discount: 0.1 } } },
-  { id: 'c', features: { categorical: { tone: 'urgent' } } },
-];
+fleetSuite('one Redis', () => ({ redisUrl: REDIS_URL }));
 
-describe('a fleet of two replica processes on one Redis', () => {
-  const prefix = `fleet-${randomBytes(5).toString('hex')}`;
-  const dumpDir = mkdtempSync(path.join(tmpdir(), 'tact-fleet-'));
-  const redis = new Redis(REDIS_URL);
-  let one: Replica;
-  let two: Replica;
-  let rewardsJoined = 0;
-
-  beforeAll(async () => {
-    [one, two] = await Promise.all([
-      startReplica({ redisUrl: REDIS_URL, prefix, dumpDir }),
-      startReplica({ redisUrl: REDIS_URL, prefix, dumpDir }),
-    ]);
-  });
-  afterAll(async () => {
-    await Promise.all([one, two].filter(Boolean).map((r) => stopReplica(r)));
-    await deleteByPrefix(redis, `${prefix}:*`);
-    redis.disconnect();
-    rmSync(dumpDir, { recursive: true, force: true });
-  });
-
-  /** Decide on `decider`, reward on `rewarder`: `n` times, with customer-specific contexts. */
-  async function traffic(decider: Replica, rewarder: Replica, n: number, tag: string): Promise<number> {
-    let joined = 0;
-    for (let i = 0; i < n; i++) {
-      const d = await decider.client.decide({
-        customer_id: `${tag}-${i}`,
-        trigger: 'visit',
-        context: { numeric: { age: 20 + (i % 50), basket: i * 1.5 }, categorical: { segment: i % 3 ? 'new' : 'vip' } },
-        candidates: CANDIDATES,
-      });
-      const r = await rewarder.client.reward({ decision_id: d.decision_id, value: (i % 7) / 7, event_id: `${tag}-e${i}` });
-      if (r.status === 'JOINED') joined++;
-    }
-    return joined;
-  }
-
-  it('learns as one: Decide on one, Reward on the other, equal parameters', async () => {
-    rewardsJoined += await traffic(one, two, 60, 'x');
-    rewardsJoined += await traffic(two, one, 40, 'y');
-    expect(rewardsJoined).toBe(100);
-    const done = (d: { policies: Record<string, { updates: number }> }) => d.policies.default?.updates === rewardsJoined;
-    const [a, b] = await Promise.all([dumpUntil(one, dumpDir, done), dumpUntil(two, dumpDir, done)]);
-    expect(a.policies.default?.updates).toBe(100);
-    expect(a.streamId).toBe(b.streamId);
-    expect(parameters(a)).toEqual(parameters(b));
-  });
-
-  it('holds frequency caps across the two replicas', async () => {
-    const customer = `capped-${randomBytes(3).toString('hex')}`;
-    const decisions = await Promise.all(
-      Array.from({ length: 24 }, (_, i) => (i % 2 ? one : two).client.decide({ customer_id: customer, trigger: 'cart_abandoned' })),
-    );
-    const perChannel = new Map<string, number>();
-    for (const d of decisions) for (const c of d.choices) if (!c.no_send) perChannel.set(c.channel, (perChannel.get(c.channel) ?? 0) + 1);
-    // models/catalog.yaml: email 1/day, push 3/day, in_app 5/day, sms opt-in only.
-    expect(perChannel.get('email') ?? 0).toBeLessThanOrEqual(1);
-    expect(perChannel.get('push') ?? 0).toBeLessThanOrEqual(3);
-    expect(perChannel.get('in_app') ?? 0).toBeLessThanOrEqual(5);
-    expect(perChannel.get('sms') ?? 0).toBe(0);
-    const sends = await redis.zcard(`${prefix}:{c:${customer}}:sends`);
-    expect(sends).toBe([...perChannel.values()].reduce((s, n) => s + n, 0));
-  });
-
-  it('a replica killed with -9 comes back to the fleet state; no joined reward is lost', async () => {
-    rewardsJoined += await traffic(one, two, 30, 'before');
-    await stopReplica(one, 'SIGKILL');
-    // The fleet keeps learning while it is down.
-    rewardsJoined += await traffic(two, two, 30, 'during');
-    one = await startReplica({ redisUrl: REDIS_URL, prefix, dumpDir });
-    rewardsJoined += await traffic(one, two, 10, 'after');
-    const done = (d: { policies: Record<string, { updates: number }> }) => d.policies.default?.updates === rewardsJoined;
-    const [a, b] = await Promise.all([dumpUntil(one, dumpDir, done), dumpUntil(two, dumpDir, done)]);
-    expect(rewardsJoined).toBe(170);
-    expect(a.policies.default?.updates).toBe(rewardsJoined);
-    expect(b.policies.default?.updates).toBe(rewardsJoined);
-    expect(parameters(a)).toEqual(parameters(b));
-    expect(await redis.hget(`${prefix}:{u}:snapshot`, 'id')).toMatch(/^\d+-\d+$/);
-  });
-
-  it('fails fast with a clear error when Redis is unreachable at startup', async () => {
+describe('a replica at startup', () => {
+  it('fails fast with a clear error when Redis is unreachable', async () => {
     const started = Date.now();
     await expect(
-      startReplica({ redisUrl: 'redis://127.0.0.1:1', prefix, dumpDir, env: { TACT_REDIS_CONNECT_TIMEOUT_MS: '1000' } }),
+      startReplica({ redisUrl: 'redis://127.0.0.1:1', prefix: 'unreachable', dumpDir: '/nonexistent', env: { TACT_REDIS_CONNECT_TIMEOUT_MS: '1000' } }),
     ).rejects.toThrow(/cannot reach Redis at redis:\/\/127\.0\.0\.1:1/);
     expect(Date.now() - started).toBeLessThan(10_000);
   });

@@ -16,7 +16,10 @@ export interface Replica {
 }
 
 export interface ReplicaOptions {
-  readonly redisUrl: string;
+  /** One Redis; or give `redisCluster`. */
+  readonly redisUrl?: string;
+  /** Cluster seed nodes (--redis-cluster). */
+  readonly redisCluster?: string;
   readonly prefix: string;
   readonly dumpDir: string;
   readonly port?: number;
@@ -28,7 +31,7 @@ export async function startReplica(o: ReplicaOptions): Promise<Replica> {
   const metricsPort = await freePort();
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--listen', `127.0.0.1:${port}`, '--metrics-listen', `127.0.0.1:${metricsPort}`, '--redis', o.redisUrl, '--redis-prefix', o.prefix, '--log-level', 'warn'],
+    ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--listen', `127.0.0.1:${port}`, '--metrics-listen', `127.0.0.1:${metricsPort}`, ...redisFlags(o), '--redis-prefix', o.prefix, '--log-level', 'warn'],
     {
       cwd: REPO_ROOT,
       env: { ...process.env, TACT_DEBUG_DUMP_DIR: o.dumpDir, TACT_SNAPSHOT_INTERVAL_MS: '300', ...o.env },
@@ -51,6 +54,12 @@ export async function startReplica(o: ReplicaOptions): Promise<Replica> {
     }
   }
   return { child, client, port, metricsPort, stderr: () => err };
+}
+
+function redisFlags(o: ReplicaOptions): string[] {
+  if (o.redisCluster) return ['--redis-cluster', o.redisCluster];
+  if (o.redisUrl) return ['--redis', o.redisUrl];
+  throw new Error('a replica needs redisUrl or redisCluster');
 }
 
 export interface ReplicaDump {

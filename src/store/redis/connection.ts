@@ -1,5 +1,6 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { StoreUnavailableError } from '../../core/errors.js';
+import type { RedisClient } from './client.js';
 import { defineScripts } from './scripts.js';
 
 /**
@@ -21,9 +22,88 @@ export function connectionOptions(connectTimeoutMs: number): RedisOptions {
   };
 }
 
+/** Where the store's Redis is: one server (or a Sentinel-managed primary) by URL, or a cluster by seed nodes. */
+export type RedisTarget =
+  | { readonly kind: 'single'; readonly url: string }
+  | { readonly kind: 'cluster'; readonly seeds: string };
+
+/**
+ * Seed nodes of `--redis-cluster HOST:PORT[,HOST:PORT...]`. An entry may also
+ * be a `redis://` or `rediss://` URL, which is how a password, an ACL user and
+ * TLS are given, exactly as for `--redis`; they apply to every node.
+ */
+export interface ClusterSeeds {
+  readonly nodes: { host: string; port: number }[];
+  readonly username?: string;
+  readonly password?: string;
+  readonly tls: boolean;
+}
+
+export function parseClusterSeeds(spec: string): ClusterSeeds {
+  const nodes: { host: string; port: number }[] = [];
+  let username: string | undefined;
+  let password: string | undefined;
+  let tls = false;
+  for (const raw of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const url = new URL(raw.includes('://') ? raw : `redis://${raw}`);
+    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new RangeError(`cluster node "${raw}": only redis:// or rediss://`);
+    const port = Number(url.port || 6379);
+    if (!url.hostname || !Number.isInteger(port) || port <= 0 || port > 65535) throw new RangeError(`cluster node "${raw}" is not HOST:PORT`);
+    nodes.push({ host: url.hostname.replace(/^\[|\]$/g, ''), port });
+    if (url.protocol === 'rediss:') tls = true;
+    if (url.username) username = decodeURIComponent(url.username);
+    if (url.password) password = decodeURIComponent(url.password);
+  }
+  if (nodes.length === 0) throw new RangeError('--redis-cluster needs at least one HOST:PORT');
+  return { nodes, tls, ...(username ? { username } : {}), ...(password ? { password } : {}) };
+}
+
+/**
+ * The Cluster client with the single client's discipline: no offline queue,
+ * no resend of a command whose connection closed mid-flight
+ * (retryDelayOnFailover 0), and CLUSTERDOWN returned at once (so the buffer
+ * takes over instead of the call hanging in ioredis' retry loop). MOVED and
+ * ASK are followed by ioredis (the command did not run); so is TRYAGAIN,
+ * up to `maxRedirections`.
+ */
+export function clusterOptions(seeds: ClusterSeeds, connectTimeoutMs: number, name: string): ClusterOptions {
+  const { retryStrategy: _retry, enableOfflineQueue: _queue, ...node } = connectionOptions(connectTimeoutMs);
+  return {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    enableReadyCheck: true,
+    retryDelayOnFailover: 0,
+    retryDelayOnClusterDown: 0,
+    retryDelayOnTryAgain: 100,
+    maxRedirections: 16,
+    slotsRefreshTimeout: connectTimeoutMs,
+    clusterRetryStrategy: (attempt: number) => Math.min(100 * attempt, 1000),
+    redisOptions: {
+      ...node,
+      connectionName: name,
+      ...(seeds.username ? { username: seeds.username } : {}),
+      ...(seeds.password ? { password: seeds.password } : {}),
+      ...(seeds.tls ? { tls: {} } : {}),
+    },
+  };
+}
+
+/** Where a target is, for logs and errors (never a password). */
+export function describeTarget(target: RedisTarget): string {
+  if (target.kind === 'single') return redactUrl(target.url);
+  return `cluster ${parseClusterSeeds(target.seeds).nodes.map((n) => `${n.host}:${n.port}`).join(',')}`;
+}
+
 /** Open a connection with the scripts defined; a clear error within `timeoutMs`, never a hang. */
-export async function openConnection(url: string, timeoutMs: number, name: string): Promise<Redis> {
-  const redis = new Redis(url, { ...connectionOptions(timeoutMs), connectionName: name });
+export async function openConnection(target: RedisTarget | string, timeoutMs: number, name: string): Promise<RedisClient> {
+  const t: RedisTarget = typeof target === 'string' ? { kind: 'single', url: target } : target;
+  let redis: RedisClient;
+  if (t.kind === 'single') {
+    redis = new Redis(t.url, { ...connectionOptions(timeoutMs), connectionName: name });
+  } else {
+    const seeds = parseClusterSeeds(t.seeds);
+    redis = new Cluster(seeds.nodes, clusterOptions(seeds, timeoutMs, name));
+  }
   defineScripts(redis);
   let lastError: unknown;
   const onError = (err: unknown) => {
@@ -39,16 +119,32 @@ export async function openConnection(url: string, timeoutMs: number, name: strin
       }),
     ]);
     await redis.ping();
+    if (redis instanceof Cluster) await warmNodes(redis);
   } catch (err) {
     redis.disconnect();
     const cause = lastError ?? err;
     const why = cause instanceof Error ? cause.message : String(cause);
-    throw new StoreUnavailableError(`cannot reach Redis at ${redactUrl(url)} within ${timeoutMs} ms: ${why}`, cause);
+    throw new StoreUnavailableError(`cannot reach Redis at ${describeTarget(t)} within ${timeoutMs} ms: ${why}`, cause);
   } finally {
     clearTimeout(timer);
     redis.off('error', onError);
   }
   return redis;
+}
+
+/**
+ * ioredis opens a cluster node's connection on its first command, and
+ * without an offline queue refuses the commands that arrive while it
+ * connects: open every node's connection now, and each node's that the slot
+ * map names later (after a failover) as soon as it appears. A PING goes
+ * through the node's own queue. Hooking '+node' before the first connect
+ * makes ioredis' own start-up hang now and then, hence after.
+ */
+async function warmNodes(cluster: Cluster): Promise<void> {
+  await Promise.all(cluster.nodes('all').map((node) => node.ping()));
+  cluster.on('+node', (node: Redis) => {
+    node.ping().catch(() => undefined);
+  });
 }
 
 /** The URL without its password, for logs and errors. */
@@ -62,8 +158,14 @@ export function redactUrl(url: string): string {
   }
 }
 
+/**
+ * Failures that mean "Redis is not there right now" (the command did not
+ * run, or its reply was lost): the buffer keeps the write. On a cluster that
+ * includes a node failing over (CLUSTERDOWN, a slot without its master,
+ * TRYAGAIN beyond the redirection limit) and a client that lost its slot map.
+ */
 const CONNECTION_ERROR =
-  /Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|max retries per request|MaxRetriesPerRequest|enableOfflineQueue|LOADING/i;
+  /Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|max retries per request|MaxRetriesPerRequest|enableOfflineQueue|LOADING|CLUSTERDOWN|TRYAGAIN|Too many Cluster redirections|Cluster isn't ready|None of startup nodes|Failed to refresh slots cache|Cluster is ended|MASTERDOWN|READONLY/i;
 
 /** Connection-level failures become StoreUnavailableError; script and reply errors stay as they are. */
 export function asStoreError(err: unknown): unknown {

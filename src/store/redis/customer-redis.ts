@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.js';
 import type { Features } from '../../domain/features.js';
 import type {
   ConsentState,
@@ -24,7 +24,7 @@ const uniq = (): string => randomBytes(6).toString('hex');
  */
 export class RedisCustomers {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     /** How far back purchases, sends and ignored messages are kept (the longest rule window). */
     private readonly retentionMs: number,

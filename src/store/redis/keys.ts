@@ -1,3 +1,5 @@
+import { murmur3 } from '../../core/hash.js';
+
 /**
  * Every Redis key Tact uses, built here and nowhere else.
  *
@@ -14,7 +16,7 @@
  *   <p>:{c:<customer>}:ledger     list   the customer's published learning updates (for unlearning)
  *   <p>:{d:<decision>}            hash   one decision: record, answer, rewards, event ids; TTL = window + grace
  *   <p>:{r:<request>}             string request id -> decision id (idempotent Decide); same TTL
- *   <p>:{x}:expiry                zset   every held decision id, scored by window end (the sweep index)
+ *   <p>:{x:<n>}:expiry            zset   sweep index shard n (0..SWEEP_SHARDS-1): held decision ids, scored by window end
  *   <p>:{u}:updates               stream learning updates, applied in order by every replica
  *   <p>:{u}:snapshot              string latest learner snapshot and the stream id it includes
  *
@@ -24,10 +26,17 @@
  * one hash in its own slot, so the reward join and the take-on-expiry are
  * single-key scripts serialised per decision; Reward carries only the
  * decision id, so the decision cannot live in its customer's slot. The sweep
- * index and the stream are global and each sits in one slot: claiming from
- * the index is one script on one key, and the snapshot save trims the stream
- * in the same script because both share `{u}`.
+ * index is sharded by decision id over SWEEP_SHARDS slots, so no one node
+ * takes every decision's index write; each shard is claimed by its own
+ * single-key script. The stream sits in one slot on purpose (replicas must
+ * apply one total order), and the snapshot save trims it in the same script
+ * because both share `{u}`.
+ *
+ * Writes that span slots are separate commands, ordered or made harmless
+ * (redis-store.ts says which for each operation).
  */
+export const SWEEP_SHARDS = 16;
+
 export class RedisKeys {
   constructor(readonly prefix = 'tact') {
     if (/[{}\s]/.test(prefix) || prefix === '') {
@@ -71,7 +80,17 @@ export class RedisKeys {
 
   decision = (decisionId: string): string => `${this.prefix}:{d:${decisionId}}`;
   request = (requestId: string): string => `${this.prefix}:{r:${requestId}}`;
-  expiry = (): string => `${this.prefix}:{x}:expiry`;
+  /** The sweep index shard that holds this decision. */
+  expiry = (decisionId: string): string => this.expiryShard(murmur3(decisionId) % SWEEP_SHARDS);
+  expiryShard = (shard: number): string => `${this.prefix}:{x:${shard}}:expiry`;
+  /**
+   * Every sweep index key: the shards, then the single index of versions
+   * before sharding (still claimed, so decisions held across an upgrade are
+   * swept; it empties within one attribution window).
+   */
+  expiryKeys(): string[] {
+    return [...Array.from({ length: SWEEP_SHARDS }, (_, i) => this.expiryShard(i)), `${this.prefix}:{x}:expiry`];
+  }
   updates = (): string => `${this.prefix}:{u}:updates`;
   snapshot = (): string => `${this.prefix}:{u}:snapshot`;
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
 import type { Decision } from '../../domain/decision.js';
 import type {
   ConsentState,
@@ -15,14 +15,18 @@ import type {
   SendReservation,
   TactStore,
 } from '../store.js';
-import { asStoreError, openConnection } from './connection.js';
+import type { RedisClient } from './client.js';
+import { asStoreError, openConnection, type RedisTarget } from './connection.js';
 import { RedisCustomers } from './customer-redis.js';
 import { RedisKeys } from './keys.js';
 import { runScript, type ScriptReply } from './scripts.js';
 import { compareStreamIds, STREAM_START } from './stream-id.js';
 
 export interface RedisStoreOptions {
-  readonly url: string;
+  /** One Redis (redis:// or rediss:// URL); give this or `cluster`. */
+  readonly url?: string;
+  /** Redis Cluster seed nodes, "HOST:PORT[,HOST:PORT...]" (see parseClusterSeeds). */
+  readonly cluster?: string;
   /** Key prefix; tests use a random one. @defaultValue "tact" */
   readonly prefix?: string;
   /** Startup gives up after this long with a clear error. @defaultValue 3000 */
@@ -67,27 +71,34 @@ export class RedisStore implements TactStore {
   private consuming: Promise<void> | undefined;
   private closed = false;
   private up = true;
+  /** Which sweep shard a takeExpired starts with, so shards take turns being first. */
+  private sweepCursor = Math.floor(Math.random() * 1000);
 
   private constructor(
-    private readonly cmd: Redis,
-    private readonly sub: Redis,
+    private readonly cmd: RedisClient,
+    private readonly sub: RedisClient,
     private readonly options: RedisStoreOptions,
   ) {
     this.keys = new RedisKeys(options.prefix);
     this.customers = new RedisCustomers(cmd, this.keys, options.customerRetentionMs ?? 90 * 86_400_000);
     // Availability follows the command connection; the reader reconnects on its own.
+    // A cluster stays "ready" while one node fails over: those calls fail with
+    // CLUSTERDOWN or a closed connection and go to the buffer one by one.
     cmd.on('ready', () => this.setUp(true));
     cmd.on('close', () => this.setUp(false));
-    cmd.on('error', () => this.setUp(false));
+    cmd.on('end', () => this.setUp(false));
+    if (!isCluster(cmd)) cmd.on('error', () => this.setUp(false));
+    else cmd.on('error', () => undefined);
     sub.on('error', () => undefined);
   }
 
   /** Connect both connections, or fail with StoreUnavailableError within the timeout. */
   static async connect(options: RedisStoreOptions): Promise<RedisStore> {
     const timeout = options.connectTimeoutMs ?? 3000;
-    const cmd = await openConnection(options.url, timeout, 'tact-cmd');
+    const target = redisTarget(options);
+    const cmd = await openConnection(target, timeout, 'tact-cmd');
     try {
-      const sub = await openConnection(options.url, timeout, 'tact-stream');
+      const sub = await openConnection(target, timeout, 'tact-stream');
       return new RedisStore(cmd, sub, options);
     } catch (err) {
       cmd.disconnect();
@@ -122,6 +133,14 @@ export class RedisStore implements TactStore {
   // -------------------------------------------------------------------------
   // DecisionStore
 
+  /**
+   * One write per slot, sent together (one round trip): the decision hash,
+   * the customer's index, the sweep index shard and the request id each live
+   * in their own slot. If only some land, what is left is harmless: an index
+   * entry without its decision is skipped and removed by the sweep (take
+   * finds nothing) or by forget; a decision whose index entries failed makes
+   * the call fail, and the buffer replays the whole write.
+   */
   async saveDecision(record: DecisionRecord, decision: Decision, requestId?: string): Promise<void> {
     const k = this.keys;
     // Relative TTL: the window left on this server's clock plus the sweep
@@ -137,17 +156,21 @@ export class RedisStore implements TactStore {
     };
     for (const c of record.choices) fields[`a:${c.actionId}`] = '1';
     if (requestId !== undefined) fields.req = requestId;
+    const key = k.decision(record.decisionId);
     const index = k.customerDecisions(record.customerId);
-    const p = this.cmd
-      .pipeline()
-      .hset(k.decision(record.decisionId), fields)
-      .pexpire(k.decision(record.decisionId), keepMs)
-      .zadd(index, record.expiresAt, record.decisionId)
-      // Ids whose decisions have surely expired by TTL; forget deletes the rest.
-      .zremrangebyscore(index, '-inf', `(${record.expiresAt - INDEX_HORIZON_MS}`)
-      .zadd(k.expiry(), record.expiresAt, record.decisionId);
-    if (requestId !== undefined) p.set(k.request(requestId), record.decisionId, 'PX', keepMs);
-    await this.exec(p);
+    const writes: Promise<unknown>[] = [
+      this.exec(this.cmd.pipeline().hset(key, fields).pexpire(key, keepMs)),
+      this.exec(
+        this.cmd
+          .pipeline()
+          .zadd(index, record.expiresAt, record.decisionId)
+          // Ids whose decisions have surely expired by TTL; forget deletes the rest.
+          .zremrangebyscore(index, '-inf', `(${record.expiresAt - INDEX_HORIZON_MS}`),
+      ),
+      this.guard(() => this.cmd.zadd(k.expiry(record.decisionId), record.expiresAt, record.decisionId)),
+    ];
+    if (requestId !== undefined) writes.push(this.guard(() => this.cmd.set(k.request(requestId), record.decisionId, 'PX', keepMs)));
+    await settleAll(writes);
   }
 
   async findByRequestId(requestId: string): Promise<Decision | undefined> {
@@ -199,28 +222,50 @@ export class RedisStore implements TactStore {
     }
   }
 
+  /**
+   * Claim due ids shard by shard (each claim is one script on one shard, so
+   * exactly one caller gets each id), then take each claimed decision (one
+   * script per decision) and drop it from its customer's index. Shards are
+   * claimed together, a fair share of `limit` each, and shards that filled
+   * their share are asked again while the limit is not reached.
+   */
   async takeExpired(now: number, limit: number): Promise<ExpiredDecision[]> {
     // Claiming is the exclusive step; reading the claimed decisions need not
     // be atomic with it. A replica dying between the two loses the default
     // rewards of at most `limit` decisions (their keys expire by TTL).
-    const ids = (await this.script('claim', [this.keys.expiry()], [now, limit])) as string[];
+    const ids: string[] = [];
+    let open = this.keys.expiryKeys();
+    const start = this.sweepCursor++ % open.length;
+    open = [...open.slice(start), ...open.slice(0, start)];
+    while (open.length > 0 && ids.length < limit) {
+      const share = Math.max(1, Math.ceil((limit - ids.length) / open.length));
+      const claimed = await Promise.all(open.map((key) => this.script('claim', [key], [now, share]) as Promise<string[]>));
+      const full: string[] = [];
+      claimed.forEach((got, i) => {
+        ids.push(...got);
+        if (got.length === share) full.push(open[i] as string);
+      });
+      open = full;
+    }
     const taken = await Promise.all(ids.map((id) => this.script('take', [this.keys.decision(id)], [])));
     const out: ExpiredDecision[] = [];
-    const cleanup = this.cmd.pipeline();
+    const done = new Map<string, string[]>();
     for (const reply of taken) {
       const [rec, ...rewarded] = reply as string[];
       if (rec === undefined) continue;
       const record = JSON.parse(rec) as DecisionRecord;
-      const done = new Set(rewarded);
-      out.push({ record, unrewardedActions: record.choices.map((c) => c.actionId).filter((a) => !done.has(a)) });
-      cleanup.zrem(this.keys.customerDecisions(record.customerId), record.decisionId);
+      const got = new Set(rewarded);
+      out.push({ record, unrewardedActions: record.choices.map((c) => c.actionId).filter((a) => !got.has(a)) });
+      done.set(record.customerId, [...(done.get(record.customerId) ?? []), record.decisionId]);
     }
-    if (out.length > 0) await this.exec(cleanup);
+    // One command per customer (each customer's index is in its own slot).
+    await settleAll([...done].map(([customerId, decided]) => this.guard(() => this.cmd.zrem(this.keys.customerDecisions(customerId), ...decided))));
     return out;
   }
 
   async countDecisions(): Promise<number> {
-    return this.guard(() => this.cmd.zcard(this.keys.expiry()));
+    const counts = await Promise.all(this.keys.expiryKeys().map((key) => this.guard(() => this.cmd.zcard(key))));
+    return counts.reduce((a, b) => a + b, 0);
   }
 
   // -------------------------------------------------------------------------
@@ -237,14 +282,13 @@ export class RedisStore implements TactStore {
    */
   async publishOnce(update: LearningUpdate, publishId: string): Promise<void> {
     const json = JSON.stringify(update);
-    // Stream first, ledger second: a crash between them leaves an update the
-    // fleet learned but forget cannot unlearn, which is detectable; the other
-    // order would unlearn something never learned.
-    const p = this.cmd.pipeline().xadd(this.keys.updates(), '*', UPDATE_FIELD, json, ID_FIELD, publishId);
-    if (!update.unlearn) p.rpush(this.keys.ledger(update.customerId), `${publishId}|${json}`);
-    const replies = await this.exec(p);
-    const id = replies[0] as string;
-    if (this.handlers.length > 0) await this.appliedUpTo(id);
+    // Stream first, ledger second (the stream and the customer's ledger live
+    // in different slots): a crash between them leaves an update the fleet
+    // learned but forget cannot unlearn, which is detectable; the other order
+    // would unlearn something never learned.
+    const id = await this.guard(() => this.cmd.xadd(this.keys.updates(), '*', UPDATE_FIELD, json, ID_FIELD, publishId));
+    if (!update.unlearn) await this.guard(() => this.cmd.rpush(this.keys.ledger(update.customerId), `${publishId}|${json}`));
+    if (this.handlers.length > 0 && id) await this.appliedUpTo(id);
   }
 
   subscribe(handler: (update: LearningUpdate) => void): void {
@@ -271,28 +315,29 @@ export class RedisStore implements TactStore {
     return this.guard(() => this.customers.reserveSends(customerId, reservations));
   }
 
+  /**
+   * The customer's keys go in one script (one slot); then each of its
+   * decisions, in their own slots: the request id entry is read first and
+   * deleted with the decision. A failure part-way leaves the rest to TTLs
+   * and the sweep (an index entry whose decision is gone is skipped), and the
+   * caller retries forget, which deletes what is left.
+   */
   async forgetCustomer(customerId: string): Promise<ForgetResult> {
     const reply = (await this.script('forget', this.keys.customerKeys(customerId), [])) as [string[], string[]];
     const [ledger, decisionIds] = reply;
-    let decisionsErased = 0;
-    if (decisionIds.length > 0) {
-      const requests = await this.exec(
-        decisionIds.reduce((p, id) => p.hget(this.keys.decision(id), 'req'), this.cmd.pipeline()),
-      );
-      const erase = this.cmd.pipeline();
-      decisionIds.forEach((id, i) => {
-        erase.del(this.keys.decision(id)).zrem(this.keys.expiry(), id);
-        const req = requests[i];
-        if (typeof req === 'string') erase.del(this.keys.request(req));
-      });
-      const results = await this.exec(erase);
-      // Every decision contributes one DEL reply first in its group: count the 1s among those.
-      let cursor = 0;
-      decisionIds.forEach((_, i) => {
-        if (results[cursor] === 1) decisionsErased++;
-        cursor += typeof requests[i] === 'string' ? 3 : 2;
-      });
-    }
+    const erased = await Promise.all(
+      decisionIds.map(async (id) => {
+        const key = this.keys.decision(id);
+        const req = await this.guard(() => this.cmd.hget(key, 'req'));
+        const [deleted] = await Promise.all([
+          this.guard(() => this.cmd.del(key)),
+          this.guard(() => this.cmd.zrem(this.keys.expiry(id), id)),
+          ...(req === null ? [] : [this.guard(() => this.cmd.del(this.keys.request(req)))]),
+        ]);
+        return deleted === 1 ? 1 : 0;
+      }),
+    );
+    const decisionsErased = erased.reduce<number>((a, b) => a + b, 0);
     const seen = new Set<string>();
     const updates: LearningUpdate[] = [];
     for (const entry of ledger) {
@@ -318,7 +363,7 @@ export class RedisStore implements TactStore {
   }
 
   /** The raw connection, for tests and the memory bench only. */
-  get connection(): Redis {
+  get connection(): RedisClient {
     return this.cmd;
   }
 
@@ -433,8 +478,8 @@ export class RedisStore implements TactStore {
     return this.guard(() => runScript(this.cmd, name, keys, args));
   }
 
-  /** Run a pipeline; the first failed command's error (mapped) is thrown. */
-  private async exec(p: ReturnType<Redis['pipeline']>): Promise<unknown[]> {
+  /** Run a pipeline (its keys in one slot); the first failed command's error (mapped) is thrown. */
+  private async exec(p: ReturnType<RedisClient['pipeline']>): Promise<unknown[]> {
     return this.guard(async () => {
       const replies = await p.exec();
       if (!replies) throw new Error('pipeline was discarded');
@@ -452,6 +497,24 @@ export class RedisStore implements TactStore {
       throw asStoreError(err);
     }
   }
+}
+
+/** The target the options name: exactly one of url and cluster. */
+function redisTarget(options: RedisStoreOptions): RedisTarget {
+  if (options.cluster !== undefined && options.url !== undefined) throw new RangeError('give either a Redis URL or cluster seed nodes, not both');
+  if (options.cluster !== undefined) return { kind: 'cluster', seeds: options.cluster };
+  if (options.url !== undefined) return { kind: 'single', url: options.url };
+  throw new RangeError('a Redis URL or cluster seed nodes are needed');
+}
+
+function isCluster(client: RedisClient): client is Cluster {
+  return client instanceof Cluster;
+}
+
+/** Wait for every write, then throw the first failure (so none is left running unobserved). */
+async function settleAll(writes: readonly Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(writes);
+  for (const r of results) if (r.status === 'rejected') throw r.reason;
 }
 
 function field(fields: string[], name: string): string | undefined {

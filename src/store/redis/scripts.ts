@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.js';
 
 /**
  * The Lua scripts, one atomic operation per file (`<verb>-<numberOfKeys>.lua`).
@@ -35,7 +35,7 @@ function sources(): Map<ScriptName, string> {
 const commandName = (name: ScriptName): string => `tact-${name}:${SCRIPTS[name].version}`;
 
 /** Register every script on a connection (ioredis then uses EVALSHA, falling back to EVAL). */
-export function defineScripts(redis: Redis): void {
+export function defineScripts(redis: RedisClient): void {
   for (const [name, lua] of sources()) {
     redis.defineCommand(commandName(name), { lua, numberOfKeys: SCRIPTS[name].keys });
   }
@@ -46,7 +46,7 @@ type ScriptMethod = (...args: (string | number)[]) => Promise<ScriptReply>;
 
 /** Run a registered script; checks the key count so a KEYS/ARGV mix-up fails loudly. */
 export function runScript(
-  redis: Redis,
+  redis: RedisClient,
   name: ScriptName,
   keys: readonly string[],
   args: readonly (string | number)[],

@@ -1,0 +1,68 @@
+import { Cluster } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisStore } from '../../src/store/redis/redis-store.js';
+import { TestRedisCluster } from '../support/redis-cluster.js';
+import { storeConformance } from './conformance.js';
+import { redisFixture } from './redis-fixture.js';
+import { deleteByPrefix } from './redis-support.js';
+
+/** The store on a real 3-master, 3-replica Redis Cluster (one per file: starting one takes seconds). */
+describe('Redis Cluster', () => {
+  let cluster: TestRedisCluster;
+  beforeAll(async () => {
+    cluster = await TestRedisCluster.start();
+  }, 60_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  storeConformance('redis cluster', () => redisFixture({ cluster: cluster.seeds }));
+
+  describe('key placement', () => {
+    it('keeps every key of one customer in one slot and spreads customers over every master', async () => {
+      const { store, cleanup } = await redisFixture({ cluster: cluster.seeds });
+      try {
+        const client = store.connection as Cluster;
+        const slotOf = async (key: string) => Number(await client.cluster('KEYSLOT', key));
+        for (const id of ['c1', 'ö-ü', 'a:b{c}']) {
+          const slots = new Set(await Promise.all(store.keys.customerKeys(id).map(slotOf)));
+          expect(slots.size).toBe(1);
+        }
+        // 60 customers with state: each master holds some of them.
+        await Promise.all(Array.from({ length: 60 }, (_, i) => store.setConsent(`spread-${i}`, { timeZone: 'UTC' })));
+        const masters = client.nodes('master');
+        expect(masters).toHaveLength(3);
+        const perMaster = await Promise.all(masters.map((m) => m.dbsize()));
+        for (const n of perMaster) expect(n).toBeGreaterThan(5);
+        // The sweep index is sharded: its shards are not all on one master.
+        const shardSlots = await Promise.all(store.keys.expiryKeys().map(slotOf));
+        const owners = new Set(shardSlots.map((slot) => masterOf(client, slot)));
+        expect(owners.size).toBe(3);
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it('fails at start with a clear error when no seed node answers', async () => {
+      await expect(RedisStore.connect({ cluster: '127.0.0.1:1', connectTimeoutMs: 500 })).rejects.toThrow(/cannot reach Redis at cluster 127\.0\.0\.1:1 within 500 ms/);
+    });
+  });
+
+  it('cleans up after itself', async () => {
+    const { store, cleanup } = await redisFixture({ cluster: cluster.seeds });
+    await store.setConsent('x', { timeZone: 'UTC' });
+    await cleanup();
+    const probe = await RedisStore.connect({ cluster: cluster.seeds, prefix: store.keys.prefix });
+    try {
+      expect(await deleteByPrefix(probe.connection, probe.keys.all())).toBe(0);
+    } finally {
+      await probe.close();
+    }
+  });
+});
+
+function masterOf(client: Cluster, slot: number): string {
+  const owner = (client as unknown as { slots: string[][] }).slots[slot]?.[0];
+  if (!owner) throw new Error(`no owner for slot ${slot}`);
+  return owner;
+}
