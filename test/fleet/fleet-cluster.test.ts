@@ -6,7 +6,7 @@ describe('on a Redis Cluster (3 masters, 3 replicas)', () => {
   let cluster: TestRedisCluster;
   beforeAll(async () => {
     cluster = await TestRedisCluster.start();
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await cluster?.stop();
   });

@@ -11,7 +11,7 @@ describe('Redis Cluster', () => {
   let cluster: TestRedisCluster;
   beforeAll(async () => {
     cluster = await TestRedisCluster.start();
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await cluster?.stop();
   });

@@ -85,7 +85,7 @@ export class TestRedisCluster {
     const first = this.nodes[0] as ClusterNode;
     await Promise.all(this.nodes.slice(1).map((n) => this.command(first.port, ['CLUSTER', 'MEET', '127.0.0.1', String(n.port), String(n.busPort)])));
     // A node can replicate a master only once it knows it.
-    const end = Date.now() + 20_000;
+    const end = Date.now() + 60_000;
     for (const [i, n] of this.nodes.slice(masters).entries()) {
       const master = ids[i % masters] as string;
       for (;;) {
@@ -98,7 +98,7 @@ export class TestRedisCluster {
   }
 
   /** Until every live node reports cluster_state:ok and every live replica is in sync. */
-  async waitUntilHealthy(timeoutMs = 20_000): Promise<void> {
+  async waitUntilHealthy(timeoutMs = 60_000): Promise<void> {
     const end = Date.now() + timeoutMs;
     for (;;) {
       const states = await Promise.all(this.live().map((n) => this.info(n.port).catch(() => '')));
@@ -149,7 +149,8 @@ export class TestRedisCluster {
   }
 
   private async waitForPing(port: number): Promise<void> {
-    const end = Date.now() + 10_000;
+    // Deadlines, not measurements: a loaded 2-core machine starts processes slowly.
+    const end = Date.now() + 60_000;
     for (;;) {
       if ((await this.command(port, ['PING']).catch(() => '')) === 'PONG') return;
       this.admin.get(port)?.disconnect();
