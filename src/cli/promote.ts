@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { readFileSync } from 'node:fs';
 import type { ListPoliciesResponse__Output } from '../server/generated/tact/v1/ListPoliciesResponse.js';
 import type { PromoteResponse__Output } from '../server/generated/tact/v1/PromoteResponse.js';
 import { loadTactProto } from '../server/proto.js';
@@ -14,12 +15,21 @@ every policy, the champion, the history and each shadow's live value estimate.
 Acts on one server: call every replica of a fleet.
 
   --target HOST:PORT  the server's admin address, its --admin-listen (default 127.0.0.1:50052, env TACT_TARGET)
-  --timeout MS        call deadline (default 5000)`;
+  --timeout MS        call deadline (default 5000)
+  --tls-ca FILE       connect with TLS, trusting this CA (env TACT_TLS_CA)
+  --tls-cert FILE     client certificate for mutual TLS, with --tls-key FILE
+  --tls-key FILE      its private key
+
+The bearer token of a caller with the admin scope is read from TACT_TOKEN
+(never a flag: command lines are visible to every user of the host).`;
 
 /** `tact promote`: returns the exit code. */
 export async function runPromote(argv: readonly string[], io: CommandIo = processIo()): Promise<number> {
   const options = {
     target: { type: 'string' },
+    'tls-ca': { type: 'string' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
     rollback: { type: 'boolean', default: false },
     list: { type: 'boolean', default: false },
     timeout: { type: 'string' },
@@ -32,7 +42,7 @@ export async function runPromote(argv: readonly string[], io: CommandIo = proces
     const timeout = parseNumber('timeout', v.timeout, (x) => x > 0) ?? 5000;
     const target = v.target ?? io.env?.['TACT_TARGET'] ?? '127.0.0.1:50052';
     const proto = loadTactProto();
-    const client = new proto.tact.v1.PolicyAdmin(target, grpc.credentials.createInsecure());
+    const client = new proto.tact.v1.PolicyAdmin(target, channelCredentials(v, io.env), withToken(io.env?.['TACT_TOKEN']));
     try {
       const deadline = { deadline: Date.now() + timeout };
       if (v.list) {
@@ -47,6 +57,34 @@ export async function runPromote(argv: readonly string[], io: CommandIo = proces
       client.close();
     }
   });
+}
+
+/** TLS when a CA is given (mutual with a client pair), else plaintext. */
+function channelCredentials(
+  v: { 'tls-ca'?: string | undefined; 'tls-cert'?: string | undefined; 'tls-key'?: string | undefined },
+  env: CommandIo['env'],
+): grpc.ChannelCredentials {
+  const ca = v['tls-ca'] ?? env?.['TACT_TLS_CA'];
+  if ((v['tls-cert'] === undefined) !== (v['tls-key'] === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
+  if (!ca) {
+    if (v['tls-cert']) throw new UsageError('--tls-cert needs --tls-ca');
+    return grpc.credentials.createInsecure();
+  }
+  const read = (file: string) => readFileSync(file);
+  return grpc.credentials.createSsl(read(ca), v['tls-key'] ? read(v['tls-key']) : null, v['tls-cert'] ? read(v['tls-cert']) : null);
+}
+
+/** Client options adding `authorization: Bearer <token>` to every call, when a token is set. */
+function withToken(token: string | undefined): grpc.ClientOptions {
+  if (!token) return {};
+  const interceptor: grpc.Interceptor = (options, next) =>
+    new grpc.InterceptingCall(next(options), {
+      start(metadata, listener, start) {
+        metadata.set('authorization', `Bearer ${token}`);
+        start(metadata, listener);
+      },
+    });
+  return { interceptors: [interceptor] };
 }
 
 type Callback<T> = (err: grpc.ServiceError | null, res?: T) => void;

@@ -2,10 +2,10 @@ import type { Logger } from 'pino';
 import type { TactConfig } from '../config.js';
 import { createTact, type Adapters, type Tact } from '../main.js';
 import { setServing, startAdminServer, startGrpcServer, type RunningAdminServer, type RunningGrpcServer } from '../server/grpc-server.js';
-import { checkProtectedMode } from '../server/protected-mode.js';
-import { serverCredentials, serverTlsFromFlags, type ServerTls } from '../server/tls.js';
+import { openSecurity, type Security } from '../server/security.js';
+import { serverCredentials } from '../server/tls.js';
+import { systemClock } from '../core/clock.js';
 import { customerServiceHandlers } from '../server/customer-service.js';
-import { TactError } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
 import type { DecisionObserver } from '../decision/observer.js';
 import { startMetricsServer, type RunningMetricsServer } from '../metrics/http-server.js';
@@ -29,12 +29,11 @@ export interface RunningTact {
 }
 
 export async function serve(config: TactConfig, adapters: Adapters = {}): Promise<RunningTact> {
-  checkProtectedMode(config);
   // Until callers are checked (next change), a token file must not be mistaken for protection.
-  if (config.authTokens || config.authJwks) throw new TactError('invalid_argument', 'not supported by this build yet', config.authTokens ? 'authTokens' : 'authJwks');
   const metrics = new TactMetrics();
   const logger = adapters.logger ?? createLogger(config.logLevel);
-  const tls = serverTlsFromFlags(config, logger);
+  const security = openSecurity(config, () => (adapters.clock ?? systemClock).now(), logger);
+  const tls = security.tls;
   let accepting = true;
   // Metrics first, before joining the fleet: a port clash (a second replica
   // on one host) is reported, naming the flag, before anything else starts.
@@ -44,10 +43,10 @@ export async function serve(config: TactConfig, adapters: Adapters = {}): Promis
     config.metricsTls ? tls : undefined,
   );
   try {
-    return await serveWith(config, adapters, { metrics, metricsServer, logger, tls, stopAccepting: () => (accepting = false) });
+    return await serveWith(config, adapters, { metrics, metricsServer, logger, security, stopAccepting: () => (accepting = false) });
   } catch (err) {
     await metricsServer.close();
-    tls?.close();
+    security.close();
     throw err;
   }
 }
@@ -56,12 +55,13 @@ interface Started {
   readonly metrics: TactMetrics;
   readonly metricsServer: RunningMetricsServer;
   readonly logger: Logger;
-  readonly tls: ServerTls | undefined;
+  readonly security: Security;
   stopAccepting(): void;
 }
 
 async function serveWith(config: TactConfig, adapters: Adapters, started: Started): Promise<RunningTact> {
-  const { metrics, metricsServer, logger, tls } = started;
+  const { metrics, metricsServer, logger, security } = started;
+  const tls = security.tls;
   // A fleet replica: state in Redis, learners restored from the fleet's snapshot.
   const fleet = (config.redisUrl || config.redisCluster) && !adapters.store ? await openFleet(config, logger) : undefined;
   const tact = createTact(config, {
@@ -79,7 +79,8 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
     ...(fleet ? { bufferStats: () => fleet.store.stats, storeHealth: { up: () => fleet.store.inner.available } } : {}),
   });
   const customerHandlers = customerServiceHandlers({ store: tact.store, log: tact.log, clock: tact.clock });
-  const interceptors = [rpcInterceptor(metrics, logger)];
+  // Metrics outermost, so refusals by the auth interceptor are counted with their codes.
+  const interceptors = [rpcInterceptor(metrics, logger), ...security.interceptors(metrics)];
   const grpc = await startGrpcServer({ engine: tact.engine, joiner: tact.joiner, clock: tact.clock, customerHandlers }, config.listen, {
     interceptors,
     credentials: serverCredentials(tls),
@@ -117,6 +118,7 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
       metricsPort: metricsServer.port,
       ...(admin ? { adminPort: admin.port } : {}),
       tls: tls ? (tls.mutual ? 'mutual' : 'server') : 'off',
+      auth: security.authenticator ? 'on' : 'off',
       store: tact.store.kind,
     },
     'tact serving',
@@ -128,9 +130,7 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
     metrics,
     metricsServer,
     ...(admin ? { admin } : {}),
-    async reloadCredentials() {
-      await tls?.reload();
-    },
+    reloadCredentials: () => security.reload(),
     stop() {
       stopping ??= (async () => {
         started.stopAccepting();
@@ -141,7 +141,7 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
         await fleet?.stop();
         await tact.close();
         await metricsServer.close();
-        tls?.close();
+        security.close();
         tact.logger.info('tact stopped');
         await new Promise<void>((resolve) => tact.logger.flush(() => resolve()));
       })();

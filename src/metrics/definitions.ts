@@ -108,6 +108,12 @@ export function defineMetrics(registry: Registry, prefix: string) {
       labelNames: ['operation'] as const,
       registers,
     }),
+    callerRequests: new Counter({
+      name: `${prefix}caller_requests_total`,
+      help: 'Calls at the auth check, by caller (token name, "jwt" for JWT callers, "unknown" when unauthenticated) and outcome (ok, unauthenticated, permission_denied, rate_limited).',
+      labelNames: ['caller', 'outcome'] as const,
+      registers,
+    }),
   };
 }
 

@@ -5,6 +5,7 @@ import type { RewardObserver, RewardStatus } from '../feedback/reward-joiner.js'
 import type { PolicySet } from '../policies/policy-set.js';
 import type { DecisionRecord, LearningUpdate } from '../store/store.js';
 import type { RpcMetrics } from '../server/interceptors.js';
+import type { CallerMetrics, CallerOutcome } from '../server/auth/auth-interceptor.js';
 import type { BufferStats } from '../store/redis/buffer.js';
 import { defineStoreBufferMetrics } from './store-buffer-metrics.js';
 import { defineStoreHealthMetrics, type StoreHealthSource } from './store-health-metrics.js';
@@ -55,7 +56,7 @@ interface PolicyTotals {
  * one, so tests and several servers in one process do not collide), the
  * series of definitions.ts, and the observer hooks that feed them.
  */
-export class TactMetrics implements DecisionObserver, RewardObserver, RpcMetrics {
+export class TactMetrics implements DecisionObserver, RewardObserver, RpcMetrics, CallerMetrics {
   readonly registry = new Registry();
   readonly m: MetricSet;
   private readonly channels = new LabelGuard(32);
@@ -170,6 +171,11 @@ export class TactMetrics implements DecisionObserver, RewardObserver, RpcMetrics
       this.byPolicy.set(policy, p);
     }
     return p;
+  }
+
+  /** Auth outcomes per caller (CallerMetrics); caller names come from the token file, so the label is bounded. */
+  onCaller(caller: string, outcome: CallerOutcome): void {
+    this.m.callerRequests.labels(caller, outcome).inc();
   }
 
   onStoreError(operation: string): void {
