@@ -46,6 +46,13 @@ export interface DecideRequest {
    * Return removed candidates with their rule and the top features per choice.
    */
   'explain'?: (boolean);
+  /**
+   * Hand the chosen send(s) to Tact's delivery (the channel's sink: a
+   * Standard Webhooks endpoint or a Redis Stream) at their send_at, with the
+   * contact rules checked again when each is due. False: the caller delivers.
+   * No-send and holdout answers deliver nothing.
+   */
+  'deliver'?: (boolean);
 }
 
 export interface DecideRequest__Output {
@@ -90,4 +97,11 @@ export interface DecideRequest__Output {
    * Return removed candidates with their rule and the top features per choice.
    */
   'explain': (boolean);
+  /**
+   * Hand the chosen send(s) to Tact's delivery (the channel's sink: a
+   * Standard Webhooks endpoint or a Redis Stream) at their send_at, with the
+   * contact rules checked again when each is due. False: the caller delivers.
+   * No-send and holdout answers deliver nothing.
+   */
+  'deliver': (boolean);
 }

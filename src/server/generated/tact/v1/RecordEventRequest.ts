@@ -25,6 +25,17 @@ export const _tact_v1_RecordEventRequest_Type = {
    * Profile attribute update: attributes are merged into the profile.
    */
   PROFILE_UPDATE: 'PROFILE_UPDATE',
+  /**
+   * Any business event, named by `name` (order_shipped, page_view,
+   * app_open) with optional attributes. Drives catalog trigger rules; it
+   * does not change the profile.
+   */
+  CUSTOM: 'CUSTOM',
+  /**
+   * The message could not be delivered (hard bounce, invalid token).
+   * A delivery receipt like DELIVERED: give decision_id.
+   */
+  MESSAGE_BOUNCED: 'MESSAGE_BOUNCED',
 } as const;
 
 export type _tact_v1_RecordEventRequest_Type =
@@ -59,6 +70,19 @@ export type _tact_v1_RecordEventRequest_Type =
    */
   | 'PROFILE_UPDATE'
   | 11
+  /**
+   * Any business event, named by `name` (order_shipped, page_view,
+   * app_open) with optional attributes. Drives catalog trigger rules; it
+   * does not change the profile.
+   */
+  | 'CUSTOM'
+  | 12
+  /**
+   * The message could not be delivered (hard bounce, invalid token).
+   * A delivery receipt like DELIVERED: give decision_id.
+   */
+  | 'MESSAGE_BOUNCED'
+  | 13
 
 export type _tact_v1_RecordEventRequest_Type__Output = typeof _tact_v1_RecordEventRequest_Type[keyof typeof _tact_v1_RecordEventRequest_Type]
 
@@ -96,9 +120,29 @@ export interface RecordEventRequest {
   'at'?: (_google_protobuf_Timestamp | null);
   /**
    * Profile attributes to merge (PROFILE_UPDATE, required there); merged into
-   * every later decision's context as features.
+   * every later decision's context as features. CUSTOM: the event's own
+   * attributes, passed to a trigger's decision as context (not stored).
    */
   'attributes'?: (_tact_v1_Features | null);
+  /**
+   * CUSTOM only, required there: the event's name, e.g. "order_shipped".
+   * Letters, digits, "_", "-", "."; must not be a built-in type's name
+   * (cart_add, purchase, ...). Trigger rules in the catalog match it.
+   */
+  'name'?: (string);
+  /**
+   * Message events (DELIVERED, OPENED, CLICKED, IGNORED, BOUNCED): the
+   * decision the message came from (the webhook body's decision_id). The
+   * receipt is joined to that decision: written to the decision log as an
+   * outcome of its action, for funnel learning and evaluation. Unknown or
+   * expired ids are counted, not rejected (receipts arrive late).
+   */
+  'decision_id'?: (string);
+  /**
+   * Message events with decision_id: which choice of the decision; empty
+   * means the first.
+   */
+  'action_id'?: (string);
 }
 
 export interface RecordEventRequest__Output {
@@ -135,7 +179,27 @@ export interface RecordEventRequest__Output {
   'at': (_google_protobuf_Timestamp__Output | null);
   /**
    * Profile attributes to merge (PROFILE_UPDATE, required there); merged into
-   * every later decision's context as features.
+   * every later decision's context as features. CUSTOM: the event's own
+   * attributes, passed to a trigger's decision as context (not stored).
    */
   'attributes': (_tact_v1_Features__Output | null);
+  /**
+   * CUSTOM only, required there: the event's name, e.g. "order_shipped".
+   * Letters, digits, "_", "-", "."; must not be a built-in type's name
+   * (cart_add, purchase, ...). Trigger rules in the catalog match it.
+   */
+  'name': (string);
+  /**
+   * Message events (DELIVERED, OPENED, CLICKED, IGNORED, BOUNCED): the
+   * decision the message came from (the webhook body's decision_id). The
+   * receipt is joined to that decision: written to the decision log as an
+   * outcome of its action, for funnel learning and evaluation. Unknown or
+   * expired ids are counted, not rejected (receipts arrive late).
+   */
+  'decision_id': (string);
+  /**
+   * Message events with decision_id: which choice of the decision; empty
+   * means the first.
+   */
+  'action_id': (string);
 }
