@@ -51,7 +51,35 @@ export interface OutcomeLine {
   readonly at: number;
 }
 
-export type LogLine = DecisionLine | OutcomeLine;
+/**
+ * What happened to a chosen message after the decision: Tact's own delivery
+ * steps (scheduled, sent, cancelled at send time, dead-lettered) and the
+ * customer's receipts (delivered, opened, clicked, ignored, bounced) that
+ * came back with the decision id. Not a reward: evaluation readers skip it;
+ * funnel learning and journey reports read it.
+ */
+export interface ReceiptLine {
+  readonly type: 'receipt';
+  readonly decisionId: string;
+  readonly actionId: string;
+  readonly event: ReceiptEvent;
+  /** Cancelled and dead-lettered sends: why. */
+  readonly reason?: string;
+  readonly at: number;
+}
+
+export type ReceiptEvent =
+  | 'scheduled'
+  | 'sent'
+  | 'cancelled'
+  | 'dead_lettered'
+  | 'delivered'
+  | 'opened'
+  | 'clicked'
+  | 'ignored'
+  | 'bounced';
+
+export type LogLine = DecisionLine | OutcomeLine | ReceiptLine;
 
 /** Where decision and outcome lines go; implementations batch and never block Decide. */
 export interface DecisionLogSink {

@@ -1,7 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { decisionIdExpiry } from '../decision/decision-id.js';
-import type { DecisionLine, LogLine, OutcomeLine } from '../decision/log-entry.js';
+import type { DecisionLine, LogLine, OutcomeLine, ReceiptLine } from '../decision/log-entry.js';
 
 /** An outcome as embedded in an exported decision. */
 export interface ExportedOutcome {
@@ -115,7 +115,7 @@ export async function exportLog(
       if (h) h.lines.push(line);
       else held.set(line.decisionId, { lines: [line], outcomes: [], expiresAt: decisionIdExpiry(line.decisionId) ?? Number.POSITIVE_INFINITY });
       if (held.size > s.peakPending) s.peakPending = held.size;
-    } else {
+    } else if (line.type === 'outcome') {
       const h = held.get(line.decisionId);
       if (h) h.outcomes.push({ actionId: line.actionId, value: line.value, source: line.source, at: line.at });
       else s.unmatchedOutcomes++;
@@ -162,5 +162,6 @@ function parseLogLine(text: string, lineNo: number, path: string): LogLine {
   }
   if (o['type'] === 'decision' && Array.isArray(o['chosen']) && typeof o['at'] === 'number') return parsed as DecisionLine;
   if (o['type'] === 'outcome' && typeof o['actionId'] === 'string' && typeof o['at'] === 'number') return parsed as OutcomeLine;
-  throw new Error(`${path}:${lineNo}: not a decision or outcome line`);
+  if (o['type'] === 'receipt') return parsed as ReceiptLine;
+  throw new Error(`${path}:${lineNo}: not a decision, outcome or receipt line`);
 }

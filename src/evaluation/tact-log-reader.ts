@@ -1,6 +1,6 @@
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { DecisionLine, LogLine, OutcomeLine } from '../decision/log-entry.js';
+import type { DecisionLine, LogLine, OutcomeLine, ReceiptLine } from '../decision/log-entry.js';
 import type { LoggedData, LoggedRound } from './logged-data.js';
 
 export interface TactReadOptions {
@@ -44,6 +44,7 @@ function parseLine(text: string, lineNo: number, path: string): LogLine {
     }
     return parsed as unknown as OutcomeLine;
   }
+  if (parsed['type'] === 'receipt') return parsed as unknown as ReceiptLine;
   throw new Error(`${path}:${lineNo}: unknown line type ${String(parsed['type'])}`);
 }
 
@@ -117,7 +118,7 @@ export async function readTactLog(path: string, options: TactReadOptions = {}): 
       }
       // `tact export` writes decisions with their outcomes embedded (a shadow line repeats its champion's).
       if (line.mode !== 'shadow') for (const o of embeddedOutcomes(line)) addOutcome(outcomes, o);
-    } else {
+    } else if (line.type === 'outcome') {
       addOutcome(outcomes, line);
     }
     if (options.onProgress && lineNo % 5000 === 0) options.onProgress(stream.bytesRead, total);

@@ -87,6 +87,8 @@ export interface DecisionStore {
   saveDecision(record: DecisionRecord, decision: Decision, requestId?: string): Promise<void>;
   /** The decision an earlier call with this request id got, while its window lasts. */
   findByRequestId(requestId: string): Promise<Decision | undefined>;
+  /** A decision still held (its window open or not yet swept): what receipts and delivery join to. */
+  findDecision(decisionId: string): Promise<DecisionRecord | undefined>;
   /** Atomically join a reward: idempotent per event id, combined per rule. */
   joinReward(request: RewardJoinRequest): Promise<JoinResult>;
   /**

@@ -90,6 +90,14 @@ export function storeConformance(name: string, open: () => Promise<StoreFixture>
         expect(await store.countDecisions()).toBe(1);
       }));
 
+      it('finds a held decision by id (receipts and delivery join to it)', withStore(async ({ store, peer }) => {
+        const r = record('d-find');
+        await store.saveDecision(r, decisionOf(r));
+        expect(await store.findDecision('d-find')).toEqual(r);
+        if (peer) expect(await peer.findDecision('d-find')).toEqual(r);
+        expect(await store.findDecision('d-other')).toBeUndefined();
+      }));
+
       it('joins rewards: first choice by default, summed, idempotent per event id', withStore(async ({ store }) => {
         const r = record('d1');
         await store.saveDecision(r, decisionOf(r));

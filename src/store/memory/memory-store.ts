@@ -66,6 +66,10 @@ export class MemoryStore implements TactStore {
     return id === undefined ? undefined : this.decisions.get(id)?.decision;
   }
 
+  async findDecision(decisionId: string): Promise<DecisionRecord | undefined> {
+    return this.decisions.get(decisionId)?.record;
+  }
+
   async joinReward(req: RewardJoinRequest): Promise<JoinResult> {
     const held = this.decisions.get(req.decisionId);
     if (!held) return { status: 'unknown' };

@@ -183,6 +183,16 @@ export class BufferedStore implements TactStore {
     }
   }
 
+  async findDecision(decisionId: string): Promise<DecisionRecord | undefined> {
+    if (!this.inner.available) return undefined;
+    try {
+      return await this.inner.findDecision(decisionId);
+    } catch (err) {
+      if (err instanceof StoreUnavailableError) return undefined;
+      throw err;
+    }
+  }
+
   async takeExpired(now: number, limit: number): Promise<ExpiredDecision[]> {
     // While decisions wait in the buffer, their windows close after the flush.
     if (!this.direct) return [];

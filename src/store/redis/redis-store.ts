@@ -182,6 +182,13 @@ export class RedisStore implements TactStore {
     });
   }
 
+  async findDecision(decisionId: string): Promise<DecisionRecord | undefined> {
+    return this.guard(async () => {
+      const json = await this.cmd.hget(this.keys.decision(decisionId), 'rec');
+      return json === null ? undefined : (JSON.parse(json) as DecisionRecord);
+    });
+  }
+
   joinReward(req: RewardJoinRequest): Promise<JoinResult> {
     return this.join(req, false);
   }

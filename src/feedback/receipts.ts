@@ -1,0 +1,79 @@
+import type { Clock } from '../core/clock.js';
+import { decisionIdExpiry } from '../decision/decision-id.js';
+import type { DecisionLogSink, ReceiptEvent } from '../decision/log-entry.js';
+import type { DecisionRecord, DecisionStore } from '../store/store.js';
+
+/** A message event that came back with the decision it answers. */
+export interface ReceiptInput {
+  readonly decisionId: string;
+  /** Empty or undefined: the decision's first choice. */
+  readonly actionId?: string;
+  readonly event: ReceiptEvent;
+  /** Event time (ms since epoch). */
+  readonly at: number;
+}
+
+/**
+ * joined: written to the decision log as an outcome of its action.
+ * expired: the decision is gone (window closed and swept), too late to join.
+ * unknown: never issued, forgotten, or not a Tact decision id.
+ * unknown_action: the decision has no such choice.
+ */
+export type ReceiptStatus = 'joined' | 'expired' | 'unknown' | 'unknown_action';
+
+export interface ReceiptResult {
+  readonly status: ReceiptStatus;
+  /** The joined decision (joined only): its message id fills an event that named none. */
+  readonly record?: DecisionRecord;
+  readonly actionId?: string;
+}
+
+export interface ReceiptObserver {
+  onReceipt(event: ReceiptEvent, status: ReceiptStatus): void;
+}
+
+export interface ReceiptDeps {
+  readonly store: Pick<DecisionStore, 'findDecision'>;
+  readonly log: DecisionLogSink;
+  readonly clock: Clock;
+  readonly observer?: ReceiptObserver;
+}
+
+/**
+ * Joins delivery receipts (delivered, opened, clicked, ignored, bounced) to
+ * the decision whose message they are about. A receipt is evidence about the
+ * funnel, not a reward: it goes to the decision log next to the decision's
+ * outcome lines, where funnel learning and journey reports read it. Late or
+ * unknown receipts are counted, never rejected: they arrive from providers
+ * hours later, and a customer's event must not fail because of them.
+ */
+export class ReceiptJoiner {
+  constructor(private readonly deps: ReceiptDeps) {}
+
+  async join(input: ReceiptInput): Promise<ReceiptResult> {
+    const result = await this.resolve(input);
+    this.deps.observer?.onReceipt(input.event, result.status);
+    if (result.status === 'joined' && result.actionId !== undefined) {
+      this.deps.log.append({
+        type: 'receipt',
+        decisionId: input.decisionId,
+        actionId: result.actionId,
+        event: input.event,
+        at: input.at,
+      });
+    }
+    return result;
+  }
+
+  private async resolve(input: ReceiptInput): Promise<ReceiptResult> {
+    const expiry = decisionIdExpiry(input.decisionId);
+    if (expiry === undefined) return { status: 'unknown' };
+    const record = await this.deps.store.findDecision(input.decisionId);
+    if (!record) return { status: this.deps.clock.now() >= expiry ? 'expired' : 'unknown' };
+    const actionId = input.actionId ? input.actionId : record.choices[0]?.actionId;
+    if (actionId === undefined || !record.choices.some((c) => c.actionId === actionId)) {
+      return { status: 'unknown_action', record };
+    }
+    return { status: 'joined', record, actionId };
+  }
+}
