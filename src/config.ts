@@ -60,6 +60,18 @@ export const configSchema = z.object({
   rewardStreamIdleMs: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   /** RewardStreams open at once; one more gets RESOURCE_EXHAUSTED. Env TACT_REWARD_STREAM_MAX. @defaultValue 256 */
   rewardStreamMax: z.coerce.number().int().min(1).max(100_000).default(256),
+  /** Standard Webhooks endpoint for every channel without its own sink (catalog `channels[].delivery`); unset: due sends are logged and counted. Flag --webhook-url, env TACT_WEBHOOK_URL. */
+  webhookUrl: z.string().url().optional(),
+  /** Signing secret for webhooks, "whsec_" + base64 key (Standard Webhooks). Flag --webhook-secret, env TACT_WEBHOOK_SECRET. */
+  webhookSecret: z.string().regex(/^whsec_[A-Za-z0-9+/=]{22,}$/, 'expected whsec_ followed by a base64 key of 16 bytes or more').optional(),
+  /** Attempts per send before it is dead-lettered (per channel: catalog delivery.max_attempts). Env TACT_DELIVERY_MAX_ATTEMPTS. @defaultValue 8 */
+  deliveryMaxAttempts: z.coerce.number().int().min(1).max(100).default(8),
+  /** First retry delay, ms; doubles per attempt (with jitter) up to 1 hour. Env TACT_DELIVERY_BACKOFF_MS. @defaultValue 1000 */
+  deliveryBackoffMs: z.coerce.number().int().min(1).max(3_600_000).default(1000),
+  /** Sends in flight at once per channel and replica (per channel: catalog delivery.concurrency). Env TACT_DELIVERY_CONCURRENCY. @defaultValue 8 */
+  deliveryConcurrency: z.coerce.number().int().min(1).max(1000).default(8),
+  /** Timeout of one webhook attempt, ms. Env TACT_WEBHOOK_TIMEOUT_MS. @defaultValue 10000 */
+  webhookTimeoutMs: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** pino log level. Env TACT_LOG_LEVEL. @defaultValue "info" */
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   // Security (docs/security.md). Without auth or TLS, Tact listens on loopback only (protected mode).
@@ -124,6 +136,12 @@ const ENV: Record<string, keyof TactConfig> = {
   TACT_AUTH_JWT_AUDIENCE: 'authJwtAudience',
   TACT_AUTH_JWT_SCOPES_CLAIM: 'authJwtScopesClaim',
   TACT_INSECURE: 'insecure',
+  TACT_WEBHOOK_URL: 'webhookUrl',
+  TACT_WEBHOOK_SECRET: 'webhookSecret',
+  TACT_DELIVERY_MAX_ATTEMPTS: 'deliveryMaxAttempts',
+  TACT_DELIVERY_BACKOFF_MS: 'deliveryBackoffMs',
+  TACT_DELIVERY_CONCURRENCY: 'deliveryConcurrency',
+  TACT_WEBHOOK_TIMEOUT_MS: 'webhookTimeoutMs',
 };
 
 const FLAGS = {
@@ -149,6 +167,8 @@ const FLAGS = {
   'auth-jwt-audience': { type: 'string' },
   'auth-jwt-scopes-claim': { type: 'string' },
   insecure: { type: 'boolean' },
+  'webhook-url': { type: 'string' },
+  'webhook-secret': { type: 'string' },
 } as const;
 
 const FLAG_KEY: Record<string, keyof TactConfig> = {
@@ -173,6 +193,8 @@ const FLAG_KEY: Record<string, keyof TactConfig> = {
   'auth-jwt-audience': 'authJwtAudience',
   'auth-jwt-scopes-claim': 'authJwtScopesClaim',
   insecure: 'insecure',
+  'webhook-url': 'webhookUrl',
+  'webhook-secret': 'webhookSecret',
 };
 
 export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): TactConfig {

@@ -36,6 +36,16 @@ export interface ChannelSpec {
   readonly quietHours?: QuietHours;
   /** Per customer x channel caps. */
   readonly caps: readonly FrequencyCap[];
+  /** Tact's delivery on this channel; absent fields take the server's settings. */
+  readonly delivery?: ChannelDeliverySpec;
+}
+
+export interface ChannelDeliverySpec {
+  readonly webhookUrl?: string;
+  readonly stream?: string;
+  readonly concurrency?: number;
+  readonly ratePerSecond?: number;
+  readonly maxAttempts?: number;
 }
 
 export interface MessageSpec {
@@ -73,6 +83,21 @@ export interface TriggerSpec {
   readonly id: string;
   /** Send slots offered for this trigger; default: every slot. */
   readonly slots: readonly string[];
+  /** Fires the trigger from events (src/triggers); absent: only Decide calls it. */
+  readonly when?: TriggerRule;
+}
+
+/** Match of a cancelling event against the starting one. */
+export type CancelMatch = 'any' | 'item' | 'category';
+
+export interface TriggerRule {
+  /** Starting event: built-in type in snake case or a CUSTOM event's name. */
+  readonly event: string;
+  /** at_once: fire on the event; delay: afterMs after it unless cancelled; inactivity: afterMs without it. */
+  readonly kind: 'at_once' | 'delay' | 'inactivity';
+  readonly afterMs: number;
+  readonly unless: readonly { readonly event: string; readonly match: CancelMatch }[];
+  readonly reentry: { readonly per: 'customer' | 'item' | 'category'; readonly cooldownMs: number };
 }
 
 export type SuppressionKind = 'cart' | 'purchase';

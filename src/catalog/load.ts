@@ -3,10 +3,12 @@ import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { TactError } from '../core/errors.js';
 import type {
   Catalog,
+  ChannelDeliverySpec,
   ChannelSpec,
   FrequencyCap,
   MessageSpec,
   SendSlot,
+  TriggerRule,
   TriggerSpec,
 } from './catalog.js';
 import {
@@ -90,6 +92,28 @@ function toSlot(s: CatalogDoc['send_slots'][number]): SendSlot {
   return { id: s.id, kind: 'delay', minutes: s.delay_minutes ?? 0 };
 }
 
+function toDelivery(d: NonNullable<CatalogDoc['channels'][number]['delivery']>): ChannelDeliverySpec {
+  return Object.freeze({
+    ...(d.webhook_url !== undefined ? { webhookUrl: d.webhook_url } : {}),
+    ...(d.stream !== undefined ? { stream: d.stream } : {}),
+    ...(d.concurrency !== undefined ? { concurrency: d.concurrency } : {}),
+    ...(d.rate_per_second !== undefined ? { ratePerSecond: d.rate_per_second } : {}),
+    ...(d.max_attempts !== undefined ? { maxAttempts: d.max_attempts } : {}),
+  });
+}
+
+function toTriggerRule(w: NonNullable<CatalogDoc['triggers'][number]['when']>): TriggerRule {
+  const kind = w.after_minutes !== undefined ? 'delay' : w.inactive_days !== undefined ? 'inactivity' : 'at_once';
+  const afterMs = (w.after_minutes ?? 0) * 60_000 + (w.inactive_days ?? 0) * 86_400_000;
+  return Object.freeze({
+    event: w.event,
+    kind,
+    afterMs,
+    unless: w.unless.map((u) => Object.freeze({ event: u.event, match: u.match })),
+    reentry: Object.freeze({ per: w.reentry.per, cooldownMs: w.reentry.cooldown_hours * 3_600_000 }),
+  });
+}
+
 /** Turn a validated document into the indexed, frozen Catalog. */
 export function buildCatalog(doc: CatalogDoc): Catalog {
   const channels = new Map<string, ChannelSpec>();
@@ -102,13 +126,17 @@ export function buildCatalog(doc: CatalogDoc): Catalog {
         consent: c.consent,
         caps: caps(c.caps),
         ...(c.quiet_hours ? { quietHours: { ...c.quiet_hours } } : {}),
+        ...(c.delivery ? { delivery: toDelivery(c.delivery) } : {}),
       }),
     );
   }
   const slots = new Map<string, SendSlot>(doc.send_slots.map((s) => [s.id, Object.freeze(toSlot(s))]));
   const allSlotIds = doc.send_slots.map((s) => s.id);
   const triggers = new Map<string, TriggerSpec>(
-    doc.triggers.map((t) => [t.id, Object.freeze({ id: t.id, slots: t.slots ?? allSlotIds })]),
+    doc.triggers.map((t) => [
+      t.id,
+      Object.freeze({ id: t.id, slots: t.slots ?? allSlotIds, ...(t.when ? { when: toTriggerRule(t.when) } : {}) }),
+    ]),
   );
   const messages = new Map<string, MessageSpec>();
   const byTrigger = new Map<string, MessageSpec[]>(doc.triggers.map((t) => [t.id, []]));

@@ -60,6 +60,20 @@ export const quietHoursSchema = z
   })
   .refine((q) => q.start !== q.end, { message: 'start and end are equal: quiet hours would be empty' });
 
+/** How Tact delivers on a channel (docs/journeys.md); every field falls back to the server's settings. */
+export const channelDeliverySchema = z.strictObject({
+  /** Standard Webhooks endpoint for this channel, instead of --webhook-url. */
+  webhook_url: z.string().url().optional(),
+  /** Redis Stream key to append due sends to (Redis mode), instead of a webhook. */
+  stream: z.string().min(1).optional(),
+  /** Sends in flight at once per replica. */
+  concurrency: z.number().int().positive().max(1000).optional(),
+  /** Sends started per second (across the fleet in Redis mode); 0 = unlimited. */
+  rate_per_second: finite.nonnegative().optional(),
+  /** Attempts before a send is dead-lettered. */
+  max_attempts: z.number().int().positive().max(100).optional(),
+});
+
 /** A delivery channel. */
 export const channelSchema = z.strictObject({
   id: idSchema,
@@ -74,6 +88,8 @@ export const channelSchema = z.strictObject({
    * yes until refused. An explicit refusal always blocks. Default opt_in.
    */
   consent: z.enum(['opt_in', 'opt_out']).default('opt_in'),
+  /** Delivery settings (sink, concurrency, rate, attempts); absent: the server's defaults. */
+  delivery: channelDeliverySchema.optional(),
   description: z.string().optional(),
 });
 
@@ -97,11 +113,57 @@ export const slotSchema = z
     }
   });
 
+/** A cancelling event: the pending trigger is dropped when it arrives before the trigger fires. */
+export const unlessSchema = z.strictObject({
+  /** Event name: a built-in type (purchase) or a CUSTOM event's name. */
+  event: idSchema,
+  /** any (default): every such event cancels; item / category: only one about the starting event's item or category. */
+  match: z.enum(['any', 'item', 'category']).default('any'),
+});
+
+/**
+ * What makes the trigger fire on its own (journeys, docs/journeys.md): at once
+ * on `event`; `after_minutes` after it unless an `unless` event arrives; or
+ * after `inactive_days` without `event`. Absent: only Decide calls fire it.
+ */
+export const triggerRuleSchema = z
+  .strictObject({
+    /** Starting event: a built-in type in snake case (cart_add) or a CUSTOM event's name (order_shipped). */
+    event: idSchema,
+    /** Wait this long after the event (its own time), then fire unless cancelled. */
+    after_minutes: finite.positive().optional(),
+    /** Fire when `event` has not happened for this many days since its last occurrence. */
+    inactive_days: finite.positive().optional(),
+    /** Events that cancel a waiting trigger (with after_minutes). */
+    unless: z.array(unlessSchema).default([]),
+    /**
+     * Re-entry limits: one pending trigger per `per` key (customer, the
+     * event's item, or its category) at a time, and after a firing none again
+     * for the same key within `cooldown_hours`.
+     */
+    reentry: z
+      .strictObject({
+        per: z.enum(['customer', 'item', 'category']).default('customer'),
+        cooldown_hours: finite.nonnegative().default(0),
+      })
+      .default({ per: 'customer', cooldown_hours: 0 }),
+  })
+  .superRefine((r, ctx) => {
+    if (r.after_minutes !== undefined && r.inactive_days !== undefined) {
+      ctx.addIssue({ code: 'custom', message: 'give at most one of after_minutes or inactive_days' });
+    }
+    if (r.unless.length > 0 && r.after_minutes === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['unless'], message: 'unless needs after_minutes (nothing waits to be cancelled)' });
+    }
+  });
+
 /** An event that asks for a decision. */
 export const triggerSchema = z.strictObject({
   id: idSchema,
   /** Send slots offered for this trigger, by id; default: every slot. */
   slots: z.array(idSchema).min(1).optional(),
+  /** Fire this trigger from customers' events (RecordEvent), with no client call. */
+  when: triggerRuleSchema.optional(),
   description: z.string().optional(),
 });
 

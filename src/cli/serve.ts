@@ -13,10 +13,15 @@ import { instrumentStore } from '../metrics/instrument-store.js';
 import { TactMetrics } from '../metrics/registry.js';
 import { rpcInterceptor } from '../server/interceptors.js';
 import { openFleet } from '../fleet/fleet.js';
+import { ReceiptJoiner } from '../feedback/receipts.js';
+import type { Journeys } from '../triggers/journeys.js';
+import { openJourneys } from './open-journeys.js';
 
 /** A serving Tact: gRPC bound, windows being closed on a timer. */
 export interface RunningTact {
   readonly tact: Tact;
+  /** Trigger rules and delivery (docs/journeys.md). */
+  readonly journeys: Journeys;
   readonly grpc: RunningGrpcServer;
   readonly metrics: TactMetrics;
   readonly metricsServer: RunningMetricsServer;
@@ -78,14 +83,25 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
     decisionsHeld: () => tact.store.countDecisions(),
     ...(fleet ? { bufferStats: () => fleet.store.stats, storeHealth: { up: () => fleet.store.inner.available } } : {}),
   });
-  const customerHandlers = customerServiceHandlers({ store: tact.store, log: tact.log, clock: tact.clock });
+  const journeys = openJourneys(config, tact, metrics);
+  const receipts = new ReceiptJoiner({ store: tact.store, log: tact.log, clock: tact.clock, observer: journeys.metrics });
+  const customerHandlers = customerServiceHandlers({
+    store: tact.store,
+    log: tact.log,
+    clock: tact.clock,
+    receipts,
+    onEvent: (event) => journeys.journeys.onEvent(event),
+  });
+  const deliver: NonNullable<Parameters<typeof startGrpcServer>[0]['deliver']> = (decision, input) =>
+    journeys.journeys.deliver(decision, { trigger: input.trigger, context: input.context });
   // Metrics outermost, so refusals by the auth interceptor are counted with their codes.
   const interceptors = [rpcInterceptor(metrics, logger), ...security.interceptors(metrics)];
-  const grpc = await startGrpcServer({ engine: tact.engine, joiner: tact.joiner, clock: tact.clock, customerHandlers }, config.listen, {
+  const grpc = await startGrpcServer({ engine: tact.engine, joiner: tact.joiner, clock: tact.clock, customerHandlers, deliver }, config.listen, {
     interceptors,
     credentials: serverCredentials(tls),
     rewardStreams: { idleMs: config.rewardStreamIdleMs, maxOpen: config.rewardStreamMax },
   }).catch(async (err: unknown) => {
+    await journeys.close();
     await fleet?.stop();
     await tact.close();
     throw err;
@@ -105,6 +121,7 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
     tact.joiner.sweep().catch((err: unknown) => tact.logger.error({ err }, 'closing attribution windows failed'));
   }, config.sweepIntervalMs);
   sweeper.unref();
+  journeys.journeys.start();
   fleet?.start({
     logger: tact.logger,
     onAvailability: (up) => {
@@ -126,6 +143,7 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
   let stopping: Promise<void> | undefined;
   return {
     tact,
+    journeys: journeys.journeys,
     grpc,
     metrics,
     metricsServer,
@@ -136,6 +154,7 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
         started.stopAccepting();
         clearInterval(sweeper);
         await Promise.all([grpc.shutdown(config.shutdownGraceMs), admin?.shutdown(config.shutdownGraceMs)]);
+        await journeys.close().catch((err: unknown) => tact.logger.error({ err }, 'closing journeys failed'));
         // Windows already over are closed now rather than left to the next replica.
         await tact.joiner.sweep().catch((err: unknown) => tact.logger.error({ err }, 'final sweep failed'));
         await fleet?.stop();

@@ -9,11 +9,18 @@ import type { DecisionServiceHandlers } from './generated/tact/v1/DecisionServic
 import type { RecordEventRequest__Output } from './generated/tact/v1/RecordEventRequest.js';
 import type { SetConsentRequest__Output } from './generated/tact/v1/SetConsentRequest.js';
 import { requiredId, toFeatures, toMillis } from './validate.js';
+import type { ReceiptEvent } from '../decision/log-entry.js';
+import type { ReceiptInput, ReceiptJoiner, ReceiptResult } from '../feedback/receipts.js';
+import { BUILT_IN_EVENTS, type JourneyEvent } from '../triggers/event.js';
 
 export interface CustomerServiceDeps {
   readonly store: TactStore;
   readonly log: DecisionLogSink;
   readonly clock: Clock;
+  /** Joins message events that carry a decision_id; absent: decision_id is ignored. */
+  readonly receipts?: ReceiptJoiner;
+  /** Every recorded event, after the store has it: the trigger rules (journeys). */
+  readonly onEvent?: (event: JourneyEvent) => Promise<void>;
 }
 
 export type CustomerHandlers = Pick<DecisionServiceHandlers, 'RecordEvent' | 'SetConsent' | 'ForgetCustomer'>;
@@ -23,8 +30,7 @@ export function customerServiceHandlers(deps: CustomerServiceDeps): CustomerHand
   const { store, clock } = deps;
   return {
     RecordEvent: unary(clock, async (req: RecordEventRequest__Output) => {
-      const { customerId, event } = toCustomerEvent(req, clock.now());
-      await store.recordEvent(customerId, event);
+      await recordEvent(deps, req);
       return {};
     }),
     SetConsent: unary(clock, async (req: SetConsentRequest__Output) => {
@@ -43,6 +49,26 @@ export function customerServiceHandlers(deps: CustomerServiceDeps): CustomerHand
   };
 }
 
+/**
+ * One RecordEvent: the receipt joined to its decision (filling the message
+ * the event is about), the customer store, then the trigger rules.
+ */
+export async function recordEvent(deps: CustomerServiceDeps, req: RecordEventRequest__Output): Promise<void> {
+  const recorded = toRecordedEvent(req, deps.clock.now());
+  let event = recorded.event;
+  if (recorded.receipt && deps.receipts) {
+    const joined = await deps.receipts.join(recorded.receipt);
+    event = event && withMessageOf(event, joined);
+  }
+  if (event) {
+    if (needsMessage(event.type) && !event.messageId) {
+      throw invalidArgument('message_id', `${req.type} needs the message it is about (or a known decision_id)`);
+    }
+    await deps.store.recordEvent(recorded.customerId, event);
+  }
+  await deps.onEvent?.(recorded.journey);
+}
+
 const EVENT_TYPES: Record<string, CustomerEventType> = {
   CART_ADD: 'cart_add',
   CART_REMOVE: 'cart_remove',
@@ -57,28 +83,89 @@ const EVENT_TYPES: Record<string, CustomerEventType> = {
   PROFILE_UPDATE: 'profile_update',
 };
 
-/** Proto to domain event, naming the field a type needs when it is missing. */
-export function toCustomerEvent(req: RecordEventRequest__Output, now: number): { customerId: string; event: CustomerEvent } {
+/** Message events and the receipt each is. */
+const RECEIPTS: Record<string, ReceiptEvent> = {
+  MESSAGE_DELIVERED: 'delivered',
+  MESSAGE_OPENED: 'opened',
+  MESSAGE_CLICKED: 'clicked',
+  MESSAGE_IGNORED: 'ignored',
+  MESSAGE_BOUNCED: 'bounced',
+};
+
+const needsMessage = (type: CustomerEventType) =>
+  type === 'message_opened' || type === 'message_clicked' || type === 'message_ignored';
+
+/** One RecordEvent, split into what the store, the receipts and the trigger rules take. */
+export interface RecordedEvent {
+  readonly customerId: string;
+  /** For the customer store; absent for CUSTOM and MESSAGE_BOUNCED, which change no customer state. */
+  readonly event?: CustomerEvent;
+  readonly receipt?: ReceiptInput;
+  readonly journey: JourneyEvent;
+}
+
+/** Proto to domain, naming the field a type needs when it is missing. */
+export function toRecordedEvent(req: RecordEventRequest__Output, now: number): RecordedEvent {
   const customerId = requiredId(req.customer_id, 'customer_id');
+  const at = toMillis(req.at, 'at', now);
   const type = EVENT_TYPES[req.type];
-  if (!type) throw invalidArgument('type', 'is required (CART_ADD, PURCHASE, MESSAGE_IGNORED, ...)');
-  const event: CustomerEvent = {
-    type,
-    at: toMillis(req.at, 'at', now),
+  if (!type && req.type !== 'CUSTOM' && req.type !== 'MESSAGE_BOUNCED') {
+    throw invalidArgument('type', 'is required (CART_ADD, PURCHASE, CUSTOM, MESSAGE_OPENED, ...)');
+  }
+  const item = {
     ...(req.item_id ? { itemId: requiredId(req.item_id, 'item_id') } : {}),
     ...(req.category ? { category: requiredId(req.category, 'category') } : {}),
+  };
+  const attributes = req.attributes ? toFeatures(req.attributes, 'attributes') : undefined;
+  const name = req.type === 'CUSTOM' ? customName(req.name) : (type ?? 'message_bounced');
+  const receiptEvent = RECEIPTS[req.type];
+  const receipt: ReceiptInput | undefined =
+    receiptEvent && req.decision_id
+      ? {
+          decisionId: requiredId(req.decision_id, 'decision_id'),
+          ...(req.action_id ? { actionId: requiredId(req.action_id, 'action_id') } : {}),
+          event: receiptEvent,
+          at,
+        }
+      : undefined;
+  const journey: JourneyEvent = { customerId, name, at, ...item, ...(attributes ? { attributes } : {}) };
+  if (!type) return { customerId, journey, ...(receipt ? { receipt } : {}) };
+  const event: CustomerEvent = {
+    type,
+    at,
+    ...item,
     ...(req.message_id ? { messageId: requiredId(req.message_id, 'message_id') } : {}),
     ...(req.channel ? { channel: requiredId(req.channel, 'channel') } : {}),
-    ...(req.attributes ? { attributes: toFeatures(req.attributes, 'attributes') } : {}),
+    ...(attributes ? { attributes } : {}),
   };
   if ((type === 'cart_add' || type === 'cart_remove') && !event.itemId && !event.category) {
     throw invalidArgument('item_id', `${req.type} needs item_id or category`);
   }
-  if ((type === 'message_opened' || type === 'message_clicked' || type === 'message_ignored') && !event.messageId) {
-    throw invalidArgument('message_id', `${req.type} needs the message it is about`);
+  if (needsMessage(type) && !event.messageId && !receipt) {
+    throw invalidArgument('message_id', `${req.type} needs the message it is about (message_id or decision_id)`);
   }
   if (type === 'profile_update' && !req.attributes) throw invalidArgument('attributes', 'PROFILE_UPDATE needs attributes');
-  return { customerId, event };
+  return { customerId, event, journey, ...(receipt ? { receipt } : {}) };
+}
+
+const EVENT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+function customName(name: string): string {
+  if (!name) throw invalidArgument('name', 'CUSTOM needs the event name (e.g. "order_shipped")');
+  if (!EVENT_NAME.test(name)) throw invalidArgument('name', 'use letters, digits, "_", "-" and "." (at most 128)');
+  if (BUILT_IN_EVENTS.includes(name)) throw invalidArgument('name', `"${name}" is a built-in type: send it as that type`);
+  return name;
+}
+
+/** A receipt joined to its decision tells which message and channel the event is about when the caller did not. */
+function withMessageOf(event: CustomerEvent, joined: ReceiptResult): CustomerEvent {
+  const choice = joined.record?.choices.find((c) => c.actionId === joined.actionId);
+  if (!choice) return event;
+  return {
+    ...event,
+    ...(event.messageId || !choice.messageId ? {} : { messageId: choice.messageId }),
+    ...(event.channel || !choice.channel ? {} : { channel: choice.channel }),
+  };
 }
 
 /** A patch: only what the request sets changes (proto3 `optional` tells an unset opt_out from false). */

@@ -1,6 +1,8 @@
 import { status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import type { Clock } from '../core/clock.js';
 import type { DecisionEngine } from '../decision/engine.js';
+import type { DecideInput, Decision } from '../decision/types.js';
+import { TactError } from '../core/errors.js';
 import type { RewardJoiner } from '../feedback/reward-joiner.js';
 import type { DecisionServiceHandlers } from './generated/tact/v1/DecisionService.js';
 import { toDecideResponse, toRewardResponse } from './map-response.js';
@@ -13,6 +15,8 @@ export interface ServiceDeps {
   readonly engine: DecisionEngine;
   readonly joiner: RewardJoiner;
   readonly clock: Clock;
+  /** DecideRequest.deliver: hand the decision's sends to delivery (journeys); absent = FAILED_PRECONDITION. */
+  readonly deliver?: (decision: Decision, input: DecideInput) => Promise<unknown>;
   /** Customer-state calls (RecordEvent, SetConsent, ForgetCustomer); absent = UNIMPLEMENTED. */
   readonly customerHandlers?: Pick<DecisionServiceHandlers, 'RecordEvent' | 'SetConsent' | 'ForgetCustomer'>;
   /** Open RewardStreams under their limits; absent = a private set with the default limits. */
@@ -55,9 +59,13 @@ export function decisionServiceHandlers(deps: ServiceDeps): DecisionServiceHandl
   const { engine, joiner, clock } = deps;
   const rewardStreams = deps.rewardStreams ?? new RewardStreams();
   return {
-    Decide: unary(clock, async (req, deadline) =>
-      toDecideResponse(await engine.decide(toDecideInput(req, clock.now(), deadline))),
-    ),
+    Decide: unary(clock, async (req, deadline) => {
+      const input = toDecideInput(req, clock.now(), deadline);
+      if (req.deliver && !deps.deliver) throw new TactError('failed_precondition', 'delivery is not enabled on this server', 'deliver');
+      const decision = await engine.decide(input);
+      if (req.deliver) await deps.deliver?.(decision, input);
+      return toDecideResponse(decision);
+    }),
     Reward: unary(clock, async (req) => toRewardResponse(await joiner.reward(toRewardInput(req)))),
     RewardStream: (call, callback) => rewardStreams.handle((req) => joiner.reward(toRewardInput(req)), call, callback),
     RecordEvent: deps.customerHandlers?.RecordEvent ?? unimplemented('RecordEvent'),

@@ -1,0 +1,110 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Clock } from '../core/clock.js';
+import type { DeadLetter, JobHandler, JobQueue, NewJob, QueueOptions } from './job-queue.js';
+
+export interface BullSettings {
+  /** Redis URL (the fleet's). */
+  readonly url: string;
+  /** Key prefix of every queue key: `<prefix>:<queue>:...`. */
+  readonly prefix: string;
+  /**
+   * A running job's lock; when its replica dies (kill -9) the lock lapses
+   * and another replica takes the job over at its next stalled check.
+   */
+  readonly lockMs: number;
+}
+
+/**
+ * The job queue on BullMQ: delayed jobs in Redis, so timers and pending
+ * sends survive a replica's crash; a job id is the dedupe key; a job runs on
+ * one replica at a time under a lock, and a dead replica's jobs are taken
+ * over when its lock lapses; retries back off with our jittered schedule;
+ * jobs out of attempts stay in BullMQ's failed set: the dead-letter list.
+ * Completed jobs are removed at once, so an id can be used again.
+ */
+export class BullJobQueue<T> implements JobQueue<T> {
+  private readonly queue: Queue;
+  private worker: Worker | undefined;
+
+  constructor(
+    readonly name: string,
+    private readonly options: QueueOptions,
+    private readonly settings: BullSettings,
+    private readonly clock: Clock,
+  ) {
+    this.queue = new Queue(name, { connection: { url: settings.url }, prefix: settings.prefix });
+  }
+
+  async add(job: NewJob<T>): Promise<boolean> {
+    // BullMQ ignores an add whose id exists; asking first tells the caller which it was.
+    if (await this.queue.getJob(job.id)) return false;
+    await this.queue.add('job', job.data, {
+      jobId: job.id,
+      delay: Math.max(0, job.runAt - this.clock.now()),
+      attempts: this.options.maxAttempts,
+      backoff: { type: 'tact' },
+      removeOnComplete: true,
+      removeOnFail: false,
+    });
+    return true;
+  }
+
+  async remove(id: string): Promise<boolean> {
+    const job = await this.queue.getJob(id);
+    if (!job || (await job.isFailed())) return false;
+    return (await this.queue.remove(id)) === 1;
+  }
+
+  process(handler: JobHandler<T>): void {
+    const { options, settings } = this;
+    this.worker = new Worker(
+      this.name,
+      async (job: Job) => handler({ id: job.id as string, data: job.data as T, attempt: job.attemptsMade + 1 }),
+      {
+        connection: { url: settings.url, maxRetriesPerRequest: null },
+        prefix: settings.prefix,
+        concurrency: options.concurrency,
+        lockDuration: settings.lockMs,
+        stalledInterval: Math.max(500, Math.floor(settings.lockMs / 2)),
+        // A replica killed while running a job stalls it once; more than a few times is a poison job.
+        maxStalledCount: 3,
+        ...(options.ratePerSecond > 0 ? { limiter: { max: options.ratePerSecond, duration: 1000 } } : {}),
+        settings: { backoffStrategy: (attemptsMade: number) => options.backoffMs(attemptsMade) },
+      },
+    );
+    // Errors of the worker's own Redis calls: BullMQ retries them; without a listener Node would throw.
+    this.worker.on('error', () => undefined);
+  }
+
+  async deadLetters(limit = 100): Promise<DeadLetter<T>[]> {
+    const jobs = await this.queue.getFailed(0, limit - 1);
+    return jobs.map((j) => ({
+      id: j.id as string,
+      data: j.data as T,
+      attempts: j.attemptsMade,
+      error: j.failedReason,
+      failedAt: j.finishedOn ?? 0,
+    }));
+  }
+
+  async replay(id: string): Promise<boolean> {
+    const job = await this.queue.getJob(id);
+    if (!job || !(await job.isFailed())) return false;
+    await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    return true;
+  }
+
+  async pendingCount(): Promise<number> {
+    const c = await this.queue.getJobCounts('wait', 'delayed', 'active', 'prioritized');
+    return Object.values(c).reduce((a, b) => a + b, 0);
+  }
+
+  async deadLetterCount(): Promise<number> {
+    return this.queue.getFailedCount();
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.close();
+    await this.queue.close();
+  }
+}

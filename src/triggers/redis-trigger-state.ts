@@ -1,0 +1,64 @@
+import type { Redis } from 'ioredis';
+import { MAX_EVENT_KEYS, type PendingTrigger, type TriggerState } from './trigger-state.js';
+
+/**
+ * Trigger state in Redis, per customer under one hash tag so a cluster keeps
+ * it in one slot:
+ *
+ *   <p>:{j:<customer>}:seen     zset  event key -> latest time (ZADD GT keeps the max)
+ *   <p>:{j:<customer>}:pending  hash  timer job id -> PendingTrigger JSON
+ *   <p>:{j:<customer>}:fired:<key>  string  job holding the re-entry claim; TTL = cooldown
+ *
+ * Every key expires `retentionMs` after its last write, so a customer who
+ * goes quiet leaves nothing behind (the inactivity window must fit in it).
+ */
+export class RedisTriggerState implements TriggerState {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly retentionMs: number,
+  ) {}
+
+  private key(customerId: string, part: string): string {
+    return `${this.prefix}:{j:${customerId}}:${part}`;
+  }
+
+  async noteEvents(customerId: string, keys: readonly string[], at: number): Promise<boolean[]> {
+    const seen = this.key(customerId, 'seen');
+    const p = this.redis.multi();
+    for (const k of keys) p.zadd(seen, 'GT', 'CH', at, k);
+    p.zremrangebyrank(seen, 0, -(MAX_EVENT_KEYS + 1));
+    p.pexpire(seen, this.retentionMs);
+    const replies = (await p.exec()) ?? [];
+    // CH counts a new member or a raised score; an equal time is the newest too.
+    const times = await this.redis.zmscore(seen, ...keys);
+    return keys.map((_, i) => Number(replies[i]?.[1] ?? 0) === 1 || Number(times[i]) === at);
+  }
+
+  async lastEvents(customerId: string, keys: readonly string[]): Promise<(number | undefined)[]> {
+    if (keys.length === 0) return [];
+    const times = await this.redis.zmscore(this.key(customerId, 'seen'), ...keys);
+    return times.map((t) => (t === null ? undefined : Number(t)));
+  }
+
+  async addPending(customerId: string, pending: PendingTrigger): Promise<void> {
+    const key = this.key(customerId, 'pending');
+    await this.redis.multi().hset(key, pending.jobId, JSON.stringify(pending)).pexpire(key, this.retentionMs).exec();
+  }
+
+  async pending(customerId: string): Promise<PendingTrigger[]> {
+    const all = await this.redis.hvals(this.key(customerId, 'pending'));
+    return all.map((json) => JSON.parse(json) as PendingTrigger);
+  }
+
+  async removePending(customerId: string, jobId: string): Promise<void> {
+    await this.redis.hdel(this.key(customerId, 'pending'), jobId);
+  }
+
+  async claimFiring(customerId: string, key: string, jobId: string, cooldownMs: number, _now: number): Promise<boolean> {
+    if (cooldownMs <= 0) return true;
+    const k = this.key(customerId, `fired:${key}`);
+    if ((await this.redis.set(k, jobId, 'PX', Math.ceil(cooldownMs), 'NX')) === 'OK') return true;
+    return (await this.redis.get(k)) === jobId;
+  }
+}
