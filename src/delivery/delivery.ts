@@ -2,14 +2,11 @@ import type { Logger } from 'pino';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Clock } from '../core/clock.js';
 import type { DecisionLogSink } from '../decision/log-entry.js';
-import type { Candidate, Decision } from '../decision/types.js';
-import { EMPTY_FEATURES, type Features } from '../features/features.js';
+import type { Candidate, Decision } from '../domain/decision.js';
+import { EMPTY_FEATURES, type Features } from '../domain/features.js';
 import { jobId, type DeadLetter, type JobQueue, type RunningJob } from '../jobs/job-queue.js';
-import type { PolicySet } from '../policies/policy-set.js';
-import type { Eligibility } from '../rules/eligibility.js';
-import type { CustomerState, DecisionStore } from '../store/store.js';
-import { cancelledSince } from '../triggers/triggers.js';
-import type { TriggerState } from '../triggers/trigger-state.js';
+import { applyContactRules, type ContactRules } from '../rules/contact-rules.js';
+import type { CustomerState, CustomerStore, DecisionStore } from '../store/store.js';
 import type { DeliverySink, OutboundMessage } from './outbound.js';
 
 /** A send waiting for its send_at in the channel's queue. */
@@ -57,9 +54,9 @@ export interface ChannelDelivery {
 
 export interface DeliveryDeps {
   readonly catalog: () => Catalog;
-  readonly store: Pick<DecisionStore, 'findDecision'>;
-  readonly eligibility: Eligibility;
-  readonly policies: PolicySet;
+  readonly store: Pick<DecisionStore, 'findDecision'> & Pick<CustomerStore, 'loadCustomer'>;
+  /** The contact rules the engine runs (step 3), run again at send time. */
+  readonly contactRules: ContactRules;
   readonly clock: Clock;
   readonly log: DecisionLogSink;
   readonly logger: Logger;
@@ -67,7 +64,12 @@ export interface DeliveryDeps {
   readonly channel: (channel: string) => ChannelDelivery;
   /** Every channel with a queue, for start-up and dead-letter listings. */
   readonly channels: () => readonly string[];
-  readonly triggerState?: TriggerState;
+  /**
+   * The journey's own exit condition, checked before the rules: the name of
+   * an event that cancelled the trigger since it started (a purchase after
+   * the cart reminder was decided), or undefined.
+   */
+  readonly cancelledBy?: (job: DeliveryJob) => Promise<string | undefined>;
   readonly observer?: DeliveryObserver;
 }
 
@@ -186,14 +188,10 @@ export class Delivery {
    * open ticket, a purchase suppressing the message, a cap now full.
    */
   private async recheck(d: DeliveryJob): Promise<{ rule: string; reason: string } | undefined> {
-    const rule = this.deps.catalog().triggers.get(d.trigger)?.when;
-    if (d.journey && rule?.kind === 'delay' && this.deps.triggerState) {
-      const event = await cancelledSince(this.deps.triggerState, rule, { customerId: d.customerId, ...d.journey });
-      if (event) return { rule: 'cancel_event', reason: `${event} since the trigger started` };
-    }
+    const event = await this.deps.cancelledBy?.(d);
+    if (event) return { rule: 'cancel_event', reason: `${event} since the trigger started` };
     const now = this.deps.clock.now();
-    const customer = await this.deps.eligibility.customer(d.customerId, now);
-    const state = customer.state ? withoutOwnSend(customer.state, d) : undefined;
+    const state = withoutOwnSend(await this.deps.store.loadCustomer(d.customerId, now), d);
     const candidate: Candidate = {
       id: d.actionId,
       channel: d.channel,
@@ -204,13 +202,7 @@ export class Delivery {
       cost: d.cost,
       features: d.features,
     };
-    const { removed } = this.deps.eligibility.filter({
-      customer: state ? { ...customer, state } : customer,
-      trigger: d.trigger,
-      at: now,
-      policy: this.deps.policies.find(d.policy) ?? this.deps.policies.get(),
-      candidates: [candidate],
-    });
+    const { removed } = applyContactRules(this.deps.contactRules.rules, { state, at: now, catalog: this.deps.catalog(), candidates: [candidate] });
     const first = removed[0];
     return first ? { rule: first.rule, reason: `${first.rule}: ${first.reason}` } : undefined;
   }

@@ -1,4 +1,4 @@
-import type { Features } from '../features/features.js';
+import type { Features } from '../domain/features.js';
 
 /**
  * One send handed to a sink: the webhook body's `data` and the stream

@@ -1,7 +1,7 @@
 import { status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import type { Clock } from '../core/clock.js';
 import type { DecisionEngine } from '../decision/engine.js';
-import type { DecideInput, Decision } from '../decision/types.js';
+import type { DecideInput, Decision } from '../domain/decision.js';
 import { TactError } from '../core/errors.js';
 import type { RewardJoiner } from '../feedback/reward-joiner.js';
 import type { DecisionServiceHandlers } from './generated/tact/v1/DecisionService.js';

@@ -1,4 +1,4 @@
-import type { Features } from '../features/features.js';
+import type { Features } from '../domain/features.js';
 
 /**
  * A customer's event as trigger rules see it: a built-in RecordEvent type in

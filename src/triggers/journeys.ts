@@ -3,19 +3,18 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { TactConfig } from '../config.js';
 import type { Clock } from '../core/clock.js';
 import type { DecisionLogSink } from '../decision/log-entry.js';
-import type { DecideInput, Decision } from '../decision/types.js';
+import type { DecideInput, Decision } from '../domain/decision.js';
 import { Delivery, type ChannelDelivery, type DeliveryJob, type DeliveryObserver, type DeliveryOrigin } from '../delivery/delivery.js';
 import type { DeliverySink } from '../delivery/outbound.js';
 import { secretKey } from '../delivery/signature.js';
 import { RedisStreamSink, type StreamAppend } from '../delivery/stream-sink.js';
 import { fetchHttp, WebhookSink, type HttpPost } from '../delivery/webhook-sink.js';
 import { exponentialBackoff, type JobQueue, type QueueOptions } from '../jobs/job-queue.js';
-import type { PolicySet } from '../policies/policy-set.js';
-import type { Eligibility } from '../rules/eligibility.js';
-import type { DecisionStore } from '../store/store.js';
+import type { ContactRules } from '../rules/contact-rules.js';
+import type { CustomerStore, DecisionStore } from '../store/store.js';
 import type { JourneyEvent } from './event.js';
 import type { TriggerState } from './trigger-state.js';
-import { Triggers, type Firing, type TimerData, type TriggerObserver } from './triggers.js';
+import { cancelledSince, Triggers, type Firing, type TimerData, type TriggerObserver } from './triggers.js';
 
 /** Makes the job queues: memory (MemoryQueues) or BullMQ (Redis mode). */
 export type QueueFactory = <T>(name: string, options: QueueOptions) => JobQueue<T>;
@@ -30,9 +29,8 @@ export interface JourneyDeps {
   readonly catalog: () => Catalog;
   /** The decision pipeline's one entry point: a firing decides exactly as Decide does. */
   readonly decide: (input: DecideInput) => Promise<Decision>;
-  readonly store: Pick<DecisionStore, 'findDecision'>;
-  readonly eligibility: Eligibility;
-  readonly policies: PolicySet;
+  readonly store: Pick<DecisionStore, 'findDecision'> & Pick<CustomerStore, 'loadCustomer'>;
+  readonly contactRules: ContactRules;
   readonly clock: Clock;
   readonly log: DecisionLogSink;
   readonly logger: Logger;
@@ -85,14 +83,13 @@ export class Journeys {
     this.delivery = new Delivery({
       catalog: deps.catalog,
       store: deps.store,
-      eligibility: deps.eligibility,
-      policies: deps.policies,
+      contactRules: deps.contactRules,
       clock: deps.clock,
       log: deps.log,
       logger: deps.logger,
       channel: (c) => this.channels.get(c) ?? (this.channels.get(OTHER_CHANNELS) as ChannelDelivery),
       channels: () => channelIds,
-      triggerState: deps.triggerState,
+      cancelledBy: (job) => this.cancelledBy(job),
       ...(deps.observer ? { observer: deps.observer } : {}),
     });
   }
@@ -115,6 +112,13 @@ export class Journeys {
   async close(): Promise<void> {
     await this.timers.close();
     for (const c of this.channels.values()) await c.queue.close();
+  }
+
+  /** A delay trigger's cancelling events still apply to the send it decided, until the send goes out. */
+  private async cancelledBy(job: DeliveryJob): Promise<string | undefined> {
+    const rule = this.deps.catalog().triggers.get(job.trigger)?.when;
+    if (!job.journey || rule?.kind !== 'delay') return undefined;
+    return cancelledSince(this.deps.triggerState, rule, { customerId: job.customerId, ...job.journey });
   }
 
   private async fire(f: Firing): Promise<void> {

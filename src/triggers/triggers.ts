@@ -1,6 +1,6 @@
 import type { Catalog, TriggerRule, TriggerSpec } from '../catalog/catalog.js';
 import type { Clock } from '../core/clock.js';
-import { mergeFeatures, EMPTY_FEATURES, type Features } from '../features/features.js';
+import { mergeFeatures, EMPTY_FEATURES, type Features } from '../domain/features.js';
 import { jobId, type JobQueue, type RunningJob } from '../jobs/job-queue.js';
 import type { JourneyEvent } from './event.js';
 import { eventKeys, type PendingTrigger, type TriggerState } from './trigger-state.js';
