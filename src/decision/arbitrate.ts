@@ -5,8 +5,12 @@ import { capReservations } from '../rules/frequency-caps.js';
 import type { CustomerStore } from '../store/store.js';
 import { pickTopK, type Pick } from './select.js';
 
-/** Reserve the chosen sends: the index of the first choice whose caps did not hold, or -1 when all were recorded. */
-export type ReserveSends = (chosen: readonly Candidate[]) => Promise<number>;
+/**
+ * Reserve the chosen sends: the index of the first choice whose caps did not
+ * hold, or -1 when all were recorded. arbitrate also passes the picks the
+ * candidates came from (the engine saves the decision they make alongside).
+ */
+export type ReserveSends = (chosen: readonly Candidate[], picks?: readonly Pick[]) => Promise<number>;
 
 export interface ArbitrationRequest {
   readonly eligible: readonly Candidate[];
@@ -31,7 +35,7 @@ export async function arbitrate(request: ArbitrationRequest): Promise<Pick[]> {
   const exclude = new Set<number>();
   let picks = pickTopK(eligible, pmf, mean, topK, rng, exclude);
   for (let attempt = 0; attempt < eligible.length; attempt++) {
-    const failed = await request.reserve(picks.map((p) => eligible[p.index] as Candidate));
+    const failed = await request.reserve(picks.map((p) => eligible[p.index] as Candidate), picks);
     if (failed < 0) break;
     exclude.add((picks[failed] as Pick).index);
     picks = pickTopK(eligible, pmf, mean, topK, rng, exclude);

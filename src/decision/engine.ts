@@ -51,18 +51,26 @@ const EXPLAIN_TOP = 5;
 export class DecisionEngine {
   constructor(private readonly deps: EngineDeps) {}
 
+  /**
+   * In a fleet this is two sequential round trips to Redis: the customer read
+   * (with the request-id lookup beside it), then the cap reservation and the
+   * decision save together. The save is optimistic: when a concurrent
+   * decision took a cap first, the candidate is dropped, the choice sampled
+   * again and the decision saved again under the same id (the client has not
+   * seen it yet), so the stored decision is always the one answered.
+   */
   async decide(input: DecideInput): Promise<Decision> {
     const started = this.deps.observer ? performance.now() : 0;
     const policy = this.deps.policies.get(input.policy);
-    if (input.requestId) {
-      const earlier = await this.deps.store.findByRequestId(input.requestId);
-      if (earlier) return earlier;
-    }
     // The catalog of this decision: a reload swaps the getter's answer, never this one mid-call.
     const catalog = this.deps.catalog();
 
-    // 1. Customer state, loaded once (store).
-    const state = await this.deps.store.loadCustomer(input.customerId, input.at);
+    // 1. Customer state, loaded once (store); an earlier answer to this request id is looked up beside it.
+    const [earlier, state] = await Promise.all([
+      input.requestId ? this.deps.store.findByRequestId(input.requestId) : undefined,
+      this.deps.store.loadCustomer(input.customerId, input.at),
+    ]);
+    if (earlier) return earlier;
     // 2. Candidates (catalog, or the client's own).
     const candidates = input.candidates ?? catalogCandidates(catalog, input.trigger, input.at, customerTimeZone(state));
     checkCandidateCount(candidates.length, policy);
@@ -79,10 +87,7 @@ export class DecisionEngine {
     // Rules left only no-send (or nothing): the answer is forced, so there is
     // no choice to learn from, and the caller gets the reasons.
     const forced = !eligible.some((c) => !c.noSend);
-    // 5-6. Score, explore, arbitrate (learners, explore, decision).
-    const made = holdout || forced ? undefined : await this.choose(policy, context, eligible, catalog, input, decisionId);
-
-    const decision: Decision = {
+    const decisionOf = (made: Chosen | undefined): Decision => ({
       decisionId,
       customerId: input.customerId,
       policy: policy.name,
@@ -91,16 +96,21 @@ export class DecisionEngine {
       choices: made ? made.choices : [noSendChoice(input.candidates === undefined)],
       removed: input.explain ? removed : forced && !holdout ? onePerRule(removed) : [],
       holdout,
-    };
-    // 7. Record for the reward join, and log (decision, store).
-    const chosen = made?.chosen ?? [];
-    await this.deps.store.saveDecision(
-      decisionRecord(decision, expiresAt, context, chosen, policy.config.reward.combine),
-      decision,
-      input.requestId || undefined,
-    );
+    });
+    // 7. Record for the reward join (decision, store): saved with each reservation attempt, or once here.
+    const save = (decision: Decision, chosen: readonly Candidate[]) =>
+      this.deps.store.saveDecision(
+        decisionRecord(decision, expiresAt, context, chosen, policy.config.reward.combine),
+        decision,
+        input.requestId || undefined,
+      );
+    // 5-6. Score, explore, arbitrate (learners, explore, decision).
+    const made = holdout || forced ? undefined : await this.choose(policy, context, eligible, catalog, input, decisionId, decisionOf, save);
+
+    const decision = made?.saved ?? decisionOf(made);
+    if (!made?.saved) await save(decision, made?.chosen ?? []);
     if (made) {
-      const line: MadeDecision = { decision, trigger: input.trigger, context, eligible, chosen, pmf: made.pmf, mean: made.mean };
+      const line: MadeDecision = { decision, trigger: input.trigger, context, eligible, chosen: made.chosen, pmf: made.pmf, mean: made.mean };
       if (this.deps.log.enabled) this.deps.log.append(decisionLine(line));
       this.scoreShadows(line, policy, expiresAt);
     } else if (holdout && this.deps.log.enabled) this.deps.log.append(holdoutLine(decision, input.trigger, context));
@@ -112,7 +122,12 @@ export class DecisionEngine {
     return decision;
   }
 
-  /** Steps 5-6: the policy's learner scores, its exploration gives a PMF, arbitration samples and reserves caps. */
+  /**
+   * Steps 5-6: the policy's learner scores, its exploration gives a PMF,
+   * arbitration samples and reserves caps; each attempt's decision is saved
+   * together with its reservation. `saved` is the decision stored for the
+   * final picks (absent if the last attempt was not the one returned).
+   */
   private async choose(
     policy: Policy,
     context: Features,
@@ -120,7 +135,9 @@ export class DecisionEngine {
     catalog: Catalog,
     input: DecideInput,
     decisionId: string,
-  ): Promise<Chosen | undefined> {
+    decisionOf: (made: Chosen) => Decision,
+    save: (decision: Decision, chosen: readonly Candidate[]) => Promise<void>,
+  ): Promise<(Chosen & { readonly saved?: Decision }) | undefined> {
     const n = eligible.length;
     const mean = new Float64Array(n);
     const width = new Float64Array(n);
@@ -130,25 +147,35 @@ export class DecisionEngine {
     const rng = new SeededRandom(murmur3(decisionId, this.deps.seed));
     computePmf(policy.config.exploration, { mean, width }, n, rng, pmf);
     checkDeadline(input.deadline, this.deps.clock);
+    const chosenOf = (picks: readonly Pick[]): Chosen => {
+      const chosen = picks.map((p) => eligible[p.index] as Candidate);
+      const choices = picks.map((p, rank) => {
+        const c = chosen[rank] as Candidate;
+        const base = toChoice(c, p, mean[p.index] as number);
+        return input.explain ? { ...base, topFeatures: policy.learner.explain(prepared, c, EXPLAIN_TOP) } : base;
+      });
+      return { choices, chosen, pmf, mean };
+    };
+    const reserve = this.deps.contactRules.reserveCaps ? reserveInStore(this.deps.store, catalog, input.customerId) : reserveNothing;
+    let last: { picks: readonly Pick[]; decision: Decision } | undefined;
     const picks = await arbitrate({
       eligible,
       pmf,
       mean,
       topK: input.topK,
       rng,
-      reserve: this.deps.contactRules.reserveCaps
-        ? reserveInStore(this.deps.store, catalog, input.customerId)
-        : reserveNothing,
+      reserve: async (chosen, attempt) => {
+        if (!attempt) throw new TactError('internal', 'arbitrate passed no picks');
+        const decision = decisionOf(chosenOf(attempt));
+        const [failed] = await Promise.all([reserve(chosen, attempt), save(decision, chosen)]);
+        last = { picks: attempt, decision };
+        return failed;
+      },
     });
     // Concurrent decisions took every cap (client candidates have no no-send): answer no-send.
     if (picks.length === 0) return undefined;
-    const chosen = picks.map((p) => eligible[p.index] as Candidate);
-    const choices = picks.map((p, rank) => {
-      const c = chosen[rank] as Candidate;
-      const base = toChoice(c, p, mean[p.index] as number);
-      return input.explain ? { ...base, topFeatures: policy.learner.explain(prepared, c, EXPLAIN_TOP) } : base;
-    });
-    return { choices, chosen, pmf, mean };
+    const made = chosenOf(picks);
+    return last?.picks === picks ? { ...made, saved: last.decision } : made;
   }
 
   private scoreShadows({ decision, trigger, context, eligible, chosen }: MadeDecision, policy: Policy, expiresAt: number): void {

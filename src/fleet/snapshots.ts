@@ -6,6 +6,7 @@ import type { LearnerSnapshot } from '../learners/learner.js';
 import { restoreLearner } from '../learners/registry.js';
 import { Policy, PolicySet } from '../policies/policy-set.js';
 import type { RedisStore } from '../store/redis/redis-store.js';
+import { compareStreamIds } from '../store/redis/stream-id.js';
 
 /**
  * Learner snapshots for a fleet. A snapshot is every policy's learner state
@@ -103,15 +104,28 @@ export class Snapshotter {
   private async saveOnce(): Promise<void> {
     const snapshot = takeSnapshot(this.store, this.policies, Date.now());
     if (snapshot.streamId === this.lastSaved || snapshot.streamId === '0-0') return;
-    const body = JSON.stringify(snapshot);
     try {
-      if (this.store.available) await this.store.saveSnapshot(snapshot.streamId, body);
+      // Every replica reaches the same stream id at about the same time:
+      // only the first to get there uploads (hundreds of KB); the others
+      // read the stored id and skip serialising and sending theirs.
+      const upload = this.store.available && !(await this.storedIsAsNew(snapshot.streamId));
+      if (!upload && !this.options.file) {
+        this.lastSaved = snapshot.streamId;
+        return;
+      }
+      const body = JSON.stringify(snapshot);
+      if (upload) await this.store.saveSnapshot(snapshot.streamId, body);
       if (this.options.file) await writeAtomically(this.options.file, body);
       this.lastSaved = snapshot.streamId;
       this.logger.debug({ streamId: snapshot.streamId }, 'learner snapshot saved');
     } catch (err) {
       this.logger.warn({ err }, 'saving the learner snapshot failed; will retry');
     }
+  }
+
+  private async storedIsAsNew(streamId: string): Promise<boolean> {
+    const stored = await this.store.snapshotStreamId();
+    return stored !== undefined && compareStreamIds(stored, streamId) >= 0;
   }
 }
 

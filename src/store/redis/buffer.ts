@@ -26,6 +26,8 @@ type Pending =
   /** uncertain: a direct attempt failed mid-call, so it may have landed. */
   | { readonly kind: 'reward'; readonly request: RewardJoinRequest; readonly uncertain: boolean }
   | { readonly kind: 'update'; readonly update: LearningUpdate; readonly publishId: string }
+  /** The ledger half of a publish whose stream entry landed. */
+  | { readonly kind: 'ledger'; readonly update: LearningUpdate; readonly publishId: string }
   | { readonly kind: 'event'; readonly customerId: string; readonly event: CustomerEvent }
   | { readonly kind: 'consent'; readonly customerId: string; readonly patch: Partial<ConsentState> }
   | { readonly kind: 'sends'; readonly customerId: string; readonly sends: readonly SendRecord[] };
@@ -58,7 +60,7 @@ export interface BufferStats {
   outages: number;
 }
 
-const perKind = (): Record<Kind, number> => ({ decision: 0, reward: 0, update: 0, event: 0, consent: 0, sends: 0 });
+const perKind = (): Record<Kind, number> => ({ decision: 0, reward: 0, update: 0, ledger: 0, event: 0, consent: 0, sends: 0 });
 
 /**
  * The Redis store as the engine sees it: when Redis is down, Decide keeps
@@ -89,6 +91,8 @@ export class BufferedStore implements TactStore {
   private readonly maxPending: number;
   private readonly timer: NodeJS.Timeout;
   private flushing: Promise<void> | undefined;
+  /** Ledger writes sent after their stream entry, not yet answered. */
+  private readonly ledgerWrites = new Set<Promise<void>>();
 
   constructor(
     readonly inner: RedisStore,
@@ -135,9 +139,21 @@ export class BufferedStore implements TactStore {
     );
   }
 
+  /**
+   * Answers once the stream entry is in Redis: the ledger write follows it
+   * without the caller waiting (a Reward is one join plus the stream), and
+   * if Redis is gone by then it waits in the buffer like any write.
+   */
   publish(update: LearningUpdate): Promise<void> {
     const publishId = randomBytes(8).toString('hex');
-    return this.write({ kind: 'update', update, publishId }, () => this.inner.publishOnce(update, publishId), () => undefined);
+    return this.write(
+      { kind: 'update', update, publishId },
+      async () => {
+        await this.inner.appendUpdate(update, publishId);
+        if (!update.unlearn) this.recordInLedgerLater(update, publishId);
+      },
+      () => undefined,
+    );
   }
 
   recordEvent(customerId: string, event: CustomerEvent): Promise<void> {
@@ -204,8 +220,10 @@ export class BufferedStore implements TactStore {
   }
 
   /** A right to be forgotten is not deferred silently: it fails and the caller retries. */
-  forgetCustomer(customerId: string): Promise<ForgetResult> {
-    if (!this.direct) return Promise.reject(new StoreUnavailableError('Redis is unavailable; retry forget later'));
+  async forgetCustomer(customerId: string): Promise<ForgetResult> {
+    // This replica's ledger writes in flight land first, so forget sees them.
+    await Promise.all(this.ledgerWrites);
+    if (!this.direct) throw new StoreUnavailableError('Redis is unavailable; retry forget later');
     return this.inner.forgetCustomer(customerId);
   }
 
@@ -215,6 +233,7 @@ export class BufferedStore implements TactStore {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
+    await Promise.all(this.ledgerWrites);
     await this.flushing;
     if (this.queue.length > 0) {
       this.logger.error({ pending: this.queue.length, stats: this.stats }, 'closing with buffered writes that never reached Redis');
@@ -247,11 +266,21 @@ export class BufferedStore implements TactStore {
     return whenBuffered();
   }
 
+  private recordInLedgerLater(update: LearningUpdate, publishId: string): void {
+    const write = this.inner.recordInLedger(update, publishId).catch((err: unknown) => {
+      if (err instanceof StoreUnavailableError) return this.enqueue({ kind: 'ledger', update, publishId });
+      this.stats.failed.ledger++;
+      this.logger.error({ err, customerId: update.customerId }, 'ledger write rejected by Redis; forget cannot unlearn this update');
+    });
+    this.ledgerWrites.add(write);
+    void write.finally(() => this.ledgerWrites.delete(write));
+  }
+
   private enqueue(op: Pending): void {
     if (this.queue.length >= this.maxPending) {
       this.stats.refused[op.kind]++;
       this.logger.error({ kind: op.kind, refused: this.stats.refused }, 'write buffer full while Redis is down; write refused');
-      if (op.kind !== 'decision' && op.kind !== 'update' && op.kind !== 'sends') {
+      if (op.kind !== 'decision' && op.kind !== 'update' && op.kind !== 'ledger' && op.kind !== 'sends') {
         throw new StoreUnavailableError(`Redis is unavailable and the write buffer is full (${this.maxPending})`);
       }
       return;
@@ -309,6 +338,8 @@ export class BufferedStore implements TactStore {
         return this.inner.saveDecision(op.record, op.decision, op.requestId);
       case 'update':
         return this.inner.publishOnce(op.update, op.publishId);
+      case 'ledger':
+        return this.inner.recordInLedger(op.update, op.publishId);
       case 'event':
         return this.inner.recordEvent(op.customerId, op.event);
       case 'consent':

@@ -38,8 +38,6 @@ export interface RedisStoreOptions {
   readonly sweepGraceMs?: number;
   /** Longest rule window: purchases, sends and ignored messages older than this are trimmed. @defaultValue 90 days */
   readonly customerRetentionMs?: number;
-  /** How long `publish` waits for the update to come back through the stream. @defaultValue 2000 */
-  readonly applyWaitMs?: number;
   /** Called with consumer-loop problems (the store has no logger of its own). */
   readonly onWarning?: (message: string, err?: unknown) => void;
 }
@@ -64,7 +62,6 @@ export class RedisStore implements TactStore {
   readonly keys: RedisKeys;
   private readonly customers: RedisCustomers;
   private readonly handlers: Array<(u: LearningUpdate) => void> = [];
-  private readonly waiters: Array<{ id: string; resolve: () => void }> = [];
   private readonly events = new EventEmitter();
   private lastApplied: string = STREAM_START;
   private readonly recentIds = new Set<string>();
@@ -149,7 +146,6 @@ export class RedisStore implements TactStore {
     const keepMs = Math.max(0, record.expiresAt - Date.now()) + this.sweepGraceMs;
     const fields: Record<string, string> = {
       rec: JSON.stringify(record),
-      dec: JSON.stringify(decision),
       exp: String(record.expiresAt),
       first: record.choices[0]?.actionId ?? '',
       comb: record.combine,
@@ -169,15 +165,18 @@ export class RedisStore implements TactStore {
       ),
       this.guard(() => this.cmd.zadd(k.expiry(record.decisionId), record.expiresAt, record.decisionId)),
     ];
-    if (requestId !== undefined) writes.push(this.guard(() => this.cmd.set(k.request(requestId), record.decisionId, 'PX', keepMs)));
+    // The request id entry holds the answer itself, so a retried Decide finds it in one read.
+    if (requestId !== undefined) writes.push(this.guard(() => this.cmd.set(k.request(requestId), JSON.stringify(decision), 'PX', keepMs)));
     await settleAll(writes);
   }
 
   async findByRequestId(requestId: string): Promise<Decision | undefined> {
     return this.guard(async () => {
-      const id = await this.cmd.get(this.keys.request(requestId));
-      if (id === null) return undefined;
-      const json = await this.cmd.hget(this.keys.decision(id), 'dec');
+      const value = await this.cmd.get(this.keys.request(requestId));
+      if (value === null) return undefined;
+      if (value.startsWith('{')) return JSON.parse(value) as Decision;
+      // Written before the entry held the decision: it holds the decision id.
+      const json = await this.cmd.hget(this.keys.decision(value), 'dec');
       return json === null ? undefined : (JSON.parse(json) as Decision);
     });
   }
@@ -288,14 +287,27 @@ export class RedisStore implements TactStore {
    * in the ledger.
    */
   async publishOnce(update: LearningUpdate, publishId: string): Promise<void> {
-    const json = JSON.stringify(update);
-    // Stream first, ledger second (the stream and the customer's ledger live
-    // in different slots): a crash between them leaves an update the fleet
-    // learned but forget cannot unlearn, which is detectable; the other order
-    // would unlearn something never learned.
-    const id = await this.guard(() => this.cmd.xadd(this.keys.updates(), '*', UPDATE_FIELD, json, ID_FIELD, publishId));
-    if (!update.unlearn) await this.guard(() => this.cmd.rpush(this.keys.ledger(update.customerId), `${publishId}|${json}`));
-    if (this.handlers.length > 0 && id) await this.appliedUpTo(id);
+    await this.appendUpdate(update, publishId);
+    if (!update.unlearn) await this.recordInLedger(update, publishId);
+  }
+
+  /**
+   * Step one of a publish: the stream entry every replica applies. The
+   * caller does not wait for its own replica to apply it (replicas read the
+   * stream on their own connection within milliseconds).
+   */
+  async appendUpdate(update: LearningUpdate, publishId: string): Promise<void> {
+    await this.guard(() => this.cmd.xadd(this.keys.updates(), '*', UPDATE_FIELD, JSON.stringify(update), ID_FIELD, publishId));
+  }
+
+  /**
+   * Step two, after the stream entry (they live in different slots): the
+   * customer's ledger, which forget unlearns from. A crash between the two
+   * leaves an update the fleet learned but forget cannot unlearn, which is
+   * detectable; the other order would unlearn something never learned.
+   */
+  async recordInLedger(update: LearningUpdate, publishId: string): Promise<void> {
+    await this.guard(() => this.cmd.rpush(this.keys.ledger(update.customerId), `${publishId}|${JSON.stringify(update)}`));
   }
 
   subscribe(handler: (update: LearningUpdate) => void): void {
@@ -364,6 +376,11 @@ export class RedisStore implements TactStore {
     return id && body ? { streamId: id, body } : undefined;
   }
 
+  /** The stream id the stored snapshot includes (one small read: no body). */
+  async snapshotStreamId(): Promise<string | undefined> {
+    return (await this.guard(() => this.cmd.hget(this.keys.snapshot(), 'id'))) ?? undefined;
+  }
+
   async saveSnapshot(streamId: string, body: string): Promise<boolean> {
     const stored = await this.script('saveSnapshot', [this.keys.snapshot(), this.keys.updates()], [streamId, body]);
     return stored === 1;
@@ -379,7 +396,6 @@ export class RedisStore implements TactStore {
     this.closed = true;
     this.sub.disconnect();
     await this.consuming?.catch(() => undefined);
-    for (const w of this.waiters.splice(0)) w.resolve();
     try {
       await this.cmd.quit();
     } catch {
@@ -411,7 +427,6 @@ export class RedisStore implements TactStore {
         const reply = await this.sub.xread('COUNT', READ_BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', this.keys.updates(), this.lastApplied);
         if (!reply) continue;
         for (const [, entries] of reply) for (const [id, fields] of entries) this.apply(id, fields);
-        this.releaseWaiters();
       } catch (err) {
         if (this.closed) break;
         if (!failed) this.options.onWarning?.('update stream read failed; retrying', err);
@@ -454,30 +469,6 @@ export class RedisStore implements TactStore {
     if (compareStreamIds(lastId, this.lastApplied) < 0) {
       this.options.onWarning?.(`update stream was reset (last id ${lastId} < applied ${this.lastApplied}); reading it from the start`);
       this.lastApplied = STREAM_START;
-    }
-  }
-
-  private appliedUpTo(id: string): Promise<void> {
-    if (compareStreamIds(id, this.lastApplied) <= 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const waiter = { id, resolve };
-      this.waiters.push(waiter);
-      const timer = setTimeout(() => {
-        const i = this.waiters.indexOf(waiter);
-        if (i >= 0) this.waiters.splice(i, 1);
-        resolve();
-      }, this.options.applyWaitMs ?? 2000);
-      timer.unref();
-    });
-  }
-
-  private releaseWaiters(): void {
-    for (let i = this.waiters.length - 1; i >= 0; i--) {
-      const w = this.waiters[i];
-      if (w && compareStreamIds(w.id, this.lastApplied) <= 0) {
-        this.waiters.splice(i, 1);
-        w.resolve();
-      }
     }
   }
 

@@ -1,0 +1,195 @@
+/**
+ * Decide and Decide+Reward through the engine in process, with state in
+ * memory, in one Redis and in a 3-master Redis Cluster (both started here on
+ * free ports, same machine, one run), sequentially and with 16 calls in
+ * flight: throughput, p99, the Redis/memory ratios, and per call the Redis
+ * commands (INFO commandstats, summed over every master) and the sequential
+ * round trips (command batches sent within one event-loop turn, counted on
+ * the store's command connection at 1 in flight).
+ *   npx tsx bench/fleet-throughput.ts [--calls 3000]
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import * as hdr from 'hdr-histogram-js';
+import pino from 'pino';
+import { Cluster, Redis } from 'ioredis';
+import { configSchema } from '../src/config.js';
+import type { DecideInput } from '../src/domain/decision.js';
+import { createTact, type Tact } from '../src/main.js';
+import type { RedisClient } from '../src/store/redis/client.js';
+import { MemoryStore } from '../src/store/memory/memory-store.js';
+import { BufferedStore } from '../src/store/redis/buffer.js';
+import { RedisStore } from '../src/store/redis/redis-store.js';
+import type { TactStore } from '../src/store/store.js';
+import { TestRedisCluster } from '../test/support/redis-cluster.js';
+import { freePort } from '../test/support/free-port.js';
+
+const { values } = parseArgs({ options: { calls: { type: 'string', default: '3000' } } });
+const CALLS = Number(values.calls);
+const IN_FLIGHT = 16;
+const say = (s: string) => process.stderr.write(`${s}\n`);
+
+interface Figures {
+  readonly perSecond: number;
+  readonly p99: number;
+}
+
+interface StoreUnderTest {
+  readonly name: string;
+  readonly store: () => Promise<{ store: TactStore; client?: RedisClient }>;
+}
+
+/** Run `op` CALLS times with `inFlight` concurrent callers. */
+async function measure(inFlight: number, op: (i: number) => Promise<void>): Promise<Figures> {
+  const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: 3 });
+  let next = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < CALLS) {
+        const i = next++;
+        const t0 = process.hrtime.bigint();
+        await op(i);
+        h.recordValue(Number(process.hrtime.bigint() - t0));
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { perSecond: CALLS / seconds, p99: h.getValueAtPercentile(99) / 1e6 };
+}
+
+let run = 0;
+/** A catalog Decide for a new customer, with a request id (as a retrying client sends). */
+const input = (tag: string, i: number): DecideInput => ({
+  customerId: `${tag}-${i}`,
+  trigger: 'cart_abandoned',
+  at: Date.now(),
+  topK: 1,
+  explain: false,
+  requestId: `${tag}-r${i}`,
+  context: { numeric: { basket: i % 50 }, categorical: { device: i % 2 ? 'ios' : 'web' } },
+});
+const decideOnce = (tact: Tact, tag: string) => async (i: number) => {
+  await tact.engine.decide(input(tag, i));
+};
+const pairOnce = (tact: Tact, tag: string) => async (i: number) => {
+  const d = await tact.engine.decide(input(tag, i));
+  await tact.joiner.reward({ decisionId: d.decisionId, value: i % 4 === 0 ? 5 : 0, eventId: `e${i}` });
+};
+
+/** Total commands served so far (INFO commandstats over every master). */
+async function commands(client: RedisClient): Promise<number> {
+  const nodes: Redis[] = client instanceof Cluster ? client.nodes('master') : [client];
+  let n = 0;
+  for (const node of nodes) {
+    const info = await node.info('commandstats');
+    for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) if (!['info', 'xread', 'ping', 'cluster'].includes(m[1] as string)) n += Number(m[2]);
+  }
+  return n;
+}
+
+/**
+ * Sequential round trips: commands the store sends within one event-loop
+ * turn go out together and come back together, so each turn that sends
+ * anything is one round trip (valid at 1 in flight, with nothing else running).
+ */
+function countRoundTrips(client: RedisClient): () => number {
+  let trips = 0;
+  let open = false;
+  const target = client as unknown as { sendCommand: (...args: unknown[]) => unknown };
+  const send = target.sendCommand.bind(client);
+  target.sendCommand = (...args: unknown[]) => {
+    if (!open) {
+      open = true;
+      trips++;
+      setImmediate(() => (open = false));
+    }
+    return send(...args);
+  };
+  return () => trips;
+}
+
+interface Row {
+  name: string;
+  decide1: Figures;
+  decide16: Figures;
+  pair1: Figures;
+  pair16: Figures;
+  decideCommands?: number;
+  pairCommands?: number;
+  decideTrips?: number;
+  pairTrips?: number;
+}
+
+async function bench(s: StoreUnderTest): Promise<Row> {
+  say(`${s.name}...`);
+  const { store, client } = await s.store();
+  const tact = createTact(configSchema.parse({ logLevel: 'silent', seed: 5 }), { store });
+  const tag = `r${run++}`;
+  // Warm up (JIT, scripts loaded, node connections open).
+  await measure(4, pairOnce(tact, `${tag}w`));
+  const trips = client ? countRoundTrips(client) : () => 0;
+  const c0 = client ? await commands(client) : 0;
+  const t0 = trips();
+  const decide1 = await measure(1, decideOnce(tact, `${tag}d1`));
+  const t1 = trips();
+  const c1 = client ? await commands(client) : 0;
+  const pair1 = await measure(1, pairOnce(tact, `${tag}p1`));
+  const t2 = trips();
+  const c2 = client ? await commands(client) : 0;
+  const decide16 = await measure(IN_FLIGHT, decideOnce(tact, `${tag}d16`));
+  const pair16 = await measure(IN_FLIGHT, pairOnce(tact, `${tag}p16`));
+  await tact.close();
+  const row: Row = { name: s.name, decide1, decide16, pair1, pair16 };
+  if (client) {
+    row.decideCommands = (c1 - c0) / CALLS;
+    row.pairCommands = (c2 - c1) / CALLS;
+    row.decideTrips = (t1 - t0) / CALLS;
+    row.pairTrips = (t2 - t1) / CALLS;
+  }
+  return row;
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), 'tact-bench-'));
+const port = await freePort();
+const single = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+await new Promise((r) => setTimeout(r, 300));
+const cluster = await TestRedisCluster.start();
+const silent = pino({ level: 'silent' });
+const redisStore = async (options: { url?: string; cluster?: string }) => {
+  const inner = await RedisStore.connect({ ...options, prefix: 'bench', connectTimeoutMs: 10_000 });
+  return { store: new BufferedStore(inner, silent), client: inner.connection };
+};
+try {
+  const rows: Row[] = [];
+  rows.push(await bench({ name: 'memory', store: async () => ({ store: new MemoryStore() }) }));
+  rows.push(await bench({ name: 'one Redis', store: () => redisStore({ url: `redis://127.0.0.1:${port}` }) }));
+  rows.push(await bench({ name: 'Redis Cluster (3 masters)', store: () => redisStore({ cluster: cluster.seeds }) }));
+  const memory = rows[0] as Row;
+  const f = (x: Figures) => `${x.perSecond.toFixed(0)}/s, p99 ${x.p99.toFixed(2)} ms`;
+  const ratio = (a: Figures, b: Figures) => (a.perSecond / b.perSecond).toFixed(2);
+  const lines = [
+    `# Decide and Decide+Reward: memory vs one Redis vs Redis Cluster (${new Date().toISOString()})`,
+    '',
+    `\`npx tsx bench/fleet-throughput.ts --calls ${CALLS}\`: engine in process (no gRPC), catalog trigger cart_abandoned,`,
+    'a new customer per call (rules, caps reservation and decision save on every Decide), Redis behind the',
+    'outage buffer as in production; Redis servers started by the bench on this machine. One run.',
+    '',
+    '| store | Decide, 1 in flight | Decide, 16 in flight | Decide+Reward, 1 in flight | Decide+Reward, 16 in flight | vs memory at 16 (Decide / pair) | commands per Decide / pair | round trips per Decide / pair |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${f(r.decide1)} | ${f(r.decide16)} | ${f(r.pair1)} | ${f(r.pair16)} | ${ratio(r.decide16, memory.decide16)}x / ${ratio(r.pair16, memory.pair16)}x | ${r.decideCommands?.toFixed(1) ?? '-'} / ${r.pairCommands?.toFixed(1) ?? '-'} | ${r.decideTrips?.toFixed(2) ?? '-'} / ${r.pairTrips?.toFixed(2) ?? '-'} |`,
+    ),
+  ];
+  const text = `${lines.join('\n')}\n`;
+  process.stdout.write(text);
+  writeFileSync(new URL('./results/fleet-throughput.md', import.meta.url), text);
+} finally {
+  await cluster.stop();
+  single.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+}
