@@ -21,7 +21,7 @@ export const configSchema = z.object({
   listen: hostPort.default('127.0.0.1:50051'),
   /** Prometheus /metrics address. Flag --metrics-listen, env TACT_METRICS_LISTEN. @defaultValue "127.0.0.1:9464" */
   metricsListen: hostPort.default('127.0.0.1:9464'),
-  /** Catalog YAML. Flag --catalog, env TACT_CATALOG. @defaultValue models/catalog.yaml */
+  /** Catalog YAML; `tact serve` reloads it when the file changes (an invalid file is rejected, logged and counted). Flag --catalog, env TACT_CATALOG. @defaultValue models/catalog.yaml */
   catalog: z.string().default(path.join(MODELS_DIR, 'catalog.yaml')),
   /** Policies YAML; unset means the embedded default policy. Flag --policies, env TACT_POLICIES. */
   policies: z.string().optional(),

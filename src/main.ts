@@ -1,15 +1,15 @@
 /**
- * Composition root: reads config, picks the concrete adapters and wires the
- * engine. Nothing below this file knows about grpc-js or ioredis except the
- * adapters themselves.
+ * Composition root: reads config, picks the concrete adapters (memory, or a
+ * Redis fleet replica) and wires the engine (openTact). Nothing below this
+ * file knows about grpc-js or ioredis except the adapters themselves;
+ * .dependency-cruiser.cjs checks that.
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import { createLogger } from './core/logger.js';
 import type { DecisionObserver } from './decision/observer.js';
 import type { Catalog } from './catalog/catalog.js';
-import { readFileSync } from 'node:fs';
-import { parseCatalog } from './catalog/load.js';
+import { CatalogSource } from './catalog/catalog-source.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { IdSource } from './decision/decision-id.js';
 import { DecisionEngine } from './decision/engine.js';
@@ -23,6 +23,7 @@ import { DEFAULT_CONTACT_RULES, type ContactRules } from './rules/contact-rules.
 import { MemoryStore } from './store/memory/memory-store.js';
 import type { TactStore } from './store/store.js';
 import type { TactConfig } from './config.js';
+import { openFleet, type FleetState } from './fleet/fleet.js';
 
 /** Adapters a caller may swap: tests and simulations pass a fake clock, seeds, stores. */
 export interface Adapters {
@@ -54,7 +55,9 @@ export interface Tact {
   readonly logger: Logger;
   /** The contact rules the engine runs, for tools that must see what it may send (simulation baselines). */
   readonly contactRules: ContactRules;
+  /** The catalog serving now; `catalogSource` reloads it (src/cli/serve.ts watches the file). */
   catalog(): Catalog;
+  readonly catalogSource: CatalogSource;
   close(): Promise<void>;
 }
 
@@ -74,15 +77,39 @@ export const randomHexId: IdSource = () => {
   return idPool.toString('hex', idOffset - 8, idOffset);
 };
 
+/** A Tact and, when it is a fleet replica, its share of fleet state (snapshots, outage health). */
+export interface OpenedTact {
+  readonly tact: Tact;
+  readonly fleet?: FleetState;
+}
+
+/**
+ * The composition root: picks the adapters from the config and wires them.
+ * With a Redis URL or cluster (and no store passed in) this process is a fleet
+ * replica: state in Redis, learners restored from the fleet's snapshot;
+ * otherwise everything is in memory. src/cli/serve.ts puts the transport
+ * and metrics around what this returns.
+ */
+export async function openTact(config: TactConfig, adapters: Adapters = {}): Promise<OpenedTact> {
+  if (!(config.redisUrl || config.redisCluster) || adapters.store) return { tact: createTact(config, adapters) };
+  const logger = adapters.logger ?? createLogger(config.logLevel);
+  const fleet = await openFleet(config, adapters.policies ?? configuredPolicies(config), logger);
+  return { tact: createTact(config, { ...adapters, logger, store: fleet.store, policies: fleet.policies }), fleet };
+}
+
+function configuredPolicies(config: TactConfig): PolicySet {
+  return PolicySet.fromConfig(config.policies ? loadPolicies(config.policies) : DEFAULT_POLICIES);
+}
+
+/** An in-process Tact on the given (or in-memory) adapters: tests, simulations, benchmarks, and openTact. */
 export function createTact(config: TactConfig, adapters: Adapters = {}): Tact {
   const clock = adapters.clock ?? systemClock;
   const logger = adapters.logger ?? createLogger(config.logLevel);
   const store = (adapters.wrapStore ?? ((s: TactStore) => s))(adapters.store ?? new MemoryStore());
   const log = adapters.log ?? (config.decisionLog ? new JsonlFileLogSink(config.decisionLog) : nullLogSink);
-  const policies =
-    adapters.policies ?? PolicySet.fromConfig(config.policies ? loadPolicies(config.policies) : DEFAULT_POLICIES);
-  const current = adapters.catalog ?? parseCatalog(readFileSync(config.catalog, 'utf8'), config.catalog);
-  const catalog = () => current;
+  const policies = adapters.policies ?? configuredPolicies(config);
+  const catalogSource = adapters.catalog ? new CatalogSource(adapters.catalog) : CatalogSource.fromFile(config.catalog);
+  const catalog = catalogSource.get;
   const contactRules = adapters.contactRules ?? DEFAULT_CONTACT_RULES;
   // PolicySet.apply also feeds shadow policies (apprentice learning, live estimates).
   store.subscribe((update) => policies.apply(update));
@@ -114,6 +141,7 @@ export function createTact(config: TactConfig, adapters: Adapters = {}): Tact {
     logger,
     contactRules,
     catalog,
+    catalogSource,
     async close() {
       await log.close();
       await store.close();

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { TactConfig } from '../config.js';
-import { createTact, type Adapters, type Tact } from '../main.js';
+import { openTact, type Adapters, type Tact } from '../main.js';
 import { setServing, startAdminServer, startGrpcServer, type RunningAdminServer, type RunningGrpcServer } from '../server/grpc-server.js';
 import { openSecurity, type Security } from '../server/security.js';
 import { serverCredentials } from '../server/tls.js';
@@ -12,7 +12,6 @@ import { startMetricsServer, type RunningMetricsServer } from '../metrics/http-s
 import { instrumentStore } from '../metrics/instrument-store.js';
 import { TactMetrics } from '../metrics/registry.js';
 import { rpcInterceptor } from '../server/interceptors.js';
-import { openFleet } from '../fleet/fleet.js';
 import { ReceiptJoiner } from '../feedback/receipts.js';
 import type { Journeys } from '../triggers/journeys.js';
 import { openJourneys } from './open-journeys.js';
@@ -67,11 +66,8 @@ interface Started {
 async function serveWith(config: TactConfig, adapters: Adapters, started: Started): Promise<RunningTact> {
   const { metrics, metricsServer, logger, security } = started;
   const tls = security.tls;
-  // A fleet replica: state in Redis, learners restored from the fleet's snapshot.
-  const fleet = (config.redisUrl || config.redisCluster) && !adapters.store ? await openFleet(config, logger) : undefined;
-  const tact = createTact(config, {
+  const { tact, fleet } = await openTact(config, {
     ...adapters,
-    ...(fleet ? { store: fleet.store, policies: fleet.policies } : {}),
     logger,
     observer: adapters.observer ?? metrics,
     decisionObserver: teeDecisions(metrics, adapters.decisionObserver),
@@ -122,6 +118,12 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
   }, config.sweepIntervalMs);
   sweeper.unref();
   journeys.journeys.start();
+  // Catalog hot reload: validated, swapped whole, counted; an invalid file never replaces a valid one.
+  const stopWatchingCatalog = tact.catalogSource.watch((outcome) => {
+    metrics.onCatalogReload(outcome.ok);
+    if (outcome.ok) tact.logger.info({ catalog: tact.catalogSource.path }, 'catalog reloaded');
+    else tact.logger.error({ err: outcome.error }, 'catalog reload rejected; the previous catalog keeps serving');
+  });
   fleet?.start({
     logger: tact.logger,
     onAvailability: (up) => {
@@ -153,6 +155,7 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
       stopping ??= (async () => {
         started.stopAccepting();
         clearInterval(sweeper);
+        stopWatchingCatalog();
         await Promise.all([grpc.shutdown(config.shutdownGraceMs), admin?.shutdown(config.shutdownGraceMs)]);
         await journeys.close().catch((err: unknown) => tact.logger.error({ err }, 'closing journeys failed'));
         // Windows already over are closed now rather than left to the next replica.

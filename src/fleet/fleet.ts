@@ -2,9 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { TactConfig } from '../config.js';
-import { loadPolicies } from '../policies/load-policies.js';
-import { DEFAULT_POLICIES } from '../policies/policy-config.js';
-import { PolicySet } from '../policies/policy-set.js';
+import type { PolicySet } from '../policies/policy-set.js';
 import { BufferedStore } from '../store/redis/buffer.js';
 import { describeTarget, type RedisTarget } from '../store/redis/connection.js';
 import { RedisStore } from '../store/redis/redis-store.js';
@@ -27,8 +25,10 @@ export interface FleetState {
 /**
  * Join the fleet: connect (a clear error within the connect timeout, never a
  * hang), load the newest snapshot and position the update stream after it.
+ * `fresh` is the configured policies with untrained learners: what the
+ * snapshot's learner state is restored into.
  */
-export async function openFleet(config: TactConfig, logger: Logger): Promise<FleetState> {
+export async function openFleet(config: TactConfig, fresh: PolicySet, logger: Logger): Promise<FleetState> {
   const target: RedisTarget = config.redisCluster
     ? { kind: 'cluster', seeds: config.redisCluster }
     : { kind: 'single', url: config.redisUrl ?? 'redis://127.0.0.1:6379' };
@@ -38,7 +38,6 @@ export async function openFleet(config: TactConfig, logger: Logger): Promise<Fle
     connectTimeoutMs: config.redisConnectTimeoutMs,
     onWarning: (message, err) => logger.warn({ err }, message),
   });
-  const fresh = PolicySet.fromConfig(config.policies ? loadPolicies(config.policies) : DEFAULT_POLICIES);
   let policies = fresh;
   try {
     const snapshot = await loadSnapshot(redis, config.snapshotFile);

@@ -114,6 +114,12 @@ export function defineMetrics(registry: Registry, prefix: string) {
       labelNames: ['caller', 'outcome'] as const,
       registers,
     }),
+    catalogReloads: new Counter({
+      name: `${prefix}catalog_reloads_total`,
+      help: 'Catalog file reloads: result "ok" (the new catalog serves) or "invalid" (rejected; the previous one keeps serving).',
+      labelNames: ['result'] as const,
+      registers,
+    }),
   };
 }
 

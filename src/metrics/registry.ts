@@ -182,6 +182,10 @@ export class TactMetrics implements DecisionObserver, RewardObserver, RpcMetrics
     this.m.storeErrors.labels(operation).inc();
   }
 
+  onCatalogReload(ok: boolean): void {
+    this.m.catalogReloads.labels(ok ? 'ok' : 'invalid').inc();
+  }
+
   /** Prometheus text exposition. */
   scrape(): Promise<string> {
     return this.registry.metrics();
