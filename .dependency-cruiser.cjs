@@ -83,6 +83,13 @@ module.exports = {
       to: { path: '^src/(store/(memory|redis)|fleet|cli|simulate)/|^src/main\\.ts$' },
     },
     {
+      name: 'journeys-depend-inward',
+      severity: 'error',
+      comment: 'Triggers, delivery and their job queues call the engine through the decide function they are given; they never reach the transport, tools or the composition root.',
+      from: { path: '^src/(triggers|delivery|jobs)/' },
+      to: { path: '^src/(server|cli|fleet|simulate)/|^src/main\\.ts$' },
+    },
+    {
       name: 'fleet-is-not-transport',
       severity: 'error',
       comment: 'Fleet composition learns of availability by a callback; it never imports the server.',
