@@ -18,6 +18,8 @@ export interface BayesHybridConfig {
   /** Vocabulary of the shared model (context, action features and their products). */
   readonly sharedMaxFeatures: number;
   readonly overflowSlots: number;
+  /** Memory budget of the per-action (per-id) models, bytes; absent: bayes-linear's default. */
+  readonly maxModelBytes?: number | undefined;
   /** Action features that form products with the context in the shared model. */
   readonly pairs: readonly string[];
   readonly matches: readonly SharedMatch[];
@@ -60,6 +62,7 @@ export class BayesHybridLearner implements Learner<HybridPrepared> {
       forgetting: config.forgetting,
       maxFeatures: config.maxFeatures,
       overflowSlots: config.overflowSlots,
+      ...(config.maxModelBytes === undefined ? {} : { maxModelBytes: config.maxModelBytes }),
     }),
     readonly shared: BayesSharedLearner = new BayesSharedLearner({
       lambda: config.sharedLambda,
@@ -166,6 +169,7 @@ const hybridStateSchema = z.object({
     maxFeatures: z.number().int().nonnegative(),
     sharedMaxFeatures: z.number().int().nonnegative(),
     overflowSlots: z.number().int().positive(),
+    maxModelBytes: z.number().int().positive().optional(),
     pairs: z.array(z.string()).readonly(),
     matches: z.array(z.object({ context: z.string(), action: z.string() })).readonly(),
   }),

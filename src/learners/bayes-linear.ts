@@ -26,7 +26,23 @@ export interface BayesLinearConfig {
   /** Named features before the vocabulary overflows into hashed slots. */
   readonly maxFeatures: number;
   readonly overflowSlots?: number;
+  /**
+   * Memory budget of the per-id models, in bytes (default 256 MiB). Each id
+   * costs armBytes(d): its d x d A^-1 dominates (683 KB at d = 290). Past
+   * the budget the least recently learned ids are dropped, oldest first:
+   * they score as unseen again and learn afresh.
+   */
+  readonly maxModelBytes?: number;
 }
+
+/** Default budget of one learner's per-id models: 256 MiB whatever the dimension. */
+export const DEFAULT_MAX_MODEL_BYTES = 256 * 2 ** 20;
+
+/**
+ * Bytes one per-id model of dimension d holds: A^-1 (d^2 doubles), b and
+ * theta (d each), plus about 160 bytes of objects and map entry.
+ */
+export const armBytes = (d: number): number => 8 * (d * d + 2 * d) + 160;
 
 /** The context encoded once per decision: dense scaled vector and its non-zeros. */
 export interface BayesPrepared {
@@ -49,6 +65,7 @@ const stateSchema = z.object({
     forgetting: z.number().gt(0).lte(1),
     maxFeatures: z.number().int().nonnegative(),
     overflowSlots: z.number().int().positive().optional(),
+    maxModelBytes: z.number().int().positive().optional(),
   }),
   vocabulary: z.object({
     maxFeatures: z.number().int().nonnegative(),
@@ -69,11 +86,20 @@ export type BayesLinearState = z.infer<typeof stateSchema>;
  *
  * Action features are ignored: they are constant per action id, so a
  * disjoint model absorbs them into the arm's bias.
+ *
+ * Memory is bounded (maxModelBytes): the arms are kept in order of their
+ * last update, and past the budget the least recently updated go first.
+ * Only learning moves an arm up, never scoring, so every replica applying
+ * the same updates keeps and drops the same arms.
  */
 export class BayesLinearLearner implements Learner<BayesPrepared> {
   readonly kind = BAYES_LINEAR_KIND;
   private count = 0;
+  /** Per-id models, least recently updated first (Map order). */
   private readonly arms = new Map<string, Arm>();
+  /** armBytes summed over the arms. */
+  private bytes = 0;
+  private dropped = 0;
   /** Public so a composite learner (neural-linear) can share the encoding it keeps current. */
   readonly vocabulary: FeatureVocabulary;
   readonly scaler: MaxAbsScaler;
@@ -102,6 +128,16 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
   /** Number of arms with statistics. */
   get armCount(): number {
     return this.arms.size;
+  }
+
+  /** Bytes held by the per-id models (see armBytes); at most maxModelBytes once a learn returns. */
+  get modelBytes(): number {
+    return this.bytes;
+  }
+
+  /** Per-id models dropped to stay within maxModelBytes, since this learner was created or restored. */
+  get droppedModels(): number {
+    return this.dropped;
   }
 
   /** Current dense dimension (bias + named features, + overflow slots once used). */
@@ -177,7 +213,9 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
   learn(example: LearningExample): void {
     const nnz = this.encodeForLearning(example.context);
     const arm = this.armFor(example.action.id);
+    this.bytes -= armBytes(arm.dim);
     arm.grow(this.vocabulary.size);
+    this.bytes += armBytes(arm.dim);
     const w = weightOf(example);
     this.rewardScale.update(example.reward, example.previousReward);
     if (example.previousReward !== undefined) {
@@ -189,6 +227,7 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
     }
     this.count++;
     this.clearScratch(nnz);
+    this.enforceBudget();
   }
 
   unlearn(example: LearningExample): boolean {
@@ -257,19 +296,42 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
       FeatureVocabulary.restore(s.vocabulary),
       MaxAbsScaler.restore(s.scaler),
     );
-    for (const a of s.arms) learner.arms.set(a.id, Arm.fromState(a, `arm ${a.id}`));
+    for (const a of s.arms) {
+      const arm = Arm.fromState(a, `arm ${a.id}`);
+      learner.arms.set(a.id, arm);
+      learner.bytes += armBytes(arm.dim);
+    }
+    learner.enforceBudget();
     learner.count = snapshot.updates;
     if (s.rewardScale) learner.rewardScale = new RewardScale(s.rewardScale.sumSq, s.rewardScale.count);
     return learner;
   }
 
+  /** The arm of `id`, created if new, moved to the most recent end. */
   private armFor(id: string): Arm {
     let arm = this.arms.get(id);
     if (arm === undefined) {
       arm = Arm.fresh(this.vocabulary.size, this.config.lambda);
-      this.arms.set(id, arm);
-    }
+      this.bytes += armBytes(arm.dim);
+    } else this.arms.delete(id);
+    this.arms.set(id, arm);
     return arm;
+  }
+
+  /**
+   * Drop the least recently updated arms until the models fit the budget.
+   * The most recent one always stays, so a single arm may exceed a budget
+   * set below armBytes(d); the budget bounds how many ids are kept,
+   * maxFeatures bounds d.
+   */
+  private enforceBudget(): void {
+    const budget = this.config.maxModelBytes ?? DEFAULT_MAX_MODEL_BYTES;
+    while (this.bytes > budget && this.arms.size > 1) {
+      const [oldest, arm] = this.arms.entries().next().value as [string, Arm];
+      this.arms.delete(oldest);
+      this.bytes -= armBytes(arm.dim);
+      this.dropped++;
+    }
   }
 
   private clearScratch(nnz: number): void {

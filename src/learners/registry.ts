@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_OVERFLOW_SLOTS, DEFAULT_MAX_FEATURES } from '../features/vocabulary.js';
 import { BAYES_HYBRID_KIND, BayesHybridLearner } from './bayes-hybrid.js';
-import { BAYES_LINEAR_KIND, BayesLinearLearner } from './bayes-linear.js';
+import { BAYES_LINEAR_KIND, BayesLinearLearner, DEFAULT_MAX_MODEL_BYTES } from './bayes-linear.js';
 import { BAYES_SHARED_KIND, BayesSharedLearner } from './bayes-shared.js';
 import type { Learner, LearnerSnapshot } from './learner.js';
 import { NEURAL_LINEAR_KIND, neuralLinearSchema } from './neural-linear/config.js';
@@ -22,6 +22,8 @@ const bayesLinearSchema = z.object({
   forgetting: z.number().gt(0).lte(1).default(1),
   maxFeatures: z.number().int().nonnegative().max(4096).default(DEFAULT_MAX_FEATURES),
   overflowSlots: z.number().int().positive().max(4096).default(DEFAULT_OVERFLOW_SLOTS),
+  /** Memory budget of the per-id models (bytes); least recently updated ids dropped first. */
+  maxModelBytes: z.number().int().min(2 ** 20).default(DEFAULT_MAX_MODEL_BYTES),
 });
 
 const sgdSchema = z.object({
@@ -71,6 +73,8 @@ const bayesHybridSchema = z.object({
   maxFeatures: z.number().int().nonnegative().max(4096).default(DEFAULT_MAX_FEATURES),
   sharedMaxFeatures: z.number().int().nonnegative().max(8192).default(4096),
   overflowSlots: z.number().int().positive().max(4096).default(DEFAULT_OVERFLOW_SLOTS),
+  /** Memory budget of the per-id models (bytes); least recently updated ids dropped first. */
+  maxModelBytes: z.number().int().min(2 ** 20).default(DEFAULT_MAX_MODEL_BYTES),
   pairs: z.array(z.string().min(1)).default(['channel', 'slot', 'category', 'discount']),
   matches: matchesSchema,
 });

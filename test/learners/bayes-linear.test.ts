@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom, gaussian, type Random } from '../../src/core/random.js';
 import { EMPTY_FEATURES, type Features } from '../../src/domain/features.js';
-import { BayesLinearLearner, type BayesLinearConfig } from '../../src/learners/bayes-linear.js';
+import { BayesLinearLearner, DEFAULT_MAX_MODEL_BYTES, armBytes, type BayesLinearConfig } from '../../src/learners/bayes-linear.js';
 import type { ActionRef, LearningExample } from '../../src/learners/learner.js';
 import { restoreLearner } from '../../src/learners/registry.js';
 import { dot, matVec, ridge } from './linalg.js';
@@ -291,5 +291,60 @@ describe('reward unit', () => {
     for (let t = 19; t >= 15; t--) learner.unlearn({ context: toContext(rows[t]!), action: arm('a'), reward: t % 3 === 0 ? 5 : 0 });
     const probe = toContext(rows[3]!);
     expect(scoreOne(learner, probe, 'a').width).toBeCloseTo(scoreOne(never, probe, 'a').width, 8);
+  });
+});
+
+describe('BayesLinearLearner per-id memory bound', () => {
+  const D = 9; // bias + 8 features
+  const context = (rng: Random): Features => toContext(randomRow(rng, D - 1));
+  const bounded = (ids: number): BayesLinearLearner =>
+    new BayesLinearLearner({ ...CONFIG, maxModelBytes: ids * armBytes(D) });
+  const teach = (l: BayesLinearLearner, id: string, rng: Random): void => l.learn({ context: context(rng), action: arm(id), reward: 1 });
+  const kept = (l: BayesLinearLearner, n: number): string[] => Array.from({ length: n }, (_, i) => `a${i}`).filter((id) => l.weights(id) !== undefined);
+
+  it('keeps at most the budget, dropping the least recently updated ids first', () => {
+    const l = bounded(5);
+    const rng = new SeededRandom(1);
+    for (let i = 0; i < 20; i++) {
+      teach(l, `a${i}`, rng);
+      expect(l.modelBytes).toBeLessThanOrEqual(5 * armBytes(D));
+    }
+    expect(l.armCount).toBe(5);
+    expect(l.droppedModels).toBe(15);
+    expect(kept(l, 20)).toEqual(['a15', 'a16', 'a17', 'a18', 'a19']);
+    // A dropped id scores as never seen: mean 0 and the prior's width.
+    const out = { mean: new Float64Array(2), width: new Float64Array(2) };
+    l.score(l.prepare(context(rng)), [arm('a0'), arm('never')], out);
+    expect(out.mean[0]).toBe(0);
+    expect(out.width[0]).toBe(out.width[1]);
+  });
+
+  it('an update moves an id to the most recent end; scoring does not', () => {
+    const l = bounded(3);
+    const rng = new SeededRandom(2);
+    for (const id of ['a0', 'a1', 'a2']) teach(l, id, rng);
+    l.score(l.prepare(context(rng)), [arm('a1')], { mean: new Float64Array(1), width: new Float64Array(1) });
+    teach(l, 'a0', rng);
+    teach(l, 'a3', rng);
+    expect(kept(l, 4)).toEqual(['a0', 'a2', 'a3']);
+  });
+
+  it('a restored learner keeps the order, so replicas drop the same ids', () => {
+    const l = bounded(4);
+    const rng = new SeededRandom(3);
+    for (const id of ['a0', 'a1', 'a2', 'a3', 'a1']) teach(l, id, rng);
+    const r = restoreLearner(l.snapshot()) as BayesLinearLearner;
+    expect(r.modelBytes).toBe(l.modelBytes);
+    const next = new SeededRandom(4);
+    const again = new SeededRandom(4);
+    teach(l, 'a4', next);
+    teach(r, 'a4', again);
+    expect(kept(r, 5)).toEqual(kept(l, 5));
+    expect(kept(r, 5)).toEqual(['a1', 'a2', 'a3', 'a4']);
+  });
+
+  it('states its bytes per id: about 677 KB at the default dimension (256 features + 32 overflow + bias)', () => {
+    expect(armBytes(290)).toBe(8 * (290 * 290 + 2 * 290) + 160);
+    expect(Math.floor(DEFAULT_MAX_MODEL_BYTES / armBytes(290))).toBe(396);
   });
 });
