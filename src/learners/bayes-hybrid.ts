@@ -128,7 +128,7 @@ export class BayesHybridLearner implements Learner<HybridPrepared> {
     return {
       kind: this.kind,
       updates: this.updates,
-      state: { config: this.config, linear: this.linear.snapshot(), shared: this.shared.snapshot() },
+      state: { config: hybridStateSchema.shape.config.parse(this.config), linear: this.linear.snapshot(), shared: this.shared.snapshot() },
     };
   }
 

@@ -280,7 +280,7 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
 
   snapshot(): LearnerSnapshot {
     const state: BayesLinearState = {
-      config: { ...this.config },
+      config: stateSchema.shape.config.parse(this.config),
       vocabulary: this.vocabulary.snapshot() as BayesLinearState['vocabulary'],
       scaler: { scales: [...this.scaler.snapshot().scales] },
       rewardScale: this.rewardScale.snapshot(),

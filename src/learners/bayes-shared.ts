@@ -236,7 +236,7 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
 
   snapshot(): LearnerSnapshot {
     const state: SharedState = {
-      config: { ...this.config },
+      config: sharedStateSchema.shape.config.parse(this.config),
       vocabulary: { ...this.vocabulary.snapshot(), names: [...this.vocabulary.snapshot().names] },
       baseNames: [...this.baseNames],
       baseScales: Array.from(this.baseScales.subarray(0, this.baseNames.length)),

@@ -126,7 +126,7 @@ export class SgdRegressionLearner implements Learner<HashedContext> {
 
   snapshot(): LearnerSnapshot {
     const state: SgdState = {
-      config: { ...this.config },
+      config: stateSchema.shape.config.parse(this.config),
       examples: this.examples,
       normSum: this.normSum,
       index: [],

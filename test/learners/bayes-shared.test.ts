@@ -69,12 +69,18 @@ describe('BayesSharedLearner', () => {
     });
     const aInv = invert(A);
     const theta = matVec(aInv, b);
+    // RewardScale: root mean square of the non-zero rewards.
+    const nonZero = rows.filter((x) => x.r !== 0);
+    const rewardUnit = Math.sqrt(nonZero.reduce((acc, x) => acc + x.r * x.r, 0) / nonZero.length);
     const probe = makeContext(rng);
     const s = score(learner, probe, ACTIONS);
     ACTIONS.forEach((a, k) => {
       const m = vec({ ...probe, numeric: { u: probe.numeric.u! } }, a);
       const x = names.map((n) => m.get(n) ?? 0);
       expect(s.mean[k]).toBeCloseTo(dot(theta, x), 8);
+      // The width is noise x reward unit x sqrt(x' A^-1 x): the block scorer's cross terms (context
+      // with action blocks, action blocks with each other) must add up to the full quadratic form.
+      expect(s.width[k]).toBeCloseTo(CONFIG.noise * rewardUnit * Math.sqrt(dot(x, matVec(aInv, x))), 8);
     });
     expect(s.mean[2]).toBeGreaterThan(s.mean[1]!);
   });

@@ -46,9 +46,22 @@ describe('SgdRegressionLearner', () => {
     }
     expect(learner.unlearn({ context: features({ x: 1 }), action: arms[0]!, reward: 1 })).toBe(false);
     const prepared = learner.prepare(features({ x: 3 }, { seg: 'vip' }));
+    // Every hashed feature of (context, action a) by name, each once; they add up to the score.
+    const all = learner.explain(prepared, arms[0]!, 100);
+    expect(all.map((c) => c.feature).sort()).toEqual(['(bias)', 'action=a', 'seg=vip', 'seg=vip*action=a', 'x', 'x*action=a']);
+    const scored = { mean: new Float64Array(2), width: new Float64Array(2) };
+    learner.score(prepared, arms, scored);
+    expect(all.reduce((s, c) => s + c.contribution, 0)).toBeCloseTo(scored.mean[0]!, 12);
+    // Names sit on their own contributions: seg=vip was in every example, so its weight moved exactly
+    // like the bias's, and seg=vip*action=a like action=a's; x's differ.
+    const by = new Map(all.map((c) => [c.feature, c.contribution]));
+    expect(by.get('seg=vip')).toBe(by.get('(bias)'));
+    expect(by.get('seg=vip*action=a')).toBe(by.get('action=a'));
+    expect(by.get('x')).not.toBe(by.get('x*action=a'));
+    // The top 3 are the largest in absolute value, largest first.
     const top = learner.explain(prepared, arms[0]!, 3);
-    expect(top.length).toBeGreaterThan(0);
-    expect(top.map((c) => c.feature).join(' ')).toMatch(/action=a|seg=vip|x/);
+    const magnitudes = all.map((c) => Math.abs(c.contribution)).sort((p, q) => q - p);
+    expect(top.map((c) => Math.abs(c.contribution))).toEqual(magnitudes.slice(0, 3));
 
     const restored = restoreLearner(JSON.parse(JSON.stringify(learner.snapshot())));
     expect(restored.updates).toBe(50);
