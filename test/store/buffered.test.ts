@@ -19,4 +19,4 @@ storeConformance('redis behind the outage buffer', async () => {
       await Promise.all([store.close(), peer.close()]);
     },
   };
-});
+}, { replicas: true });

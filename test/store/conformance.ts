@@ -70,7 +70,18 @@ const until = async (check: () => boolean, ms = 3000): Promise<void> => {
 };
 
 /** The one suite every TactStore adapter passes. */
-export function storeConformance(name: string, open: () => Promise<StoreFixture>): void {
+/**
+ * `replicas`: the adapter is shared by replicas (Redis), so its fixture must
+ * give a `peer` and the multi-replica tests run; for a single-process adapter
+ * they are reported skipped, never passed without running.
+ */
+export function storeConformance(name: string, open: () => Promise<StoreFixture>, options: { readonly replicas: boolean } = { replicas: false }): void {
+  const fleetIt = options.replicas ? it : it.skip;
+  /** The fixture's second replica; a fleet adapter without one is a broken fixture, not a pass. */
+  const peerOf = (f: StoreFixture): TactStore => {
+    if (!f.peer) throw new Error(`${name}: a replicated adapter's fixture must give a peer`);
+    return f.peer;
+  };
   describe(`TactStore conformance: ${name}`, () => {
     const withStore = (fn: (f: StoreFixture) => Promise<void>) => async () => {
       const f = await open();
@@ -159,8 +170,9 @@ export function storeConformance(name: string, open: () => Promise<StoreFixture>
         expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => i));
       }));
 
-      it('gives every replica the same order, whoever published', withStore(async ({ store, peer }) => {
-        if (!peer) return;
+      fleetIt('gives every replica the same order, whoever published', withStore(async (f) => {
+        const { store } = f;
+        const peer = peerOf(f);
         const a: number[] = [];
         const b: number[] = [];
         store.subscribe((u) => a.push(u.reward));

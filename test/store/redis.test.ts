@@ -5,7 +5,7 @@ import { storeConformance } from './conformance.js';
 import { redisFixture } from './redis-fixture.js';
 import { deleteByPrefix, REDIS_URL } from './redis-support.js';
 
-storeConformance('redis', () => redisFixture({ url: REDIS_URL }));
+storeConformance('redis', () => redisFixture({ url: REDIS_URL }), { replicas: true });
 
 describe('redis-only: replaying a join whose reply was lost', () => {
   it('reports the landed join with its totals, so its update can still be published', async () => {
