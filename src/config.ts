@@ -103,7 +103,7 @@ export const configSchema = z.object({
 
 export type TactConfig = z.infer<typeof configSchema>;
 
-const ENV: Record<string, keyof TactConfig> = {
+export const ENV: Record<string, keyof TactConfig> = {
   TACT_LISTEN: 'listen',
   TACT_METRICS_LISTEN: 'metricsListen',
   TACT_CATALOG: 'catalog',
@@ -144,7 +144,7 @@ const ENV: Record<string, keyof TactConfig> = {
   TACT_WEBHOOK_TIMEOUT_MS: 'webhookTimeoutMs',
 };
 
-const FLAGS = {
+export const FLAGS = {
   config: { type: 'string' },
   listen: { type: 'string' },
   'metrics-listen': { type: 'string' },
@@ -171,7 +171,7 @@ const FLAGS = {
   'webhook-secret': { type: 'string' },
 } as const;
 
-const FLAG_KEY: Record<string, keyof TactConfig> = {
+export const FLAG_KEY: Record<string, keyof TactConfig> = {
   listen: 'listen',
   'metrics-listen': 'metricsListen',
   catalog: 'catalog',
@@ -219,7 +219,13 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
 }
 
 function readConfigFile(file: string): Record<string, unknown> {
-  const parsed: unknown = parseYaml(readFileSync(file, 'utf8'));
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new TactError('invalid_argument', `--config ${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const parsed: unknown = parseYaml(text);
   if (parsed === null || typeof parsed !== 'object') {
     throw new TactError('invalid_argument', `${file}: expected a YAML mapping`, 'config');
   }
