@@ -1,36 +1,30 @@
 /**
- * docs/configuration.md from src/config.ts: each field's TSDoc comment
- * (flag, env, unit, @defaultValue) and its zod default, so the document
- * cannot drift from the schema. `npm run docs:config`.
+ * docs/configuration.md from the config schema (src/cli/config-reference.ts:
+ * each field, its flag and environment variable as the parser knows them, its
+ * default and TSDoc), the same source as `tact serve --help`, so neither can
+ * drift. `npm run docs:config` writes it; test/cli/help.test.ts fails when the
+ * committed file differs.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { configSchema } from '../src/config.js';
+import { fileURLToPath } from 'node:url';
+import { configReference } from '../src/cli/config-reference.js';
 
-const source = readFileSync(new URL('../src/config.ts', import.meta.url), 'utf8');
-const schemaText = source.slice(source.indexOf('export const configSchema'), source.indexOf('export type TactConfig'));
-const defaults = configSchema.parse({}) as Record<string, unknown>;
-const rows: string[] = [];
-for (const m of schemaText.matchAll(/\/\*\*([\s\S]*?)\*\/\s*\n\s*(\w+):\s*([^\n]+)/g)) {
-  const doc = (m[1] ?? '').replace(/\n\s*\*/g, ' ').replace(/\s+/g, ' ').trim();
-  const name = m[2] as string;
-  const flag = /Flag (--[\w-]+)/.exec(doc)?.[1] ?? '';
-  const env = /[Ee]nv ([A-Z_]+)/.exec(doc)?.[1] ?? '';
-  const text = doc
-    .replace(/Flag --[\w-]+,?\s*/, '')
-    .replace(/[Ee]nv [A-Z_]+\.?\s*/, '')
-    .replace(/@defaultValue\s+.*$/, '')
-    .trim();
-  const documented = /@defaultValue\s+(.*)$/.exec(doc)?.[1]?.trim();
-  const def = documented ? `\`${documented.replace(/^"(.*)"$/, '$1')}\`` : name in defaults && defaults[name] !== undefined ? `\`${JSON.stringify(defaults[name])}\`` : 'unset';
-  rows.push(`| \`${name}\` | ${flag ? `\`${flag}\`` : ''} | ${env ? `\`${env}\`` : ''} | ${def} | ${text.replace(/\|/g, '\\|')} |`);
-}
-const doc = `# Configuration
+export const CONFIGURATION_MD = fileURLToPath(new URL('../docs/configuration.md', import.meta.url));
+
+export function configurationDoc(): string {
+  const cell = (s: string | undefined): string => (s ? `\`${s}\`` : '');
+  const rows = configReference().map(
+    (o) => `| \`${o.key}\` | ${cell(o.flag)} | ${cell(o.env)} | ${o.defaultValue === undefined ? 'unset' : cell(o.defaultValue)} | ${o.description.replace(/\|/g, '\\|')}. |`,
+  );
+  return `# Configuration
 
 Generated from \`src/config.ts\` by \`npm run docs:config\`; do not edit by hand.
 
 Sources, later wins: defaults < \`--config FILE\` (YAML mapping, keys as in the first column) < environment < command-line flags.
 Everything is validated at start (zod); an error names the field and exits with status 2, e.g.
-\`tact: configuration: metricsListen: expected HOST:PORT\`.
+\`tact: configuration: metricsListen: expected HOST:PORT\`. Every file a setting names is checked before
+anything listens, naming the flag (\`tact: --catalog models/nope.yaml: no such file (set by --catalog or TACT_CATALOG)\`).
+\`tact serve --help\` prints this table from the same source.
 
 Units: durations in the name's unit (\`Ms\` = milliseconds), addresses as \`HOST:PORT\` (IPv6 in brackets).
 
@@ -47,5 +41,18 @@ Policies (learner, exploration, reward window, holdout) live in the policies YAM
 - SIGTERM/SIGINT: health NOT_SERVING, in-flight calls finish within \`shutdownGraceMs\`, windows already over are closed, the decision log and store are flushed, exit 0.
 - Deadlines: a call whose gRPC deadline has passed is answered DEADLINE_EXCEEDED without being computed; Decide checks again before sampling.
 `;
-writeFileSync(new URL('../docs/configuration.md', import.meta.url), doc);
-console.log(`docs/configuration.md: ${rows.length} fields`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const doc = configurationDoc();
+  if (process.argv.includes('--check')) {
+    const current = readFileSync(CONFIGURATION_MD, 'utf8');
+    if (current !== doc) {
+      console.error('docs/configuration.md is out of date: run npm run docs:config');
+      process.exit(1);
+    }
+  } else {
+    writeFileSync(CONFIGURATION_MD, doc);
+    console.log(`docs/configuration.md: ${doc.split('\n').filter((l) => l.startsWith('| `')).length} settings`);
+  }
+}

@@ -72,7 +72,7 @@ export const configSchema = z.object({
   deliveryConcurrency: z.coerce.number().int().min(1).max(1000).default(8),
   /** Timeout of one webhook attempt, ms. Env TACT_WEBHOOK_TIMEOUT_MS. @defaultValue 10000 */
   webhookTimeoutMs: z.coerce.number().int().min(100).max(120_000).default(10_000),
-  /** pino log level. Env TACT_LOG_LEVEL. @defaultValue "info" */
+  /** pino log level. Flag --log-level, env TACT_LOG_LEVEL. @defaultValue "info" */
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   // Security (docs/security.md). Without auth or TLS, Tact listens on loopback only (protected mode).
   /** PolicyAdmin (and reflection) on their own gRPC address; unset means PolicyAdmin is not served. Flag --admin-listen, env TACT_ADMIN_LISTEN. */

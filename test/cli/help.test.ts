@@ -118,3 +118,10 @@ describe('the tact binary', () => {
     expect(version.out).toMatch(/^tact \d+\.\d+\.\d+/);
   });
 });
+
+describe('docs/configuration.md', () => {
+  it('is what npm run docs:config generates from the schema (run it after adding a setting)', async () => {
+    const { configurationDoc, CONFIGURATION_MD } = await import('../../scripts/config-docs.js');
+    expect(readFileSync(CONFIGURATION_MD, 'utf8')).toBe(configurationDoc());
+  });
+});
