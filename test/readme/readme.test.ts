@@ -61,7 +61,11 @@ describe('README examples run as written', () => {
       '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', '--customConditions', 'tact-source', file,
     ]);
     expect(tsc.stdout + tsc.stderr).toBe('');
-    const r = await run(process.execPath, ['--conditions=tact-source', '--import', 'tsx', file], { TACT_ADDRESS: address });
+    const runSnippet = () => run(process.execPath, ['--conditions=tact-source', '--import', 'tsx', file], { TACT_ADDRESS: address });
+    let r = await runSnippet();
+    // The snippet keeps the client's 1 s Decide deadline; on a machine loaded many times over, the
+    // first call can miss it. One more run tells a slow machine from a broken snippet.
+    if (r.stderr.includes('DEADLINE_EXCEEDED')) r = await runSnippet();
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^send \S+ on \S+ \(p=0\.\d{3}\)\nJOINED\n$/);
