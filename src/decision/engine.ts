@@ -3,6 +3,7 @@ import { catalogCandidates } from '../catalog/candidates.js';
 import type { Clock } from '../core/clock.js';
 import { TactError } from '../core/errors.js';
 import { murmur3 } from '../core/hash.js';
+import { idempotencyKey } from '../core/idempotency-key.js';
 import { SeededRandom } from '../core/random.js';
 import { customerTimeZone } from '../domain/customer-state.js';
 import { NO_SEND_ID, type Candidate, type Choice, type DecideInput, type Decision, type Removal } from '../domain/decision.js';
@@ -65,12 +66,15 @@ export class DecisionEngine {
     // The catalog of this decision: a reload swaps the getter's answer, never this one mid-call.
     const catalog = this.deps.catalog();
 
+    // A request id is matched only for the same customer and caller: reusing
+    // someone else's id must never return their decision.
+    const requestKey = input.requestId ? idempotencyKey([input.customerId, input.caller ?? '', input.requestId]) : undefined;
     // 1. Customer state, loaded once (store); an earlier answer to this request id is looked up beside it.
     const [earlier, state] = await Promise.all([
-      input.requestId ? this.deps.store.findByRequestId(input.requestId) : undefined,
+      requestKey ? this.deps.store.findByRequestId(requestKey) : undefined,
       this.deps.store.loadCustomer(input.customerId, input.at),
     ]);
-    if (earlier) return earlier;
+    if (earlier && earlier.customerId === input.customerId) return earlier;
     // 2. Candidates (catalog, or the client's own).
     const candidates = input.candidates ?? catalogCandidates(catalog, input.trigger, input.at, customerTimeZone(state));
     checkCandidateCount(candidates.length, policy);
@@ -102,7 +106,7 @@ export class DecisionEngine {
       this.deps.store.saveDecision(
         decisionRecord(decision, expiresAt, context, chosen, policy.config.reward.combine),
         decision,
-        input.requestId || undefined,
+        requestKey,
       );
     // 5-6. Score, explore, arbitrate (learners, explore, decision).
     const made = holdout || forced ? undefined : await this.choose(policy, context, eligible, catalog, input, decisionId, decisionOf, save);

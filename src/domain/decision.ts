@@ -45,7 +45,13 @@ export interface DecideInput {
   readonly topK: number;
   /** Policy name; undefined means the default policy. */
   readonly policy?: string;
+  /** Makes Decide idempotent: a repeat with the same id, customer and caller gets the first answer. */
   readonly requestId?: string;
+  /**
+   * Opaque name of the authenticated caller (absent without auth). Only
+   * idempotency reads it: one caller's request ids never match another's.
+   */
+  readonly caller?: string;
   /** Decision time, ms since epoch. */
   readonly at: number;
   readonly explain: boolean;

@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import { invalidArgument, notFound, TactError } from '../core/errors.js';
 import { decisionIdExpiry } from '../decision/decision-id.js';
+import { idempotencyKey } from '../core/idempotency-key.js';
 import type { DecisionLogSink } from '../decision/log-entry.js';
 import type { PolicySet } from '../policies/policy-set.js';
 import type { DecisionRecord, LoggedChoice, TactStore } from '../store/store.js';
@@ -11,6 +12,8 @@ export interface RewardInput {
   readonly actionId?: string;
   readonly value: number;
   readonly eventId?: string;
+  /** Opaque name of the authenticated caller: scopes `eventId`, so two callers' ids never collide. */
+  readonly caller?: string;
 }
 
 export type RewardStatus = 'joined' | 'duplicate' | 'expired' | 'ignored';
@@ -36,6 +39,15 @@ export interface JoinerDeps {
  * into learning updates; closes windows with the default reward, because
  * learning only from positives is biased.
  */
+/**
+ * Event ids are matched per decision (so per customer) already; with a
+ * caller they are matched per caller too. Without auth the id is kept as
+ * sent, so ids stored before auth was turned on keep matching.
+ */
+function scopedEventId(eventId: string, caller: string | undefined): string {
+  return caller === undefined ? eventId : idempotencyKey([caller, eventId]);
+}
+
 export class RewardJoiner {
   constructor(private readonly deps: JoinerDeps) {}
 
@@ -48,7 +60,7 @@ export class RewardJoiner {
       decisionId: input.decisionId,
       actionId: input.actionId ?? '',
       value: input.value,
-      ...(input.eventId ? { eventId: input.eventId } : {}),
+      ...(input.eventId ? { eventId: scopedEventId(input.eventId, input.caller) } : {}),
       now,
     });
     switch (result.status) {

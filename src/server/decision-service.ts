@@ -9,6 +9,7 @@ import { toDecideResponse, toRewardResponse } from './map-response.js';
 import { RewardStreams } from './reward-streams.js';
 import { toServiceError } from './status.js';
 import { toDecideInput, toRewardInput } from './validate.js';
+import { callerOf } from './auth/caller.js';
 
 /** What the transport needs from the engine: nothing grpc-specific leaks past here. */
 export interface ServiceDeps {
@@ -36,7 +37,7 @@ function deadlineOf(call: { getDeadline(): Date | number }): number | undefined 
  */
 export function unary<Req, Res>(
   clock: Clock,
-  work: (request: Req, deadline: number | undefined) => Promise<Res>,
+  work: (request: Req, deadline: number | undefined, caller: string | undefined) => Promise<Res>,
 ): (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void {
   return (call, callback) => {
     const deadline = deadlineOf(call);
@@ -44,11 +45,15 @@ export function unary<Req, Res>(
       callback({ code: status.DEADLINE_EXCEEDED, details: 'deadline passed before the call was started' });
       return;
     }
-    work(call.request, deadline).then(
+    work(call.request, deadline, callerOf(call)?.name).then(
       (res) => callback(null, res),
       (err: unknown) => callback(toServiceError(err)),
     );
   };
+}
+
+function withCaller<T extends object>(input: T, caller: string | undefined): T & { caller?: string } {
+  return caller === undefined ? input : { ...input, caller };
 }
 
 const unimplemented = (name: string) => (_call: unknown, callback: sendUnaryData<never>) => {
@@ -59,15 +64,19 @@ export function decisionServiceHandlers(deps: ServiceDeps): DecisionServiceHandl
   const { engine, joiner, clock } = deps;
   const rewardStreams = deps.rewardStreams ?? new RewardStreams();
   return {
-    Decide: unary(clock, async (req, deadline) => {
-      const input = toDecideInput(req, clock.now(), deadline);
+    // The caller (auth on) scopes request_id and event_id matching: one caller's ids never match another's.
+    Decide: unary(clock, async (req, deadline, caller) => {
+      const input = withCaller(toDecideInput(req, clock.now(), deadline), caller);
       if (req.deliver && !deps.deliver) throw new TactError('failed_precondition', 'delivery is not enabled on this server', 'deliver');
       const decision = await engine.decide(input);
       if (req.deliver) await deps.deliver?.(decision, input);
       return toDecideResponse(decision);
     }),
-    Reward: unary(clock, async (req) => toRewardResponse(await joiner.reward(toRewardInput(req)))),
-    RewardStream: (call, callback) => rewardStreams.handle((req) => joiner.reward(toRewardInput(req)), call, callback),
+    Reward: unary(clock, async (req, _deadline, caller) => toRewardResponse(await joiner.reward(withCaller(toRewardInput(req), caller)))),
+    RewardStream: (call, callback) => {
+      const caller = callerOf(call)?.name;
+      rewardStreams.handle((req) => joiner.reward(withCaller(toRewardInput(req), caller)), call, callback);
+    },
     RecordEvent: deps.customerHandlers?.RecordEvent ?? unimplemented('RecordEvent'),
     SetConsent: deps.customerHandlers?.SetConsent ?? unimplemented('SetConsent'),
     ForgetCustomer: deps.customerHandlers?.ForgetCustomer ?? unimplemented('ForgetCustomer'),

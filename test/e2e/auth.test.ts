@@ -196,6 +196,37 @@ describe('authenticated callers with scopes', () => {
     expect(err?.code).toBe(grpc.status.UNIMPLEMENTED);
   });
 
+  it("request_id and event_id are matched per caller: one caller's ids never return or block another's", async () => {
+    const decideAs = async (token: string) => {
+      const c = client('DecisionService');
+      const md = new grpc.Metadata();
+      md.set('authorization', bearer(token));
+      return new Promise<{ decision_id: string }>((resolve, reject) =>
+        c['Decide']!({ customer_id: 'shared', trigger: 'cart_abandoned', request_id: 'r-1' }, md, (err: Error | null, res: { decision_id: string }) =>
+          err ? reject(err) : resolve(res),
+        ),
+      );
+    };
+    const mine = await decideAs(tokenOf(['decide']));
+    const theirs = await decideAs(tokenOf(['decide', 'explain']));
+    expect(theirs.decision_id).not.toBe(mine.decision_id);
+    expect((await decideAs(tokenOf(['decide']))).decision_id).toBe(mine.decision_id);
+
+    const rewardAs = async (token: string) => {
+      const c = client('DecisionService');
+      const md = new grpc.Metadata();
+      md.set('authorization', bearer(token));
+      return new Promise<string>((resolve, reject) =>
+        c['Reward']!({ decision_id: mine.decision_id, value: 1, event_id: 'e-1' }, md, (err: Error | null, res: { status: string }) =>
+          err ? reject(err) : resolve(res.status),
+        ),
+      );
+    };
+    expect(await rewardAs(tokenOf(['reward']))).toBe('JOINED');
+    expect(await rewardAs(tokenOf(['reward']))).toBe('DUPLICATE');
+    expect(await rewardAs(tokenOf([...SCOPES]))).toBe('JOINED');
+  });
+
   it('tact promote sends the token from TACT_TOKEN', async () => {
     const target = `127.0.0.1:${running.admin!.port}`;
     const withToken = memoryIo();

@@ -66,6 +66,16 @@ describe('gRPC Decide/Reward end to end', () => {
     expect(b.choices).toEqual(a.choices);
   });
 
+  it("a request_id is matched only for its own customer: another customer's reuse gets a decision of its own", async () => {
+    const first = await client.decide({ customer_id: 'victim', trigger: 'cart_abandoned', request_id: 'shared-id' });
+    const stranger = await client.decide({ customer_id: 'stranger', trigger: 'cart_abandoned', request_id: 'shared-id' });
+    expect(stranger.decision_id).not.toBe(first.decision_id);
+    const again = await client.decide({ customer_id: 'victim', trigger: 'cart_abandoned', request_id: 'shared-id' });
+    expect(again.decision_id).toBe(first.decision_id);
+    const strangerAgain = await client.decide({ customer_id: 'stranger', trigger: 'cart_abandoned', request_id: 'shared-id' });
+    expect(strangerAgain.decision_id).toBe(stranger.decision_id);
+  });
+
   it.each([
     [{ customer_id: '', trigger: 'cart_abandoned' }, grpc.status.INVALID_ARGUMENT, 'customer_id'],
     [{ customer_id: 'c', trigger: 'cart_abandoned', context: { numeric: { x: NaN } } }, grpc.status.INVALID_ARGUMENT, 'context.numeric[x]'],
