@@ -70,6 +70,8 @@ export const configSchema = z.object({
   deliveryBackoffMs: z.coerce.number().int().min(1).max(3_600_000).default(1000),
   /** Sends in flight at once per channel and replica (per channel: catalog delivery.concurrency). Env TACT_DELIVERY_CONCURRENCY. @defaultValue 8 */
   deliveryConcurrency: z.coerce.number().int().min(1).max(1000).default(8),
+  /** Redis mode: a running trigger or send is locked this long; a replica killed mid-job has its jobs taken over after it, ms. Env TACT_JOURNEY_LOCK_MS. @defaultValue 30000 */
+  journeyLockMs: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   /** Timeout of one webhook attempt, ms. Env TACT_WEBHOOK_TIMEOUT_MS. @defaultValue 10000 */
   webhookTimeoutMs: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** pino log level. Flag --log-level, env TACT_LOG_LEVEL. @defaultValue "info" */
@@ -142,6 +144,7 @@ export const ENV: Record<string, keyof TactConfig> = {
   TACT_DELIVERY_BACKOFF_MS: 'deliveryBackoffMs',
   TACT_DELIVERY_CONCURRENCY: 'deliveryConcurrency',
   TACT_WEBHOOK_TIMEOUT_MS: 'webhookTimeoutMs',
+  TACT_JOURNEY_LOCK_MS: 'journeyLockMs',
 };
 
 export const FLAGS = {
