@@ -3,7 +3,7 @@ import { invalidArgument } from '../core/errors.js';
 import { categoricalKey, type Features } from '../domain/features.js';
 import { MaxAbsScaler } from '../features/scaler.js';
 import { BIAS_INDEX, DEFAULT_OVERFLOW_SLOTS, FeatureVocabulary } from '../features/vocabulary.js';
-import { Arm, armStateSchema, changeUnits, correctTarget, decay, observe, quadraticForm, retract, weightOf } from './linear-posterior.js';
+import { Arm, armStateSchema, changeUnits, learnExample, quadraticForm, unlearnExample } from './linear-posterior.js';
 import { RewardScale } from './reward-scale.js';
 import type {
   ActionRef,
@@ -216,15 +216,7 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
     this.bytes -= armBytes(arm.dim);
     arm.grow(this.vocabulary.size);
     this.bytes += armBytes(arm.dim);
-    const w = weightOf(example);
-    this.rewardScale.update(example.reward, example.previousReward);
-    if (example.previousReward !== undefined) {
-      // A correction moves the target of an observation already counted in A.
-      correctTarget(arm, this.xs, this.nzs, nnz, this.u, w * (example.reward - example.previousReward));
-    } else {
-      decay(arm, this.config.forgetting);
-      observe(arm, this.xs, this.nzs, nnz, this.u, example.reward, w);
-    }
+    learnExample(arm, this.xs, this.nzs, nnz, this.u, example, this.config.forgetting, this.rewardScale);
     this.count++;
     this.clearScratch(nnz);
     this.enforceBudget();
@@ -236,17 +228,9 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
     // Never learned for this arm: nothing of it remains.
     if (arm === undefined) return true;
     const nnz = this.encodeForUnlearning(example.context, arm.dim);
-    const w = weightOf(example);
-    if (example.previousReward !== undefined) {
-      correctTarget(arm, this.xs, this.nzs, nnz, this.u, -w * (example.reward - example.previousReward));
-      this.rewardScale.remove(example.reward);
-      this.rewardScale.update(example.previousReward);
-    } else {
-      if (!retract(arm, this.xs, this.nzs, nnz, this.u, example.reward, w)) {
-        this.clearScratch(nnz);
-        return false;
-      }
-      this.rewardScale.remove(example.reward);
+    if (!unlearnExample(arm, this.xs, this.nzs, nnz, this.u, example, this.rewardScale)) {
+      this.clearScratch(nnz);
+      return false;
     }
     this.count++;
     this.clearScratch(nnz);

@@ -3,7 +3,7 @@ import { invalidArgument } from '../core/errors.js';
 import { categoricalKey, hasFeatures, type Features } from '../domain/features.js';
 import { BIAS_INDEX, FeatureVocabulary } from '../features/vocabulary.js';
 import type { ActionRef, Contribution, Learner, LearnerSnapshot, LearningExample, ScoreBuffers } from './learner.js';
-import { Arm, armStateSchema, changeUnits, correctTarget, decay, observe, retract, upper, weightOf } from './linear-posterior.js';
+import { Arm, armStateSchema, changeUnits, learnExample, unlearnExample, upper } from './linear-posterior.js';
 import { RewardScale } from './reward-scale.js';
 
 export const BAYES_SHARED_KIND = 'bayes-shared';
@@ -183,14 +183,7 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
 
   learn(example: LearningExample): void {
     const nnz = this.encodeForLearning(example);
-    const w = weightOf(example);
-    this.rewardScale.update(example.reward, example.previousReward);
-    if (example.previousReward !== undefined) {
-      correctTarget(this.arm, this.xs, this.nzScratch, nnz, this.u, w * (example.reward - example.previousReward));
-    } else {
-      decay(this.arm, this.config.forgetting);
-      observe(this.arm, this.xs, this.nzScratch, nnz, this.u, example.reward, w);
-    }
+    learnExample(this.arm, this.xs, this.nzScratch, nnz, this.u, example, this.config.forgetting, this.rewardScale);
     this.count++;
     this.clearScratch(nnz);
   }
@@ -198,17 +191,9 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
   unlearn(example: LearningExample): boolean {
     if (this.config.forgetting < 1) return false;
     const nnz = this.encodeForLearning(example);
-    const w = weightOf(example);
-    if (example.previousReward !== undefined) {
-      correctTarget(this.arm, this.xs, this.nzScratch, nnz, this.u, -w * (example.reward - example.previousReward));
-      this.rewardScale.remove(example.reward);
-      this.rewardScale.update(example.previousReward);
-    } else {
-      if (!retract(this.arm, this.xs, this.nzScratch, nnz, this.u, example.reward, w)) {
-        this.clearScratch(nnz);
-        return false;
-      }
-      this.rewardScale.remove(example.reward);
+    if (!unlearnExample(this.arm, this.xs, this.nzScratch, nnz, this.u, example, this.rewardScale)) {
+      this.clearScratch(nnz);
+      return false;
     }
     this.count++;
     this.clearScratch(nnz);

@@ -5,6 +5,8 @@
  */
 
 import { z } from 'zod';
+import type { LearningExample } from './learner.js';
+import type { RewardScale } from './reward-scale.js';
 
 /** An arm as saved in snapshots. */
 export const armStateSchema = z.object({
@@ -272,6 +274,47 @@ export function correctTarget(arm: Arm, x: Float64Array, nz: Int32Array, nnz: nu
   shiftTarget(arm, x, nz, nnz, delta);
   const theta = arm.theta;
   for (let i = 0; i < arm.dim; i++) theta[i] = theta[i]! + delta * u[i]!;
+}
+
+/**
+ * One example's whole effect on an arm and the reward unit, for every
+ * learner that keeps an Arm: a correction (previousReward set) moves the
+ * target of an observation already counted; otherwise the arm decays by
+ * `forgetting` and counts the observation with the example's weight.
+ */
+export function learnExample(
+  arm: Arm, x: Float64Array, nz: Int32Array, nnz: number, u: Float64Array,
+  example: LearningExample, forgetting: number, scale: RewardScale,
+): void {
+  const w = weightOf(example);
+  scale.update(example.reward, example.previousReward);
+  if (example.previousReward !== undefined) {
+    correctTarget(arm, x, nz, nnz, u, w * (example.reward - example.previousReward));
+  } else {
+    decay(arm, forgetting);
+    observe(arm, x, nz, nnz, u, example.reward, w);
+  }
+}
+
+/**
+ * The exact inverse of learnExample (without forgetting): a correction is
+ * moved back; an observation is retracted, or nothing changes and false is
+ * returned when it cannot have been added.
+ */
+export function unlearnExample(
+  arm: Arm, x: Float64Array, nz: Int32Array, nnz: number, u: Float64Array,
+  example: LearningExample, scale: RewardScale,
+): boolean {
+  const w = weightOf(example);
+  if (example.previousReward !== undefined) {
+    correctTarget(arm, x, nz, nnz, u, -w * (example.reward - example.previousReward));
+    scale.remove(example.reward);
+    scale.update(example.previousReward);
+    return true;
+  }
+  if (!retract(arm, x, nz, nnz, u, example.reward, w)) return false;
+  scale.remove(example.reward);
+  return true;
 }
 
 /**
