@@ -37,7 +37,7 @@ const COMMANDS: Record<string, Command> = {
     load: async () => import('./compare.js').then((m) => ({ run: (a, io) => m.runCompare(a, io), usage: m.COMPARE_USAGE })),
   },
   export: {
-    summary: 'one flat row per decision with its outcome (JSON lines)',
+    summary: 'decisions joined with their outcomes: log, or flat rows as JSONL, CSV, Parquet',
     load: async () => import('./export.js').then((m) => ({ run: (a, io) => m.runExport(a, io), usage: m.EXPORT_USAGE })),
   },
   train: {
