@@ -15,11 +15,10 @@ import { applyContactRules, type ContactRules } from '../rules/contact-rules.js'
 import type { TactStore } from '../store/store.js';
 import { arbitrate, reserveInStore, reserveNothing } from './arbitrate.js';
 import { newDecisionId, type IdSource } from './decision-id.js';
-import { holdoutLine } from './holdout-line.js';
 import { isInHoldout } from './holdout.js';
 import type { DecisionLogSink } from './log-entry.js';
 import type { DecisionObserver } from './observer.js';
-import { decisionLine, decisionRecord, type MadeDecision } from './record.js';
+import { decisionLine, decisionRecord, holdoutLine, type MadeDecision } from './record.js';
 import type { Pick } from './select.js';
 import { scoreShadows } from './shadow.js';
 

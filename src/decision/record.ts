@@ -48,8 +48,8 @@ export interface MadeDecision {
   readonly mean: Float64Array;
 }
 
-/** The log line of a made decision: every eligible candidate with its probability and score. */
-export function decisionLine({ decision, trigger, context, eligible, pmf, mean }: MadeDecision): DecisionLine {
+/** What every decision-log line says of the decision itself; the candidates are the caller's. */
+function logLine(decision: Decision, trigger: string, context: Features, candidates: DecisionLine['candidates']): DecisionLine {
   return {
     type: 'decision',
     decisionId: decision.decisionId,
@@ -60,15 +60,36 @@ export function decisionLine({ decision, trigger, context, eligible, pmf, mean }
     at: decision.at,
     trigger,
     context,
-    candidates: eligible.map((c, i) => ({
+    candidates,
+    chosen: decision.choices.map((c) => c.actionId),
+    probabilities: decision.choices.map((c) => c.probability),
+    holdout: decision.holdout,
+  };
+}
+
+/** The log line of a made decision: every eligible candidate with its probability and score. */
+export function decisionLine({ decision, trigger, context, eligible, pmf, mean }: MadeDecision): DecisionLine {
+  return logLine(
+    decision,
+    trigger,
+    context,
+    eligible.map((c, i) => ({
       id: c.id,
       channel: c.channel,
       features: c.features,
       probability: pmf[i] as number,
       score: mean[i] as number,
     })),
-    chosen: decision.choices.map((c) => c.actionId),
-    probabilities: decision.choices.map((c) => c.probability),
-    holdout: decision.holdout,
-  };
+  );
+}
+
+/**
+ * The log line of a control-holdout decision: nothing was scored or sent,
+ * but uplift needs the holdout's outcomes (conversions reported through
+ * Reward) next to the treated group's, so the decision is logged with no
+ * candidates (and holdout = true). Off-policy readers skip it (it has no
+ * propensity over candidates).
+ */
+export function holdoutLine(decision: Decision, trigger: string, context: Features): DecisionLine {
+  return logLine(decision, trigger, context, []);
 }
