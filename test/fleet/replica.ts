@@ -87,8 +87,15 @@ export async function dumpReplica(r: Replica, dumpDir: string): Promise<ReplicaD
     if (Date.now() > end) throw new Error('no dump from replica');
     await sleep(20);
   }
-  await sleep(20);
-  return JSON.parse(readFileSync(file, 'utf8')) as ReplicaDump;
+  // The replica may still be writing it (a loaded machine): read until it parses.
+  for (;;) {
+    await sleep(20);
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as ReplicaDump;
+    } catch (err) {
+      if (!(err instanceof SyntaxError) || Date.now() > end) throw err;
+    }
+  }
 }
 
 /** Dump until `check` holds (replicas converge as they read the stream). */

@@ -34,6 +34,9 @@ type Pending =
 
 type Kind = Pending['kind'];
 
+/** How long a replayed reward waits for its decision to reach Redis from another replica's buffer. */
+const LATE_JOIN_RETRY_MS = 120_000;
+
 export interface BufferOptions {
   /** Most writes held while Redis is down; beyond it new writes are refused and counted. @defaultValue 100000 */
   readonly maxPending?: number;
@@ -91,6 +94,14 @@ export class BufferedStore implements TactStore {
   private readonly maxPending: number;
   private readonly timer: NodeJS.Timeout;
   private flushing: Promise<void> | undefined;
+  /**
+   * Buffered rewards whose decision was not in Redis when they were
+   * replayed: with Decide on one replica and Reward on another, the decision
+   * may still be in the other replica's buffer. Retried until it appears or
+   * LATE_JOIN_RETRY_MS passes (then counted as unknown).
+   */
+  private unjoined: { readonly op: Extract<Pending, { kind: 'reward' }>; readonly until: number }[] = [];
+  private retrying = false;
   /** Ledger writes sent after their stream entry, not yet answered. */
   private readonly ledgerWrites = new Set<Promise<void>>();
 
@@ -110,7 +121,10 @@ export class BufferedStore implements TactStore {
         this.logger.warn('Redis is unavailable; buffering writes, Decide answers from the local model');
       }
     });
-    this.timer = setInterval(() => void this.flush(), options.retryMs ?? 500);
+    this.timer = setInterval(() => {
+      void this.flush();
+      void this.retryUnjoined();
+    }, options.retryMs ?? 500);
     this.timer.unref();
   }
 
@@ -233,6 +247,7 @@ export class BufferedStore implements TactStore {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
+    if (this.unjoined.length > 0) this.logger.error({ rewards: this.unjoined.length }, 'closing with buffered rewards whose decisions never reached Redis');
     await Promise.all(this.ledgerWrites);
     await this.flushing;
     if (this.queue.length > 0) {
@@ -264,6 +279,33 @@ export class BufferedStore implements TactStore {
     }
     this.enqueue(op);
     return whenBuffered();
+  }
+
+  private async retryUnjoined(): Promise<void> {
+    if (this.retrying || this.unjoined.length === 0 || !this.direct) return;
+    this.retrying = true;
+    const due = this.unjoined;
+    this.unjoined = [];
+    try {
+      for (const item of due) {
+        let result: JoinResult | undefined;
+        try {
+          result = item.op.uncertain ? await this.inner.rejoinReward(item.op.request) : await this.inner.joinReward(item.op.request);
+        } catch (err) {
+          if (!(err instanceof StoreUnavailableError)) throw err;
+        }
+        if (result === undefined || (result.status === 'unknown' && Date.now() < item.until)) {
+          this.unjoined.push(item);
+          continue;
+        }
+        this.stats.lateJoins[result.status]++;
+        if (result.status === 'unknown') this.logger.error({ decisionId: item.op.request.decisionId }, 'buffered reward: its decision never reached Redis');
+        const update = result.status === 'joined' ? lateUpdate(result) : undefined;
+        if (update) await this.publish(update);
+      }
+    } finally {
+      this.retrying = false;
+    }
   }
 
   private recordInLedgerLater(update: LearningUpdate, publishId: string): void {
@@ -350,6 +392,10 @@ export class BufferedStore implements TactStore {
         return;
       case 'reward': {
         const result = op.uncertain ? await this.inner.rejoinReward(op.request) : await this.inner.joinReward(op.request);
+        if (result.status === 'unknown') {
+          this.unjoined.push({ op, until: Date.now() + LATE_JOIN_RETRY_MS });
+          return;
+        }
         this.stats.lateJoins[result.status]++;
         const update = result.status === 'joined' ? lateUpdate(result) : undefined;
         // Put the learning step first in line, so a failure now retries the publish, not the join.

@@ -162,10 +162,13 @@ export function redactUrl(url: string): string {
  * Failures that mean "Redis is not there right now" (the command did not
  * run, or its reply was lost): the buffer keeps the write. On a cluster that
  * includes a node failing over (CLUSTERDOWN, a slot without its master,
- * TRYAGAIN beyond the redirection limit) and a client that lost its slot map.
+ * TRYAGAIN beyond the redirection limit), a client that lost its slot map,
+ * and a MOVED/ASK ioredis did not follow itself (a pipeline whose other
+ * replies succeeded, as XADD beside WAIT): the command did not run, so the
+ * buffer's replay is safe.
  */
 const CONNECTION_ERROR =
-  /Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|max retries per request|MaxRetriesPerRequest|enableOfflineQueue|LOADING|CLUSTERDOWN|TRYAGAIN|Too many Cluster redirections|Cluster isn't ready|None of startup nodes|Failed to refresh slots cache|Cluster is ended|MASTERDOWN|READONLY/i;
+  /Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|max retries per request|MaxRetriesPerRequest|enableOfflineQueue|LOADING|CLUSTERDOWN|TRYAGAIN|Too many Cluster redirections|Cluster isn't ready|None of startup nodes|Failed to refresh slots cache|Cluster is ended|MASTERDOWN|READONLY|^(ReplyError|SimpleError): (MOVED|ASK) /i;
 
 /** Connection-level failures become StoreUnavailableError; script and reply errors stay as they are. */
 export function asStoreError(err: unknown): unknown {

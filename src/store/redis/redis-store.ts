@@ -40,6 +40,12 @@ export interface RedisStoreOptions {
   readonly customerRetentionMs?: number;
   /** Called with consumer-loop problems (the store has no logger of its own). */
   readonly onWarning?: (message: string, err?: unknown) => void;
+  /**
+   * Replicas that must hold a stream entry before a publish returns (WAIT,
+   * in the same round trip), so a failover cannot lose a learning update a
+   * client was told was joined. @defaultValue 1 on a cluster, 0 on one Redis
+   */
+  readonly streamReplicas?: number;
 }
 
 const UPDATE_FIELD = 'u';
@@ -49,6 +55,8 @@ const RECENT_IDS = 100_000;
 /** Longer than any attribution window plus grace: older ids in a customer's decision index are dead. */
 const INDEX_HORIZON_MS = 90 * 86_400_000;
 const READ_BATCH = 500;
+/** Longest a publish waits for replicas to hold its stream entry. */
+const STREAM_WAIT_MS = 100;
 const BLOCK_MS = 1000;
 
 /**
@@ -297,7 +305,10 @@ export class RedisStore implements TactStore {
    * stream on their own connection within milliseconds).
    */
   async appendUpdate(update: LearningUpdate, publishId: string): Promise<void> {
-    await this.guard(() => this.cmd.xadd(this.keys.updates(), '*', UPDATE_FIELD, JSON.stringify(update), ID_FIELD, publishId));
+    const xadd = (p: ReturnType<RedisClient['pipeline']>) => p.xadd(this.keys.updates(), '*', UPDATE_FIELD, JSON.stringify(update), ID_FIELD, publishId);
+    const replicas = this.options.streamReplicas ?? (isCluster(this.cmd) ? 1 : 0);
+    // WAIT goes to the stream's node in the same pipeline; at worst it waits STREAM_WAIT_MS and the publish goes on.
+    await this.exec(replicas > 0 ? xadd(this.cmd.pipeline()).wait(replicas, STREAM_WAIT_MS) : xadd(this.cmd.pipeline()));
   }
 
   /**
