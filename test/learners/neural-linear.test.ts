@@ -3,14 +3,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/core/random.js';
-import { EMPTY_FEATURES, type Features } from '../../src/domain/features.js';
-import type { ActionRef, Learner } from '../../src/learners/learner.js';
+import { EMPTY_FEATURES } from '../../src/domain/features.js';
+import type { Learner } from '../../src/learners/learner.js';
 import { loadNetwork } from '../../src/learners/neural-linear/model-files.js';
 import { NeuralLinearLearner } from '../../src/learners/neural-linear/neural-linear.js';
 import { embed, outputs } from '../../src/learners/neural-linear/network.js';
 import { buildModel, fileLoadHandler, fileSaveHandler, loadTf, networkFromModel } from '../../src/learners/neural-linear/tfjs-io.js';
 import { createLearner, restoreLearner } from '../../src/learners/registry.js';
 import { ridge } from './linalg.js';
+import { XOR_ACTIONS as ACTIONS, xorContext } from './xor.js';
 
 const dirs: string[] = [];
 const learners: NeuralLinearLearner[] = [];
@@ -31,17 +32,6 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-const ACTIONS: ActionRef[] = [
-  { id: 'a', features: EMPTY_FEATURES },
-  { id: 'b', features: EMPTY_FEATURES },
-];
-
-/** XOR-like: action a pays when x1 and x2 share a sign, b otherwise; 4 distractor features. */
-function xorContext(rng: SeededRandom): { context: Features; best: number } {
-  const numeric: Record<string, number> = {};
-  for (let i = 0; i < 6; i++) numeric[`x${i}`] = 2 * rng.next() - 1;
-  return { context: { numeric, categorical: {} }, best: numeric['x0']! * numeric['x1']! > 0 ? 0 : 1 };
-}
 
 function feed(learner: Learner, n: number, seed: number): void {
   const rng = new SeededRandom(seed);

@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/core/random.js';
 import { computePmf, sampleIndex } from '../../src/explore/pmf.js';
-import { EMPTY_FEATURES, type Features } from '../../src/domain/features.js';
-import type { ActionRef, Learner } from '../../src/learners/learner.js';
+import type { Learner } from '../../src/learners/learner.js';
 import { NeuralLinearLearner } from '../../src/learners/neural-linear/neural-linear.js';
 import { createLearner } from '../../src/learners/registry.js';
+import { XOR_ACTIONS as ACTIONS, xorContext } from '../learners/xor.js';
 
 // A learning check (networks trained on a worker thread for every 400 rewards): runs under
 // `npm run test:learning`, not `npm test`.
@@ -20,17 +20,6 @@ afterAll(async () => {
   await Promise.all(learners.map((l) => l.close()));
 });
 
-const ACTIONS: ActionRef[] = [
-  { id: 'a', features: EMPTY_FEATURES },
-  { id: 'b', features: EMPTY_FEATURES },
-];
-
-/** XOR-like: action a pays when x1 and x2 share a sign, b otherwise; 4 distractor features. */
-function xorContext(rng: SeededRandom): { context: Features; best: number } {
-  const numeric: Record<string, number> = {};
-  for (let i = 0; i < 6; i++) numeric[`x${i}`] = 2 * rng.next() - 1;
-  return { context: { numeric, categorical: {} }, best: numeric['x0']! * numeric['x1']! > 0 ? 0 : 1 };
-}
 
 describe('neural-linear learner', () => {
   it('beats bayes-linear on raw features on an XOR-like problem', async () => {
