@@ -74,6 +74,11 @@ export const configSchema = z.object({
   journeyLockMs: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   /** Timeout of one webhook attempt, ms. Env TACT_WEBHOOK_TIMEOUT_MS. @defaultValue 10000 */
   webhookTimeoutMs: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /**
+   * Refuse to start when Redis would lose consent and caps on a restart (no AOF);
+   * the default only warns. Flag --require-redis-persistence, env TACT_REQUIRE_REDIS_PERSISTENCE. @defaultValue false
+   */
+  requireRedisPersistence: z.preprocess((v) => (typeof v === 'string' ? /^(1|true|yes|on)$/i.test(v) : v), z.boolean()).default(false),
   /** pino log level. Flag --log-level, env TACT_LOG_LEVEL. @defaultValue "info" */
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   // Security (docs/security.md). Without auth or TLS, Tact listens on loopback only (protected mode).
@@ -145,6 +150,7 @@ export const ENV: Record<string, keyof TactConfig> = {
   TACT_DELIVERY_CONCURRENCY: 'deliveryConcurrency',
   TACT_WEBHOOK_TIMEOUT_MS: 'webhookTimeoutMs',
   TACT_JOURNEY_LOCK_MS: 'journeyLockMs',
+  TACT_REQUIRE_REDIS_PERSISTENCE: 'requireRedisPersistence',
 };
 
 export const FLAGS = {
@@ -172,6 +178,7 @@ export const FLAGS = {
   insecure: { type: 'boolean' },
   'webhook-url': { type: 'string' },
   'webhook-secret': { type: 'string' },
+  'require-redis-persistence': { type: 'boolean' },
 } as const;
 
 export const FLAG_KEY: Record<string, keyof TactConfig> = {
@@ -198,6 +205,7 @@ export const FLAG_KEY: Record<string, keyof TactConfig> = {
   insecure: 'insecure',
   'webhook-url': 'webhookUrl',
   'webhook-secret': 'webhookSecret',
+  'require-redis-persistence': 'requireRedisPersistence',
 };
 
 export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): TactConfig {

@@ -52,6 +52,11 @@ const COMMANDS: Record<string, Command> = {
     summary: 'treated vs control-holdout reward per policy',
     load: async () => import('./uplift.js').then((m) => ({ run: (a, io) => m.runUplift(a, io), usage: m.UPLIFT_USAGE })),
   },
+  'confirm-data-loss': {
+    summary: 'resume marketing sends after the fleet\'s Redis lost its data',
+    load: async () =>
+      import('./confirm-data-loss.js').then((m) => ({ run: (a, io) => m.runConfirmDataLoss(a, io), usage: m.CONFIRM_DATA_LOSS_USAGE })),
+  },
 };
 
 async function runServe(argv: string[], io: CommandIo): Promise<number> {

@@ -39,15 +39,28 @@ export async function serve(config: TactConfig, adapters: Adapters = {}): Promis
   const security = openSecurity(config, () => (adapters.clock ?? systemClock).now(), logger);
   const tls = security.tls;
   let accepting = true;
+  let warning: (() => string | undefined) | undefined;
   // Metrics first, before joining the fleet: a port clash (a second replica
   // on one host) is reported, naming the flag, before anything else starts.
   const metricsServer = await startMetricsServer(
-    { scrape: () => metrics.scrape(), contentType: metrics.registry.contentType, healthy: () => accepting },
+    {
+      scrape: () => metrics.scrape(),
+      contentType: metrics.registry.contentType,
+      healthy: () => accepting,
+      warning: () => warning?.(),
+    },
     config.metricsListen,
     config.metricsTls ? tls : undefined,
   );
   try {
-    return await serveWith(config, adapters, { metrics, metricsServer, logger, security, stopAccepting: () => (accepting = false) });
+    return await serveWith(config, adapters, {
+      metrics,
+      metricsServer,
+      logger,
+      security,
+      stopAccepting: () => (accepting = false),
+      setWarning: (w) => (warning = w),
+    });
   } catch (err) {
     await metricsServer.close();
     security.close();
@@ -61,6 +74,8 @@ interface Started {
   readonly logger: Logger;
   readonly security: Security;
   stopAccepting(): void;
+  /** What /healthz adds to its answer (marketing sends stopped, and why). */
+  setWarning(warning: () => string | undefined): void;
 }
 
 async function serveWith(config: TactConfig, adapters: Adapters, started: Started): Promise<RunningTact> {
@@ -77,7 +92,16 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
   metrics.attach({
     policies: tact.policies,
     decisionsHeld: () => tact.store.countDecisions(),
-    ...(fleet ? { bufferStats: () => fleet.store.stats, storeHealth: { up: () => fleet.store.inner.available } } : {}),
+    ...(fleet
+      ? {
+          bufferStats: () => fleet.store.stats,
+          storeHealth: {
+            up: () => fleet.store.inner.available,
+            sendsStopped: () => fleet.integrity.stopReason,
+            dataLossDetections: () => fleet.integrity.detections,
+          },
+        }
+      : {}),
   });
   const journeys = openJourneys(config, tact, metrics);
   const receipts = new ReceiptJoiner({ store: tact.store, log: tact.log, clock: tact.clock, observer: journeys.metrics });
@@ -130,6 +154,7 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
       if (config.redisDownHealth === 'not_serving') setServing(grpc.health, up);
     },
   });
+  if (fleet) started.setWarning(() => fleet.integrity.stopDetail);
   tact.logger.info(
     {
       listen: config.listen,

@@ -73,6 +73,11 @@ export interface CustomerState {
   readonly sends: readonly SendRecord[];
   /** Recent ignored messages (kept for the fatigue window), with the channel they came on when known. */
   readonly ignored: readonly { readonly messageId: string; readonly at: number; readonly channel?: string }[];
+  /**
+   * Set when no marketing send may go to anyone because the state behind
+   * this customer cannot be trusted (Redis lost its data): the reason.
+   */
+  readonly sendsStopped?: string;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { TactConfig } from '../config.js';
 import type { PolicySet } from '../policies/policy-set.js';
 import { BufferedStore } from '../store/redis/buffer.js';
 import { describeTarget, type RedisTarget } from '../store/redis/connection.js';
+import { checkPersistence, FleetIntegrity } from '../store/redis/integrity.js';
 import { RedisStore } from '../store/redis/redis-store.js';
 import { loadSnapshot, restorePolicies, Snapshotter, takeSnapshot } from './snapshots.js';
 
@@ -12,6 +13,8 @@ import { loadSnapshot, restorePolicies, Snapshotter, takeSnapshot } from './snap
 export interface FleetState {
   readonly store: BufferedStore;
   readonly policies: PolicySet;
+  /** Whether Redis kept its data; while not, marketing sends are stopped. */
+  readonly integrity: FleetIntegrity;
   /**
    * After createTact subscribed: snapshots, the debug dump, and
    * `onAvailability` told each time Redis goes away or comes back (the
@@ -38,6 +41,14 @@ export async function openFleet(config: TactConfig, fresh: PolicySet, logger: Lo
     connectTimeoutMs: config.redisConnectTimeoutMs,
     onWarning: (message, err) => logger.warn({ err }, message),
   });
+  const integrity = new FleetIntegrity(redis.connection, redis.keys, logger);
+  try {
+    await checkPersistence(redis.connection, config.requireRedisPersistence, logger);
+    await integrity.open();
+  } catch (err) {
+    await redis.close();
+    throw err;
+  }
   let policies = fresh;
   try {
     const snapshot = await loadSnapshot(redis, config.snapshotFile);
@@ -56,14 +67,23 @@ export async function openFleet(config: TactConfig, fresh: PolicySet, logger: Lo
   const store = new BufferedStore(redis, logger, {
     maxPending: config.redisBufferMax,
     failClosedChannels: config.capsFailClosed.split(',').map((c) => c.trim()).filter(Boolean),
+    sendGate: integrity,
+    onConnectionLost: () => integrity.connectionLost(),
+  });
+  // A restart always drops the connection: check the marker as soon as Redis is back.
+  redis.onAvailability((up) => {
+    if (up) void integrity.reconnected();
   });
   let snapshotter: Snapshotter | undefined;
   let dump: (() => void) | undefined;
   return {
     store,
     policies,
+    integrity,
     start({ onAvailability, logger: log }) {
       store.setLogger(log);
+      integrity.setLogger(log);
+      integrity.start();
       snapshotter = new Snapshotter(redis, policies, log, {
         intervalMs: config.snapshotIntervalMs,
         ...(config.snapshotFile ? { file: config.snapshotFile } : {}),
@@ -80,6 +100,7 @@ export async function openFleet(config: TactConfig, fresh: PolicySet, logger: Lo
       }
     },
     async stop() {
+      integrity.stop();
       if (dump) process.off('SIGUSR2', dump);
       await snapshotter?.stop();
     },

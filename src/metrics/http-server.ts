@@ -10,6 +10,8 @@ export interface MetricsServerDeps {
   readonly contentType: string;
   /** False once shutdown began, so a load balancer stops routing here first. */
   healthy(): boolean;
+  /** A condition /healthz reports without failing (marketing sends stopped); undefined when none. */
+  warning?(): string | undefined;
 }
 
 export interface RunningMetricsServer {
@@ -49,7 +51,10 @@ export async function startMetricsServer(deps: MetricsServerDeps, listen: string
     }
     if (path === '/healthz') {
       const ok = deps.healthy();
-      res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ok\n' : 'shutting down\n');
+      // Decide still answers (no-send) while sends are stopped: the replica stays in rotation, and says why.
+      const warning = deps.warning?.();
+      const body = ok ? (warning ? `ok; marketing sends stopped: ${warning}\n` : 'ok\n') : 'shutting down\n';
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(body);
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');

@@ -4,7 +4,14 @@ import { Gauge, type Registry } from 'prom-client';
 export interface StoreHealthSource {
   /** Whether the store answers right now (memory: always). */
   up(): boolean;
+  /** Why marketing sends are stopped fleet-wide (Redis lost data), if they are. */
+  sendsStopped?(): string | undefined;
+  /** Data losses this replica detected. */
+  dataLossDetections?(): number;
 }
+
+/** Every reason label the stop gauge reports, so a resumed stop reads 0 rather than vanishing. */
+const STOP_REASONS = ['redis_data_lost', 'redis_unverified'] as const;
 
 /**
  * Store health as gauges computed from in-process state only, so `/metrics`
@@ -17,6 +24,24 @@ export function defineStoreHealthMetrics(registry: Registry, prefix: string, sou
     registers: [registry],
     collect() {
       this.set(source.up() ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: `${prefix}marketing_sends_stopped`,
+    help: '1 while marketing sends are stopped fleet-wide, by reason: redis_data_lost (until `tact confirm-data-loss`), redis_unverified (reconnected, marker not yet checked).',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+    collect() {
+      const now = source.sendsStopped?.();
+      for (const reason of STOP_REASONS) this.set({ reason }, now === reason ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: `${prefix}store_data_loss_detected`,
+    help: 'Data losses of the store (a vanished or changed fleet marker) this replica detected since start.',
+    registers: [registry],
+    collect() {
+      this.set(source.dataLossDetections?.() ?? 0);
     },
   });
 }

@@ -8,6 +8,7 @@ import { frequencyCapRule } from './frequency-caps.js';
 import { quietHoursRule } from './quiet-hours.js';
 import { reachabilityRule } from './reachability.js';
 import { DAY_MS, type Rule, type RuleContext, type RuleInput } from './rule.js';
+import { sendsStoppedRule } from './sends-stopped.js';
 import { serviceTicketRule } from './service-ticket.js';
 import { suppressionRule } from './suppression.js';
 import { customerTimeZone } from '../domain/customer-state.js';
@@ -17,6 +18,7 @@ import { customerTimeZone } from '../domain/customer-state.js';
  * before the caps, because deferring a send changes the window it counts in.
  */
 export const DEFAULT_RULES: readonly Rule[] = [
+  sendsStoppedRule,
   consentRule,
   reachabilityRule,
   serviceTicketRule,

@@ -1,53 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.js';
+import { ScratchRedis } from '../support/scratch-redis.js';
 import { dumpUntil, sleep, startReplica, stopReplica, type Replica } from './replica.js';
-
-/** A private redis-server (never the shared one): stopped and restarted by this test. */
-class ScratchRedis {
-  private child: ChildProcess | undefined;
-  constructor(
-    readonly port: number,
-    private readonly dir: string,
-  ) {}
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    // AOF with fsync always: a restart keeps what Redis acknowledged, as production would.
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.dir], {
-      stdio: 'ignore',
-    });
-    const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    probe.on('error', () => undefined);
-    const end = Date.now() + 10_000;
-    for (;;) {
-      try {
-        await probe.connect();
-        await probe.ping();
-        probe.disconnect();
-        return;
-      } catch {
-        if (Date.now() > end) throw new Error('scratch redis-server did not start');
-        await sleep(50);
-      }
-    }
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
-}
 
 describe('Redis stopped and restarted under load', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'tact-outage-'));

@@ -12,6 +12,13 @@ describe('configuration', () => {
     expect(c.shutdownGraceMs).toBe(10_000);
   });
 
+  it('reads --require-redis-persistence and TACT_REQUIRE_REDIS_PERSISTENCE; the default only warns', () => {
+    expect(loadConfig([], {}).requireRedisPersistence).toBe(false);
+    expect(loadConfig(['--require-redis-persistence'], {}).requireRedisPersistence).toBe(true);
+    expect(loadConfig([], { TACT_REQUIRE_REDIS_PERSISTENCE: 'true' }).requireRedisPersistence).toBe(true);
+    expect(loadConfig([], { TACT_REQUIRE_REDIS_PERSISTENCE: '0' }).requireRedisPersistence).toBe(false);
+  });
+
   it('layers file < environment < flags', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tact-config-'));
     const file = path.join(dir, 'tact.yaml');

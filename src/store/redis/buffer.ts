@@ -23,8 +23,12 @@ import type { RedisStore } from './redis-store.js';
 /** Writes kept while Redis is down, replayed in arrival order when it returns. */
 type Pending =
   | { readonly kind: 'decision'; readonly record: DecisionRecord; readonly decision: Decision; readonly requestId?: string }
-  /** uncertain: a direct attempt failed mid-call, so it may have landed. */
-  | { readonly kind: 'reward'; readonly request: RewardJoinRequest; readonly uncertain: boolean }
+  /**
+   * uncertain: a direct attempt failed mid-call, so it may have landed.
+   * record: the decision as this replica saved it, to restore it if Redis
+   * comes back without it (data loss): a reward answered JOINED is learned.
+   */
+  | { readonly kind: 'reward'; readonly request: RewardJoinRequest; readonly uncertain: boolean; readonly record: DecisionRecord }
   | { readonly kind: 'update'; readonly update: LearningUpdate; readonly publishId: string }
   /** The ledger half of a publish whose stream entry landed. */
   | { readonly kind: 'ledger'; readonly update: LearningUpdate; readonly publishId: string }
@@ -44,6 +48,12 @@ export interface BufferOptions {
   readonly failClosedChannels?: readonly string[];
   /** How often a non-empty buffer retries while Redis looks up. @defaultValue 500 */
   readonly retryMs?: number;
+  /** Decision records this replica remembers for rewards during an outage. @defaultValue 10000 */
+  readonly recentDecisions?: number;
+  /** Says why marketing sends are stopped (Redis lost data), if they are. */
+  readonly sendGate?: { readonly stopDetail: string | undefined };
+  /** Called when Redis goes away (the gate must verify its data again). */
+  readonly onConnectionLost?: () => void;
 }
 
 /** What the buffer did; the metrics module exports these. */
@@ -59,6 +69,10 @@ export interface BufferStats {
   lateJoins: Record<JoinResult['status'], number>;
   capsFailedClosed: number;
   capsLocal: number;
+  /** Rewards refused (UNAVAILABLE) during an outage because this replica does not hold their decision. */
+  rewardsUnheld: number;
+  /** Decisions restored from this replica's copy because Redis came back without them. */
+  decisionsRestored: number;
   degradedReads: number;
   outages: number;
 }
@@ -84,6 +98,8 @@ export class BufferedStore implements TactStore {
     lateJoins: { joined: 0, ignored: 0, duplicate: 0, expired: 0, unknown: 0, unknown_action: 0, buffered: 0 },
     capsFailedClosed: 0,
     capsLocal: 0,
+    rewardsUnheld: 0,
+    decisionsRestored: 0,
     degradedReads: 0,
     outages: 0,
   };
@@ -92,6 +108,9 @@ export class BufferedStore implements TactStore {
   private readonly localSends = new Map<string, SendRecord[]>();
   private readonly failClosed: ReadonlySet<string>;
   private readonly maxPending: number;
+  /** The newest decisions saved through this replica, oldest first (bounded by recentMax). */
+  private readonly recent = new Map<string, DecisionRecord>();
+  private readonly recentMax: number;
   private readonly timer: NodeJS.Timeout;
   private flushing: Promise<void> | undefined;
   /**
@@ -108,11 +127,13 @@ export class BufferedStore implements TactStore {
   constructor(
     readonly inner: RedisStore,
     private logger: Pick<Logger, 'warn' | 'error' | 'info'>,
-    options: BufferOptions = {},
+    private readonly options: BufferOptions = {},
   ) {
     this.maxPending = options.maxPending ?? 100_000;
     this.failClosed = new Set(options.failClosedChannels ?? ['sms']);
+    this.recentMax = options.recentDecisions ?? 10_000;
     inner.onAvailability((up) => {
+      if (!up) options.onConnectionLost?.();
       if (up) {
         this.logger.info({ pending: this.queue.length }, 'Redis is back; replaying buffered writes');
         void this.flush();
@@ -140,17 +161,33 @@ export class BufferedStore implements TactStore {
   // -- writes: straight through, or queued in order -------------------------
 
   saveDecision(record: DecisionRecord, decision: Decision, requestId?: string): Promise<void> {
+    this.remember(record);
     const op: Pending = requestId === undefined ? { kind: 'decision', record, decision } : { kind: 'decision', record, decision, requestId };
     return this.write(op, () => this.inner.saveDecision(record, decision, requestId), () => undefined);
   }
 
-  joinReward(request: RewardJoinRequest): Promise<JoinResult> {
+  /**
+   * A reward is answered JOINED during an outage only for a decision this
+   * replica holds a copy of: that copy restores the decision if Redis comes
+   * back without it, so the reward is learned exactly once. Any other reward
+   * is refused (UNAVAILABLE) for the client to retry, never dropped later.
+   */
+  async joinReward(request: RewardJoinRequest): Promise<JoinResult> {
     const tried = this.direct;
-    return this.write(
-      { kind: 'reward', request, uncertain: tried },
-      () => this.inner.joinReward(request),
-      (): JoinResult => ({ status: 'buffered' }),
-    );
+    if (tried) {
+      try {
+        return await this.inner.joinReward(request);
+      } catch (err) {
+        if (!(err instanceof StoreUnavailableError)) throw err;
+      }
+    }
+    const record = this.recent.get(request.decisionId);
+    if (!record) {
+      this.stats.rewardsUnheld++;
+      throw new StoreUnavailableError('Redis is unavailable and this replica does not hold the decision; retry the reward later');
+    }
+    this.enqueue({ kind: 'reward', request, uncertain: tried, record });
+    return { status: 'buffered' };
   }
 
   /**
@@ -194,13 +231,27 @@ export class BufferedStore implements TactStore {
   async loadCustomer(customerId: string, at: number): Promise<CustomerState> {
     if (this.direct) {
       try {
-        return await this.inner.loadCustomer(customerId, at);
+        return this.gated(await this.inner.loadCustomer(customerId, at));
       } catch (err) {
         if (!(err instanceof StoreUnavailableError)) throw err;
       }
     }
     this.stats.degradedReads++;
-    return { ...emptyCustomerState(customerId), sends: this.localSends.get(customerId) ?? [] };
+    return this.gated({ ...emptyCustomerState(customerId), sends: this.localSends.get(customerId) ?? [] });
+  }
+
+  /** Customer state with the fleet-wide stop on marketing sends, when there is one. */
+  private gated(state: CustomerState): CustomerState {
+    const stopped = this.options.sendGate?.stopDetail;
+    return stopped === undefined ? state : { ...state, sendsStopped: stopped };
+  }
+
+  private remember(record: DecisionRecord): void {
+    this.recent.set(record.decisionId, record);
+    if (this.recent.size > this.recentMax) {
+      const oldest = this.recent.keys().next().value;
+      if (oldest !== undefined) this.recent.delete(oldest);
+    }
   }
 
   async findByRequestId(requestId: string): Promise<Decision | undefined> {
@@ -238,6 +289,8 @@ export class BufferedStore implements TactStore {
     // This replica's ledger writes in flight land first, so forget sees them.
     await Promise.all(this.ledgerWrites);
     if (!this.direct) throw new StoreUnavailableError('Redis is unavailable; retry forget later');
+    // This replica's copies too: a forgotten decision must never be restored.
+    for (const [id, record] of this.recent) if (record.customerId === customerId) this.recent.delete(id);
     return this.inner.forgetCustomer(customerId);
   }
 
@@ -391,10 +444,14 @@ export class BufferedStore implements TactStore {
         await this.inner.reserveSends(op.customerId, op.sends.map((send) => ({ send, caps: [] })));
         return;
       case 'reward': {
-        const result = op.uncertain ? await this.inner.rejoinReward(op.request) : await this.inner.joinReward(op.request);
+        let result = op.uncertain ? await this.inner.rejoinReward(op.request) : await this.inner.joinReward(op.request);
         if (result.status === 'unknown') {
-          this.unjoined.push({ op, until: Date.now() + LATE_JOIN_RETRY_MS });
-          return;
+          // Redis came back without the decision (it lost data; a forget
+          // cannot run while writes wait): restore this replica's copy.
+          await this.inner.restoreDecision(op.record);
+          this.stats.decisionsRestored++;
+          this.logger.warn({ decisionId: op.record.decisionId }, 'decision missing from Redis after an outage; restored from this replica to join its reward');
+          result = await this.inner.joinReward(op.request);
         }
         this.stats.lateJoins[result.status]++;
         const update = result.status === 'joined' ? lateUpdate(result) : undefined;

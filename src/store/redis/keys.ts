@@ -19,6 +19,8 @@ import { murmur3 } from '../../core/hash.js';
  *   <p>:{x:<n>}:expiry            zset   sweep index shard n (0..SWEEP_SHARDS-1): held decision ids, scored by window end
  *   <p>:{u}:updates               stream learning updates, applied in order by every replica
  *   <p>:{u}:snapshot              string latest learner snapshot and the stream id it includes
+ *   <p>:{f}:marker                hash   fleet marker: its id changes only when an operator confirms a data loss
+ *   <p>:{f}:data-lost             string why marketing sends are stopped (set on detection, removed on confirmation)
  *
  * Why these hash tags: on Redis Cluster every key of one Lua script must live
  * in one slot. All of a customer's keys share `{c:<customer>}`, so the cap
@@ -93,6 +95,8 @@ export class RedisKeys {
   }
   updates = (): string => `${this.prefix}:{u}:updates`;
   snapshot = (): string => `${this.prefix}:{u}:snapshot`;
+  fleetMarker = (): string => `${this.prefix}:{f}:marker`;
+  dataLost = (): string => `${this.prefix}:{f}:data-lost`;
 
   /** Pattern for every key under this prefix (test cleanup, memory bench). */
   all(): string {

@@ -146,7 +146,20 @@ export class RedisStore implements TactStore {
    * finds nothing) or by forget; a decision whose index entries failed makes
    * the call fail, and the buffer replays the whole write.
    */
-  async saveDecision(record: DecisionRecord, decision: Decision, requestId?: string): Promise<void> {
+  saveDecision(record: DecisionRecord, decision: Decision, requestId?: string): Promise<void> {
+    return this.save(record, decision, requestId);
+  }
+
+  /**
+   * Put back a decision Redis lost (a restart without persistence), from a
+   * replica's own copy, so a reward already answered JOINED can join it.
+   * Without its response: a retried Decide with its request id decides anew.
+   */
+  restoreDecision(record: DecisionRecord): Promise<void> {
+    return this.save(record, undefined, undefined);
+  }
+
+  private async save(record: DecisionRecord, decision: Decision | undefined, requestId: string | undefined): Promise<void> {
     const k = this.keys;
     // Relative TTL: the window left on this server's clock plus the sweep
     // grace, and never less than the grace, so a decision logged on a
@@ -158,6 +171,7 @@ export class RedisStore implements TactStore {
       first: record.choices[0]?.actionId ?? '',
       comb: record.combine,
     };
+    if (decision !== undefined) fields.dec = JSON.stringify(decision);
     for (const c of record.choices) fields[`a:${c.actionId}`] = '1';
     if (requestId !== undefined) fields.req = requestId;
     const key = k.decision(record.decisionId);
