@@ -7,9 +7,10 @@
 export interface RemovedCandidate {
   'action_id'?: (string);
   /**
-   * Rule name: "consent", "reachability", "service_ticket", "suppression",
-   * "fatigue", "quiet_hours" or "frequency_cap". The first rule that removed
-   * the candidate is named.
+   * Rule name: "sends_stopped" (the fleet's Redis lost data; see
+   * docs/operations.md), "consent", "reachability", "service_ticket",
+   * "suppression", "fatigue", "quiet_hours" or "frequency_cap". The first
+   * rule that removed the candidate is named.
    */
   'rule'?: (string);
   /**
@@ -24,9 +25,10 @@ export interface RemovedCandidate {
 export interface RemovedCandidate__Output {
   'action_id': (string);
   /**
-   * Rule name: "consent", "reachability", "service_ticket", "suppression",
-   * "fatigue", "quiet_hours" or "frequency_cap". The first rule that removed
-   * the candidate is named.
+   * Rule name: "sends_stopped" (the fleet's Redis lost data; see
+   * docs/operations.md), "consent", "reachability", "service_ticket",
+   * "suppression", "fatigue", "quiet_hours" or "frequency_cap". The first
+   * rule that removed the candidate is named.
    */
   'rule': (string);
   /**
