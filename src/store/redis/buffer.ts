@@ -51,7 +51,7 @@ export interface BufferOptions {
   /** Decision records this replica remembers for rewards during an outage. @defaultValue 10000 */
   readonly recentDecisions?: number;
   /** Says why marketing sends are stopped (Redis lost data), if they are. */
-  readonly sendGate?: { readonly stopDetail: string | undefined };
+  readonly sendGate?: { readonly stopDetail: string | undefined; settle(): Promise<void> };
   /** Called when Redis goes away (the gate must verify its data again). */
   readonly onConnectionLost?: () => void;
 }
@@ -229,6 +229,7 @@ export class BufferedStore implements TactStore {
   // -- reads: degrade rather than fail --------------------------------------
 
   async loadCustomer(customerId: string, at: number): Promise<CustomerState> {
+    await this.options.sendGate?.settle();
     if (this.direct) {
       try {
         return this.gated(await this.inner.loadCustomer(customerId, at));

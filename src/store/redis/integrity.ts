@@ -94,6 +94,15 @@ export class FleetIntegrity {
     return this.check();
   }
 
+  /**
+   * Resolves once the data behind a fresh connection is verified (at once
+   * when it is, or while Redis is down): a Decide right after a reconnect
+   * waits one check instead of deciding on data that may be gone.
+   */
+  settle(): Promise<void> {
+    return this.connected && !this.verified && !this.lost ? this.check() : Promise.resolve();
+  }
+
   /** Check periodically until stop(). */
   start(intervalMs = CHECK_INTERVAL_MS): void {
     this.timer ??= setInterval(() => void this.check(), intervalMs);
