@@ -41,7 +41,7 @@ export async function openFleet(config: TactConfig, fresh: PolicySet, logger: Lo
     connectTimeoutMs: config.redisConnectTimeoutMs,
     onWarning: (message, err) => logger.warn({ err }, message),
   });
-  const integrity = new FleetIntegrity(redis.connection, redis.keys, logger);
+  const integrity = new FleetIntegrity(redis.connection, redis.keys, logger, () => redis.available);
   try {
     await checkPersistence(redis.connection, config.requireRedisPersistence, logger);
     await integrity.open();

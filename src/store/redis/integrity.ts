@@ -42,8 +42,6 @@ export class FleetIntegrity {
   private runId: string | undefined;
   private lost: DataLoss | undefined;
   private verified = false;
-  /** While Redis is down the outage rules apply (local caps); unverified means connected but not yet checked. */
-  private connected = true;
   private checking: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   /** Detections by this replica (a counter for metrics). */
@@ -53,6 +51,8 @@ export class FleetIntegrity {
     private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private logger: IntegrityLogger,
+    /** Whether the connection is up: while Redis is down the outage rules apply (local caps), not this gate. */
+    private readonly connected: () => boolean,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -84,13 +84,11 @@ export class FleetIntegrity {
 
   /** Redis went away: the data behind it must be verified again before marketing sends resume. */
   connectionLost(): void {
-    this.connected = false;
     this.verified = false;
   }
 
   /** Redis is back: hold marketing sends until the marker is checked. */
   reconnected(): Promise<void> {
-    this.connected = true;
     return this.check();
   }
 
@@ -100,7 +98,7 @@ export class FleetIntegrity {
    * waits one check instead of deciding on data that may be gone.
    */
   settle(): Promise<void> {
-    return this.connected && !this.verified && !this.lost ? this.check() : Promise.resolve();
+    return this.connected() && !this.verified && !this.lost ? this.check() : Promise.resolve();
   }
 
   /** Check periodically until stop(). */
@@ -117,13 +115,13 @@ export class FleetIntegrity {
   /** Why marketing sends are stopped now, or undefined when they may go. */
   get stopReason(): StopReason | undefined {
     if (this.lost) return 'redis_data_lost';
-    return this.connected && !this.verified ? 'redis_unverified' : undefined;
+    return this.connected() && !this.verified ? 'redis_unverified' : undefined;
   }
 
   /** The text for rules, /healthz and logs. */
   get stopDetail(): string | undefined {
     if (this.lost) return `Redis lost its data (${this.lost.reason}); marketing sends stopped until an operator runs \`tact confirm-data-loss\``;
-    return this.connected && !this.verified ? 'Redis reconnected and its data is not verified yet' : undefined;
+    return this.connected() && !this.verified ? 'Redis reconnected and its data is not verified yet' : undefined;
   }
 
   get dataLoss(): DataLoss | undefined {
