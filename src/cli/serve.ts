@@ -15,6 +15,7 @@ import { rpcInterceptor } from '../server/interceptors.js';
 import { ReceiptJoiner } from '../feedback/receipts.js';
 import type { Journeys } from '../triggers/journeys.js';
 import { openJourneys } from './open-journeys.js';
+import { loggingFaultReporter } from '../server/faults.js';
 
 /** A serving Tact: gRPC bound, windows being closed on a timer. */
 export interface RunningTact {
@@ -92,7 +93,8 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
     journeys.journeys.deliver(decision, { trigger: input.trigger, context: input.context });
   // Metrics outermost, so refusals by the auth interceptor are counted with their codes.
   const interceptors = [rpcInterceptor(metrics, logger), ...security.interceptors(metrics)];
-  const grpc = await startGrpcServer({ engine: tact.engine, joiner: tact.joiner, clock: tact.clock, customerHandlers, deliver }, config.listen, {
+  const faults = loggingFaultReporter(tact.logger, metrics);
+  const grpc = await startGrpcServer({ engine: tact.engine, joiner: tact.joiner, clock: tact.clock, customerHandlers, deliver, faults }, config.listen, {
     interceptors,
     credentials: serverCredentials(tls),
     rewardStreams: { idleMs: config.rewardStreamIdleMs, maxOpen: config.rewardStreamMax },
@@ -105,6 +107,7 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
   const admin = config.adminListen
     ? await startAdminServer({ policies: tact.policies, clock: tact.clock }, config.adminListen, {
         interceptors,
+        faults,
         credentials: serverCredentials(tls),
       }).catch(async (err: unknown) => {
         await grpc.shutdown(0);

@@ -2,6 +2,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { DecisionLine, LogLine, OutcomeLine, ReceiptLine } from '../decision/log-entry.js';
 import type { LoggedData, LoggedRound } from './logged-data.js';
+import { tactError } from '../core/errors.js';
 
 export interface TactReadOptions {
   /** Keep decisions with from <= at < to (ms since epoch, the decision's time). */
@@ -27,25 +28,25 @@ function parseLine(text: string, lineNo: number, path: string): LogLine {
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${path}:${lineNo}: not JSON (${(e as Error).message})`);
+    throw tactError('BAD_INPUT_FILE', `${path}:${lineNo}: not JSON (${(e as Error).message})`);
   }
   if (!isObject(parsed) || typeof parsed['decisionId'] !== 'string') {
-    throw new Error(`${path}:${lineNo}: not a Tact log line (no decisionId)`);
+    throw tactError('BAD_INPUT_FILE', `${path}:${lineNo}: not a Tact log line (no decisionId)`);
   }
   if (parsed['type'] === 'decision') {
     if (!Array.isArray(parsed['candidates']) || !Array.isArray(parsed['chosen']) || !Array.isArray(parsed['probabilities'])) {
-      throw new Error(`${path}:${lineNo}: decision line without candidates/chosen/probabilities`);
+      throw tactError('BAD_INPUT_FILE', `${path}:${lineNo}: decision line without candidates/chosen/probabilities`);
     }
     return parsed as unknown as DecisionLine;
   }
   if (parsed['type'] === 'outcome') {
     if (typeof parsed['actionId'] !== 'string' || typeof parsed['value'] !== 'number') {
-      throw new Error(`${path}:${lineNo}: outcome line without actionId/value`);
+      throw tactError('BAD_INPUT_FILE', `${path}:${lineNo}: outcome line without actionId/value`);
     }
     return parsed as unknown as OutcomeLine;
   }
   if (parsed['type'] === 'receipt') return parsed as unknown as ReceiptLine;
-  throw new Error(`${path}:${lineNo}: unknown line type ${String(parsed['type'])}`);
+  throw tactError('BAD_INPUT_FILE', `${path}:${lineNo}: unknown line type ${String(parsed['type'])}`);
 }
 
 /**

@@ -64,9 +64,10 @@ export function defineMetrics(registry: Registry, prefix: string) {
       labelNames: ['status'] as const,
       registers,
     }),
-    rewardValue: new Counter({
-      name: `${prefix}reward_value_total`,
-      help: 'Sum of joined reward values, by policy and group (treated or holdout), in the unit of rewards.',
+    // A gauge, not a counter: rewards net of cost (refunds, a send's cost) may be negative.
+    rewardValue: new Gauge({
+      name: `${prefix}reward_value`,
+      help: 'Sum of joined reward values since start, by policy and group (treated or holdout), in the unit of rewards; goes down with negative rewards.',
       labelNames: ['policy', 'group'] as const,
       registers,
     }),
@@ -100,6 +101,12 @@ export function defineMetrics(registry: Registry, prefix: string) {
       help: 'gRPC call time from metadata received to status sent, in seconds.',
       labelNames: ['method'] as const,
       buckets: DECIDE_BUCKETS,
+      registers,
+    }),
+    internalErrors: new Counter({
+      name: `${prefix}internal_errors_total`,
+      help: 'Calls answered INTERNAL (a server fault, logged with its stack), by gRPC method.',
+      labelNames: ['method'] as const,
       registers,
     }),
     storeErrors: new Counter({

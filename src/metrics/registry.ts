@@ -178,6 +178,11 @@ export class TactMetrics implements DecisionObserver, RewardObserver, RpcMetrics
     this.m.callerRequests.labels(caller, outcome).inc();
   }
 
+  /** A call answered INTERNAL (FaultMetrics); the method label is a registered method, never client input. */
+  onInternalError(method: string): void {
+    this.m.internalErrors.labels(method).inc();
+  }
+
   onStoreError(operation: string): void {
     this.m.storeErrors.labels(operation).inc();
   }

@@ -7,7 +7,7 @@ import type { RewardJoiner } from '../feedback/reward-joiner.js';
 import type { DecisionServiceHandlers } from './generated/tact/v1/DecisionService.js';
 import { toDecideResponse, toRewardResponse } from './map-response.js';
 import { RewardStreams } from './reward-streams.js';
-import { toServiceError } from './status.js';
+import { isInternal, toStatus, type FaultReporter } from './faults.js';
 import { toDecideInput, toRewardInput } from './validate.js';
 
 /** What the transport needs from the engine: nothing grpc-specific leaks past here. */
@@ -21,6 +21,8 @@ export interface ServiceDeps {
   readonly customerHandlers?: Pick<DecisionServiceHandlers, 'RecordEvent' | 'SetConsent' | 'ForgetCustomer'>;
   /** Open RewardStreams under their limits; absent = a private set with the default limits. */
   readonly rewardStreams?: RewardStreams;
+  /** Reports faults inside a RewardStream (the stream itself still ends OK); absent = not reported. */
+  readonly faults?: FaultReporter;
 }
 
 /** Absolute deadline in ms, or undefined when the call has none. */
@@ -46,7 +48,7 @@ export function unary<Req, Res>(
     }
     work(call.request, deadline).then(
       (res) => callback(null, res),
-      (err: unknown) => callback(toServiceError(err)),
+      (err: unknown) => callback(toStatus(err)),
     );
   };
 }
@@ -67,9 +69,24 @@ export function decisionServiceHandlers(deps: ServiceDeps): DecisionServiceHandl
       return toDecideResponse(decision);
     }),
     Reward: unary(clock, async (req) => toRewardResponse(await joiner.reward(toRewardInput(req)))),
-    RewardStream: (call, callback) => rewardStreams.handle((req) => joiner.reward(toRewardInput(req)), call, callback),
+    RewardStream: (call, callback) =>
+      rewardStreams.handle(
+        async (req) => {
+          try {
+            return await joiner.reward(toRewardInput(req));
+          } catch (err) {
+            // Counted as rejected in the stream's summary; a fault of ours is also reported once.
+            if (isInternal(err)) deps.faults?.internal(REWARD_STREAM, err);
+            throw err;
+          }
+        },
+        call,
+        callback,
+      ),
     RecordEvent: deps.customerHandlers?.RecordEvent ?? unimplemented('RecordEvent'),
     SetConsent: deps.customerHandlers?.SetConsent ?? unimplemented('SetConsent'),
     ForgetCustomer: deps.customerHandlers?.ForgetCustomer ?? unimplemented('ForgetCustomer'),
   };
 }
+
+const REWARD_STREAM = 'tact.v1.DecisionService/RewardStream';

@@ -21,6 +21,7 @@ import { RedisCustomers } from './customer-redis.js';
 import { RedisKeys } from './keys.js';
 import { runScript, type ScriptReply } from './scripts.js';
 import { compareStreamIds, STREAM_START } from './stream-id.js';
+import { tactError } from '../../core/errors.js';
 
 export interface RedisStoreOptions {
   /** One Redis (redis:// or rediss:// URL); give this or `cluster`. */
@@ -123,7 +124,7 @@ export class RedisStore implements TactStore {
    * Must be called before the first subscribe to take effect.
    */
   startFrom(streamId: string): void {
-    if (this.consuming) throw new Error('the update consumer is already running');
+    if (this.consuming) throw tactError('INVARIANT', 'the update consumer is already running');
     this.lastApplied = streamId;
   }
 
@@ -224,7 +225,7 @@ export class RedisStore implements TactStore {
           ? { status, record: record(), actionId: actionId as string, total: Number(total) }
           : { status, record: record(), actionId: actionId as string, total: Number(total), previousTotal: Number(previous) };
       default:
-        throw new Error(`join script returned unexpected status ${String(status)}`);
+        throw tactError('STORE_PROTOCOL', `join script returned unexpected status ${String(status)}`);
     }
   }
 
@@ -480,7 +481,7 @@ export class RedisStore implements TactStore {
   private async exec(p: ReturnType<RedisClient['pipeline']>): Promise<unknown[]> {
     return this.guard(async () => {
       const replies = await p.exec();
-      if (!replies) throw new Error('pipeline was discarded');
+      if (!replies) throw tactError('STORE_PROTOCOL', 'pipeline was discarded');
       return replies.map(([err, value]) => {
         if (err) throw err;
         return value;
