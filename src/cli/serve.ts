@@ -75,6 +75,11 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
     wrapStore: (store) => instrumentStore(adapters.wrapStore ? adapters.wrapStore(store) : store, (op) => metrics.onStoreError(op)),
   });
   tact.store.subscribe((update) => metrics.onLearningUpdate(update));
+  tact.policies.onGuardEvent((policy, e) => {
+    metrics.onGuardEvent(policy, e);
+    if (e.kind === 'rollback') tact.logger.error({ policy, ...e }, 'learner was non-finite: rolled back to its last good state');
+    else if (e.kind === 'refused') tact.logger.warn({ policy, reason: e.reason }, 'learning update refused: it would make the learner non-finite');
+  });
   metrics.attach({
     policies: tact.policies,
     decisionsHeld: () => tact.store.countDecisions(),

@@ -103,6 +103,12 @@ export function defineMetrics(registry: Registry, prefix: string) {
       buckets: DECIDE_BUCKETS,
       registers,
     }),
+    learnerGuard: new Counter({
+      name: `${prefix}learner_guard_total`,
+      help: 'What the learner guard did, by policy and event: clipped_feature, clipped_reward (a value beyond the policy bounds reached learning), refused_* (an update that would make the learner non-finite, never applied), rollback (learner restored to its last good state).',
+      labelNames: ['policy', 'event'] as const,
+      registers,
+    }),
     internalErrors: new Counter({
       name: `${prefix}internal_errors_total`,
       help: 'Calls answered INTERNAL (a server fault, logged with its stack), by gRPC method.',

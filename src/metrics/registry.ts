@@ -2,6 +2,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { DecisionObserver, DecisionStats } from '../decision/observer.js';
 import type { Decision } from '../domain/decision.js';
 import type { RewardObserver, RewardStatus } from '../feedback/reward-joiner.js';
+import type { GuardEvent } from '../policies/learner-guard.js';
 import type { PolicySet } from '../policies/policy-set.js';
 import type { DecisionRecord, LearningUpdate } from '../store/store.js';
 import type { RpcMetrics } from '../server/interceptors.js';
@@ -176,6 +177,12 @@ export class TactMetrics implements DecisionObserver, RewardObserver, RpcMetrics
   /** Auth outcomes per caller (CallerMetrics); caller names come from the token file, so the label is bounded. */
   onCaller(caller: string, outcome: CallerOutcome): void {
     this.m.callerRequests.labels(caller, outcome).inc();
+  }
+
+  /** Learner guard events (PolicySet.onGuardEvent); policy names come from configuration. */
+  onGuardEvent(policy: string, e: GuardEvent): void {
+    const event = e.kind === 'clipped' ? `clipped_${e.what}` : e.kind === 'refused' ? `refused_${e.reason}` : 'rollback';
+    this.m.learnerGuard.labels(policy, event).inc();
   }
 
   /** A call answered INTERNAL (FaultMetrics); the method label is a registered method, never client input. */

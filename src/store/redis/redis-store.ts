@@ -372,9 +372,13 @@ export class RedisStore implements TactStore {
   // -------------------------------------------------------------------------
   // Snapshots (used by snapshots.ts)
 
-  async loadSnapshot(): Promise<{ streamId: string; body: string } | undefined> {
-    const [id, body] = await this.guard(() => this.cmd.hmget(this.keys.snapshot(), 'id', 'body'));
-    return id && body ? { streamId: id, body } : undefined;
+  /** The stored snapshot and the one it replaced (the stream is kept from the older one's id), newest first. */
+  async loadSnapshots(): Promise<{ streamId: string; body: string }[]> {
+    const [id, body, prevId, prevBody] = await this.guard(() => this.cmd.hmget(this.keys.snapshot(), 'id', 'body', 'prevId', 'prevBody'));
+    const out: { streamId: string; body: string }[] = [];
+    if (id && body) out.push({ streamId: id, body });
+    if (prevId && prevBody) out.push({ streamId: prevId, body: prevBody });
+    return out;
   }
 
   /** The stream id the stored snapshot includes (one small read: no body). */
