@@ -72,6 +72,8 @@ export const configSchema = z.object({
   deliveryConcurrency: z.coerce.number().int().min(1).max(1000).default(8),
   /** Timeout of one webhook attempt, ms. Env TACT_WEBHOOK_TIMEOUT_MS. @defaultValue 10000 */
   webhookTimeoutMs: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** How far ahead of the server's clock a Decide `at` or an event time may be, ms; past times are always accepted. Env TACT_MAX_FUTURE_SKEW_MS. @defaultValue 300000 */
+  maxFutureSkewMs: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
   /** pino log level. Env TACT_LOG_LEVEL. @defaultValue "info" */
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   // Security (docs/security.md). Without auth or TLS, Tact listens on loopback only (protected mode).
@@ -142,6 +144,7 @@ const ENV: Record<string, keyof TactConfig> = {
   TACT_DELIVERY_BACKOFF_MS: 'deliveryBackoffMs',
   TACT_DELIVERY_CONCURRENCY: 'deliveryConcurrency',
   TACT_WEBHOOK_TIMEOUT_MS: 'webhookTimeoutMs',
+  TACT_MAX_FUTURE_SKEW_MS: 'maxFutureSkewMs',
 };
 
 const FLAGS = {

@@ -93,13 +93,14 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
     clock: tact.clock,
     receipts,
     onEvent: (event) => journeys.journeys.onEvent(event),
+    maxFutureSkewMs: config.maxFutureSkewMs,
   });
   const deliver: NonNullable<Parameters<typeof startGrpcServer>[0]['deliver']> = (decision, input) =>
     journeys.journeys.deliver(decision, { trigger: input.trigger, context: input.context });
   // Metrics outermost, so refusals by the auth interceptor are counted with their codes.
   const interceptors = [rpcInterceptor(metrics, logger), ...security.interceptors(metrics)];
   const faults = loggingFaultReporter(tact.logger, metrics);
-  const grpc = await startGrpcServer({ engine: tact.engine, joiner: tact.joiner, clock: tact.clock, customerHandlers, deliver, faults }, config.listen, {
+  const grpc = await startGrpcServer({ engine: tact.engine, joiner: tact.joiner, clock: tact.clock, customerHandlers, deliver, faults, maxFutureSkewMs: config.maxFutureSkewMs }, config.listen, {
     interceptors,
     credentials: serverCredentials(tls),
     rewardStreams: { idleMs: config.rewardStreamIdleMs, maxOpen: config.rewardStreamMax },

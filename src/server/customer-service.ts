@@ -21,6 +21,8 @@ export interface CustomerServiceDeps {
   readonly receipts?: ReceiptJoiner;
   /** Every recorded event, after the store has it: the trigger rules (journeys). */
   readonly onEvent?: (event: JourneyEvent) => Promise<void>;
+  /** How far ahead of server time an event's `at` may be (config maxFutureSkewMs); default 5 minutes. */
+  readonly maxFutureSkewMs?: number;
 }
 
 export type CustomerHandlers = Pick<DecisionServiceHandlers, 'RecordEvent' | 'SetConsent' | 'ForgetCustomer'>;
@@ -54,7 +56,7 @@ export function customerServiceHandlers(deps: CustomerServiceDeps): CustomerHand
  * the event is about), the customer store, then the trigger rules.
  */
 export async function recordEvent(deps: CustomerServiceDeps, req: RecordEventRequest__Output): Promise<void> {
-  const recorded = toRecordedEvent(req, deps.clock.now());
+  const recorded = toRecordedEvent(req, deps.clock.now(), deps.maxFutureSkewMs);
   let event = recorded.event;
   if (recorded.receipt && deps.receipts) {
     const joined = await deps.receipts.join(recorded.receipt);
@@ -105,9 +107,9 @@ export interface RecordedEvent {
 }
 
 /** Proto to domain, naming the field a type needs when it is missing. */
-export function toRecordedEvent(req: RecordEventRequest__Output, now: number): RecordedEvent {
+export function toRecordedEvent(req: RecordEventRequest__Output, now: number, maxFutureSkewMs?: number): RecordedEvent {
   const customerId = requiredId(req.customer_id, 'customer_id');
-  const at = toMillis(req.at, 'at', now);
+  const at = toMillis(req.at, 'at', now, maxFutureSkewMs);
   const type = EVENT_TYPES[req.type];
   if (!type && req.type !== 'CUSTOM' && req.type !== 'MESSAGE_BOUNCED') {
     throw invalidArgument('type', 'is required (CART_ADD, PURCHASE, CUSTOM, MESSAGE_OPENED, ...)');

@@ -23,6 +23,8 @@ export interface ServiceDeps {
   readonly rewardStreams?: RewardStreams;
   /** Reports faults inside a RewardStream (the stream itself still ends OK); absent = not reported. */
   readonly faults?: FaultReporter;
+  /** How far ahead of server time `at` may be (config maxFutureSkewMs); default 5 minutes. */
+  readonly maxFutureSkewMs?: number;
 }
 
 /** Absolute deadline in ms, or undefined when the call has none. */
@@ -62,7 +64,7 @@ export function decisionServiceHandlers(deps: ServiceDeps): DecisionServiceHandl
   const rewardStreams = deps.rewardStreams ?? new RewardStreams();
   return {
     Decide: unary(clock, async (req, deadline) => {
-      const input = toDecideInput(req, clock.now(), deadline);
+      const input = toDecideInput(req, clock.now(), deadline, deps.maxFutureSkewMs);
       if (req.deliver && !deps.deliver) throw new TactError('failed_precondition', 'delivery is not enabled on this server', 'deliver');
       const decision = await engine.decide(input);
       if (req.deliver) await deps.deliver?.(decision, input);

@@ -1,4 +1,4 @@
-import { invalidArgument } from '../core/errors.js';
+import { invalidArgument, tactError } from '../core/errors.js';
 import type { Candidate, DecideInput } from '../domain/decision.js';
 import type { Features } from '../domain/features.js';
 import type { RewardInput } from '../feedback/reward-joiner.js';
@@ -57,11 +57,25 @@ function featuresField(field: string, index: number): string {
   return index < 0 ? field : `${field}[${index}].features`;
 }
 
-/** Timestamp to ms; null means `fallback` (now). */
-export function toMillis(ts: Timestamp__Output | null, field: string, fallback: number): number {
-  if (!ts) return fallback;
+/**
+ * How far ahead of the server's clock a request time may lie. Past times are
+ * fine (backfills, simulations); a future one would let a client rewrite
+ * history (histories are pruned behind the newest time seen), so beyond this
+ * skew it is rejected (TIME_IN_FUTURE).
+ */
+export const DEFAULT_MAX_FUTURE_SKEW_MS = 5 * 60_000;
+
+/**
+ * Timestamp to ms; null means `now`. Never more than `maxFutureSkewMs`
+ * ahead of `now`.
+ */
+export function toMillis(ts: Timestamp__Output | null, field: string, now: number, maxFutureSkewMs = DEFAULT_MAX_FUTURE_SKEW_MS): number {
+  if (!ts) return now;
   const ms = ts.seconds * 1000 + Math.floor(ts.nanos / 1e6);
   if (!Number.isFinite(ms) || ts.nanos < 0 || ts.nanos >= 1e9) throw invalidArgument(field, 'not a valid timestamp');
+  if (ms > now + maxFutureSkewMs) {
+    throw tactError('TIME_IN_FUTURE', `more than ${maxFutureSkewMs} ms ahead of the server's clock (maxFutureSkewMs)`, field);
+  }
   return ms;
 }
 
@@ -89,8 +103,8 @@ function toCandidates(list: DecideRequest__Output['candidates'], at: number): Ca
   return out;
 }
 
-export function toDecideInput(req: DecideRequest__Output, now: number, deadline?: number): DecideInput {
-  const at = toMillis(req.at, 'at', now);
+export function toDecideInput(req: DecideRequest__Output, now: number, deadline?: number, maxFutureSkewMs?: number): DecideInput {
+  const at = toMillis(req.at, 'at', now, maxFutureSkewMs);
   const candidates = toCandidates(req.candidates, at);
   if (req.top_k > MAX_TOP_K) throw invalidArgument('top_k', `at most ${MAX_TOP_K}`);
   return {
