@@ -94,6 +94,7 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
     receipts,
     onEvent: (event) => journeys.journeys.onEvent(event),
     maxFutureSkewMs: config.maxFutureSkewMs,
+    maxAbsFeature: tact.policies.maxAbsFeature,
   });
   const deliver: NonNullable<Parameters<typeof startGrpcServer>[0]['deliver']> = (decision, input) =>
     journeys.journeys.deliver(decision, { trigger: input.trigger, context: input.context });

@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.js';
-import { invalidArgument, notFound, TactError, tactError } from '../core/errors.js';
+import { invalidArgument, notFound, quote, TactError, tactError } from '../core/errors.js';
 import { decisionIdExpiry } from '../decision/decision-id.js';
 import type { DecisionLogSink } from '../decision/log-entry.js';
 import type { PolicySet } from '../policies/policy-set.js';
@@ -63,7 +63,7 @@ export class RewardJoiner {
         this.deps.observer?.onUnknown?.();
         throw notFound('decision_id', 'no such decision (never issued, or forgotten)');
       case 'unknown_action':
-        throw invalidArgument('action_id', `"${input.actionId}" is not a choice of this decision`);
+        throw invalidArgument('action_id', `${quote(input.actionId ?? '')} is not a choice of this decision`);
       case 'expired':
       case 'duplicate':
         return this.observe(result.status, undefined, input.value);

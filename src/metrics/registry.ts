@@ -17,12 +17,16 @@ export const METRIC_PREFIX = 'tact_';
 /**
  * Client-supplied candidates carry free-form channel names; a label takes at
  * most `max` distinct values and the rest are counted as "other", so a
- * misbehaving client cannot blow up the series count.
+ * misbehaving client cannot blow up the series count; a value longer than
+ * 64 characters is "other" too, so no label is larger than that.
  */
+const MAX_LABEL_LENGTH = 64;
+
 export class LabelGuard {
   private readonly seen = new Set<string>();
   constructor(private readonly max: number) {}
   value(v: string): string {
+    if (v.length > MAX_LABEL_LENGTH) return 'other';
     if (this.seen.has(v)) return v;
     if (this.seen.size >= this.max) return 'other';
     this.seen.add(v);

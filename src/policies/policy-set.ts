@@ -1,4 +1,4 @@
-import { notFound, TactError } from '../core/errors.js';
+import { notFound, quote, TactError } from '../core/errors.js';
 import { createLearner, restoreLearner } from '../learners/registry.js';
 import type { Learner } from '../learners/learner.js';
 import type { LearningUpdate } from '../store/store.js';
@@ -102,7 +102,7 @@ export class PolicySet {
 
   /** Make `name` the champion; the current one is kept for rollback. No restart, no state lost. */
   promote(name: string): { previous: string; current: string } {
-    if (!this.byName.has(name)) throw notFound('name', `unknown policy "${name}"`);
+    if (!this.byName.has(name)) throw notFound('name', `unknown policy ${quote(name)}`);
     const previous = this.champion;
     if (name !== previous) {
       this.previous.push(previous);
@@ -165,7 +165,7 @@ export class PolicySet {
   get(name?: string): Policy {
     const key = name ? name : this.defaultName;
     const policy = this.byName.get(key);
-    if (!policy) throw notFound('policy', `unknown policy "${key}"`);
+    if (!policy) throw notFound('policy', `unknown policy ${quote(key)}`);
     return policy;
   }
 
