@@ -73,7 +73,7 @@ export const configSchema = z.object({
   /** Timeout of one webhook attempt, ms. Env TACT_WEBHOOK_TIMEOUT_MS. @defaultValue 10000 */
   webhookTimeoutMs: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** How far ahead of the server's clock a Decide `at` or an event time may be, ms; past times are always accepted. Env TACT_MAX_FUTURE_SKEW_MS. @defaultValue 300000 */
-  maxFutureSkewMs: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
+  maxFutureSkewMs: z.coerce.number().int().min(0).max(400 * 86_400_000).default(300_000),
   /** pino log level. Env TACT_LOG_LEVEL. @defaultValue "info" */
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   // Security (docs/security.md). Without auth or TLS, Tact listens on loopback only (protected mode).

@@ -9,36 +9,7 @@ export interface ScalerSnapshot {
 }
 
 /**
- * How much a scale may grow on one observation. Max-abs scaling alone lets a
- * single outlier (1e155 once) set the scale for good and crush every other
- * example of the feature to ~0; capping the growth means one value can at most
- * double the scale, while a feature whose real range is larger still reaches
- * it after a few observations (x2 each).
- */
-export const MAX_SCALE_GROWTH = 2;
-
-/** The scale after observing `raw` (0 = no scale yet: the first non-zero value sets it). */
-export function grownScale(old: number, raw: number): number {
-  const v = Math.abs(raw);
-  if (!(v > old)) return old;
-  return old === 0 ? v : Math.min(v, old * MAX_SCALE_GROWTH);
-}
-
-/**
- * A raw value in scaled units, clamped to [-1, 1]: a value beyond the scale
- * (an outlier whose growth was capped) counts as the largest value seen, so
- * no single input can push a model's statistics far outside their range.
- * No scale yet: its sign (see MaxAbsScaler.apply).
- */
-export function scaleValue(raw: number, scale: number): number {
-  if (!(scale > 0)) return raw === 0 ? 0 : Math.sign(raw);
-  const x = raw / scale;
-  return x > 1 ? 1 : x < -1 ? -1 : x;
-}
-
-/**
- * Online max-abs scaling per dense feature index (growth capped, values
- * clamped: see MAX_SCALE_GROWTH), updated while learning only
+ * Online max-abs scaling per dense feature index, updated while learning only
  * (so scores never depend on what was merely scored). Clients send raw values
  * (pixels 0-16, money in the hundreds); a ridge prior is only meaningful
  * when features share a scale.
@@ -66,12 +37,12 @@ export class MaxAbsScaler {
    * no scale yet (all its past values were 0, which scaling leaves at 0).
    */
   observe(index: number, value: number): number {
+    const v = Math.abs(value);
     const old = this.scaleOf(index);
-    const next = grownScale(old, value);
-    if (next === old) return 1;
+    if (!(v > old)) return 1;
     this.ensure(index + 1);
-    this.scales[index] = next;
-    return old === 0 ? 1 : old / next;
+    this.scales[index] = v;
+    return old === 0 ? 1 : old / v;
   }
 
   /**
@@ -80,7 +51,9 @@ export class MaxAbsScaler {
    * on the same footing as every other feature.
    */
   apply(index: number, value: number): number {
-    return scaleValue(value, this.scaleOf(index));
+    const s = this.scaleOf(index);
+    if (s > 0) return value / s;
+    return value === 0 ? 0 : Math.sign(value);
   }
 
   private ensure(n: number): void {

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { invalidArgument } from '../core/errors.js';
 import { categoricalKey, hasFeatures, type Features } from '../domain/features.js';
-import { grownScale, scaleValue } from '../features/scaler.js';
 import { BIAS_INDEX, FeatureVocabulary } from '../features/vocabulary.js';
 import type { ActionRef, Contribution, Learner, LearnerSnapshot, LearningExample, ScoreBuffers } from './learner.js';
 import { Arm, armStateSchema, changeUnits, correctTarget, decay, observe, retract, upper, weightOf } from './linear-posterior.js';
@@ -347,7 +346,7 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
       if (learning) this.observeScale(id, raw);
       const s = this.baseScales[id]!;
       ids.push(id);
-      values.push(scaleValue(raw, s));
+      values.push(s > 0 ? raw / s : Math.sign(raw));
     }
     for (const name in features.categorical) {
       const key = prefix + categoricalKey(name, features.categorical[name] ?? '');
@@ -444,9 +443,9 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
   }
 
   private observeScale(id: number, raw: number): void {
+    const v = Math.abs(raw);
     const old = this.baseScales[id]!;
-    const v = grownScale(old, raw);
-    if (v === old) return;
+    if (!(v > old)) return;
     this.baseScales[id] = v;
     if (old > 0) this.rescale(id, old / v);
     this.actionCache.clear();
