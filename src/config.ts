@@ -79,6 +79,8 @@ export const configSchema = z.object({
    * the default only warns. Flag --require-redis-persistence, env TACT_REQUIRE_REDIS_PERSISTENCE. @defaultValue false
    */
   requireRedisPersistence: z.preprocess((v) => (typeof v === 'string' ? /^(1|true|yes|on)$/i.test(v) : v), z.boolean()).default(false),
+  /** How far ahead of the server's clock a Decide `at` or an event time may be, ms; past times are always accepted. Env TACT_MAX_FUTURE_SKEW_MS. @defaultValue 300000 */
+  maxFutureSkewMs: z.coerce.number().int().min(0).max(400 * 86_400_000).default(300_000),
   /** pino log level. Flag --log-level, env TACT_LOG_LEVEL. @defaultValue "info" */
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   // Security (docs/security.md). Without auth or TLS, Tact listens on loopback only (protected mode).
@@ -151,6 +153,7 @@ export const ENV: Record<string, keyof TactConfig> = {
   TACT_WEBHOOK_TIMEOUT_MS: 'webhookTimeoutMs',
   TACT_JOURNEY_LOCK_MS: 'journeyLockMs',
   TACT_REQUIRE_REDIS_PERSISTENCE: 'requireRedisPersistence',
+  TACT_MAX_FUTURE_SKEW_MS: 'maxFutureSkewMs',
 };
 
 export const FLAGS = {

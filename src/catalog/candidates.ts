@@ -1,4 +1,4 @@
-import { notFound } from '../core/errors.js';
+import { notFound, quote } from '../core/errors.js';
 import { NO_SEND_ID, type Candidate } from '../domain/decision.js';
 import type { Features } from '../domain/features.js';
 import type { Catalog, MessageSpec, SendSlot } from './catalog.js';
@@ -141,7 +141,7 @@ export function catalogCandidates(
   timeZone = 'UTC',
 ): Candidate[] {
   const plan = plansFor(catalog).get(trigger);
-  if (!plan) throw notFound('trigger', `unknown trigger "${trigger}"`);
+  if (!plan) throw notFound('trigger', `unknown trigger ${quote(trigger)}`);
   const out = new Array<Candidate>(plan.size);
   let k = 0;
   for (const group of plan.groups) {

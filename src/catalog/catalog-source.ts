@@ -1,3 +1,4 @@
+import { TactError } from '../core/errors.js';
 import { readFileSync, unwatchFile, watchFile, type Stats } from 'node:fs';
 import type { Catalog } from './catalog.js';
 import { parseCatalog } from './load.js';
@@ -32,7 +33,7 @@ export class CatalogSource {
 
   /** Read the file again; swap only if it is valid. Throws CatalogError (every problem listed) otherwise. */
   reload(): Catalog {
-    if (this.path === undefined) throw new Error('this catalog was not loaded from a file');
+    if (this.path === undefined) throw new TactError('failed_precondition', 'this catalog was not loaded from a file');
     const next = parseCatalog(readFileSync(this.path, 'utf8'), this.path);
     this.current = next;
     return next;

@@ -2,6 +2,7 @@
  * Wall-clock arithmetic in a customer's IANA time zone, with nothing but Intl.
  * Send-time slots ("next 09:00 local") and the quiet-hours rule both need it.
  */
+import { tactError } from '../core/errors.js';
 
 export interface LocalTimeParts {
   readonly year: number;
@@ -26,7 +27,7 @@ export function isHhMm(text: string): boolean {
 /** Minutes after local midnight for "HH:MM"; throws on anything else. */
 export function parseHhMm(text: string): number {
   const m = HH_MM.exec(text);
-  if (!m) throw new RangeError(`invalid time "${text}": expected HH:MM (00:00-23:59)`);
+  if (!m) throw tactError('BAD_CONFIGURATION', `invalid time "${text}": expected HH:MM (00:00-23:59)`);
   return Number(m[1]) * 60 + Number(m[2]);
 }
 

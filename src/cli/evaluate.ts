@@ -7,6 +7,7 @@ import { createProgress, type Progress } from '../evaluation/progress.js';
 import { formatEvaluation, toJson } from '../evaluation/report.js';
 import { fitActionMeanModel, type RewardModel } from '../evaluation/reward-model.js';
 import { parseNumber, parseTime, processIo, runCommand, UsageError, type CommandIo, type OptionValues } from './command.js';
+import { tactError } from '../core/errors.js';
 
 /** Callers of runEvaluate type their io with it. */
 export type { CommandIo } from './command.js';
@@ -108,7 +109,7 @@ export async function runEvaluations(args: EvaluationArgs, io: CommandIo, progre
     onProgress: (done, total) => progress.update(done, total),
   });
   progress.stop();
-  if (data.rounds.length === 0) throw new Error(`no usable rounds in ${args.log} (skipped: ${JSON.stringify(data.skipped)})`);
+  if (data.rounds.length === 0) throw tactError('BAD_INPUT_FILE', `no usable rounds in ${args.log} (skipped: ${JSON.stringify(data.skipped)})`);
   const rewardModel = fitActionMeanModel(data);
   const resolvers = [...(io.resolvers ?? []), savedModelResolver, policyFileResolver, builtinPolicies];
   const results: EvaluationResult[] = [];

@@ -15,6 +15,7 @@ import { rpcInterceptor } from '../server/interceptors.js';
 import { ReceiptJoiner } from '../feedback/receipts.js';
 import type { Journeys } from '../triggers/journeys.js';
 import { openJourneys } from './open-journeys.js';
+import { loggingFaultReporter } from '../server/faults.js';
 
 /** A serving Tact: gRPC bound, windows being closed on a timer. */
 export interface RunningTact {
@@ -89,6 +90,11 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
     wrapStore: (store) => instrumentStore(adapters.wrapStore ? adapters.wrapStore(store) : store, (op) => metrics.onStoreError(op)),
   });
   tact.store.subscribe((update) => metrics.onLearningUpdate(update));
+  tact.policies.onGuardEvent((policy, e) => {
+    metrics.onGuardEvent(policy, e);
+    if (e.kind === 'rollback') tact.logger.error({ policy, ...e }, 'learner was non-finite: rolled back to its last good state');
+    else if (e.kind === 'refused') tact.logger.warn({ policy, reason: e.reason }, 'learning update refused: it would make the learner non-finite');
+  });
   metrics.attach({
     policies: tact.policies,
     decisionsHeld: () => tact.store.countDecisions(),
@@ -111,12 +117,15 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
     clock: tact.clock,
     receipts,
     onEvent: (event) => journeys.journeys.onEvent(event),
+    maxFutureSkewMs: config.maxFutureSkewMs,
+    maxAbsFeature: tact.policies.maxAbsFeature,
   });
   const deliver: NonNullable<Parameters<typeof startGrpcServer>[0]['deliver']> = (decision, input) =>
     journeys.journeys.deliver(decision, { trigger: input.trigger, context: input.context });
   // Metrics outermost, so refusals by the auth interceptor are counted with their codes.
   const interceptors = [rpcInterceptor(metrics, logger), ...security.interceptors(metrics)];
-  const grpc = await startGrpcServer({ engine: tact.engine, joiner: tact.joiner, clock: tact.clock, customerHandlers, deliver }, config.listen, {
+  const faults = loggingFaultReporter(tact.logger, metrics);
+  const grpc = await startGrpcServer({ engine: tact.engine, joiner: tact.joiner, clock: tact.clock, customerHandlers, deliver, faults, maxFutureSkewMs: config.maxFutureSkewMs }, config.listen, {
     interceptors,
     credentials: serverCredentials(tls),
     rewardStreams: { idleMs: config.rewardStreamIdleMs, maxOpen: config.rewardStreamMax },
@@ -129,6 +138,7 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
   const admin = config.adminListen
     ? await startAdminServer({ policies: tact.policies, clock: tact.clock }, config.adminListen, {
         interceptors,
+        faults,
         credentials: serverCredentials(tls),
       }).catch(async (err: unknown) => {
         await grpc.shutdown(0);

@@ -6,6 +6,7 @@ import { loadPolicies } from '../policies/load-policies.js';
 import { saveModel } from '../policies/model-file.js';
 import { DEFAULT_POLICIES, type PolicyConfig } from '../policies/policy-config.js';
 import { parseNumber, parseTime, processIo, runCommand, UsageError, type CommandIo } from './command.js';
+import { tactError } from '../core/errors.js';
 
 export const TRAIN_USAGE = `usage: tact train --log PATH [--policies FILE --policy NAME] [--method iw|dr] [--clip W] [--out PATH]
 
@@ -49,7 +50,7 @@ export async function runTrain(argv: readonly string[], io: CommandIo = processI
       onProgress: (done, total) => progress.update(done, total),
     });
     progress.stop();
-    if (data.rounds.length === 0) throw new Error(`no usable rounds in ${v.log} (skipped: ${JSON.stringify(data.skipped)})`);
+    if (data.rounds.length === 0) throw tactError('BAD_INPUT_FILE', `no usable rounds in ${v.log} (skipped: ${JSON.stringify(data.skipped)})`);
     progress.start('training', data.rounds.length);
     const method = v.method as TrainMethod;
     const result = trainFromLog(data, policy, {

@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { catalogCandidates } from '../catalog/candidates.js';
 import type { Clock } from '../core/clock.js';
-import { TactError } from '../core/errors.js';
+import { TactError, tactError } from '../core/errors.js';
 import { murmur3 } from '../core/hash.js';
 import { idempotencyKey } from '../core/idempotency-key.js';
 import { SeededRandom } from '../core/random.js';
@@ -19,6 +19,7 @@ import { isInHoldout } from './holdout.js';
 import type { DecisionLogSink } from './log-entry.js';
 import type { DecisionObserver } from './observer.js';
 import { decisionLine, decisionRecord, holdoutLine, type MadeDecision } from './record.js';
+import { checkDecideInput } from './request-checks.js';
 import type { Pick } from './select.js';
 import { scoreShadows } from './shadow.js';
 
@@ -62,6 +63,7 @@ export class DecisionEngine {
   async decide(input: DecideInput): Promise<Decision> {
     const started = this.deps.observer ? performance.now() : 0;
     const policy = this.deps.policies.get(input.policy);
+    checkDecideInput(input, policy);
     // The catalog of this decision: a reload swaps the getter's answer, never this one mid-call.
     const catalog = this.deps.catalog();
 
@@ -145,8 +147,15 @@ export class DecisionEngine {
     const mean = new Float64Array(n);
     const width = new Float64Array(n);
     const pmf = new Float64Array(n);
-    const prepared = policy.learner.prepare(context);
+    let prepared = policy.learner.prepare(context);
     policy.learner.score(prepared, eligible, { mean, width });
+    if (!allFiniteScores(mean, width)) {
+      // The guard keeps updates finite; if a learner is non-finite anyway, roll it back and score again.
+      if (!policy.guard.recover()) throw tactError('LEARNER_NON_FINITE', `policy ${policy.name}: learner non-finite and no sound state to return to`);
+      prepared = policy.learner.prepare(context);
+      policy.learner.score(prepared, eligible, { mean, width });
+      if (!allFiniteScores(mean, width)) throw tactError('LEARNER_NON_FINITE', `policy ${policy.name}: scores non-finite after a rollback`);
+    }
     const rng = new SeededRandom(murmur3(decisionId, this.deps.seed));
     computePmf(policy.config.exploration, { mean, width }, n, rng, pmf);
     checkDeadline(input.deadline, this.deps.clock);
@@ -266,6 +275,11 @@ function checkCandidateCount(n: number, policy: Policy): void {
       'candidates',
     );
   }
+}
+
+function allFiniteScores(mean: Float64Array, width: Float64Array): boolean {
+  for (let i = 0; i < mean.length; i++) if (!Number.isFinite(mean[i]!) || !Number.isFinite(width[i]!)) return false;
+  return true;
 }
 
 function checkDeadline(deadline: number | undefined, clock: Clock): void {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tactError } from '../core/errors.js';
 
 /**
  * The repository root: the nearest ancestor holding Tact's package.json.
@@ -22,7 +23,7 @@ export function repoRoot(start: string = dirname(fileURLToPath(import.meta.url))
       }
     }
     const parent = dirname(dir);
-    if (parent === dir) throw new Error(`cannot find Tact's package.json above ${start}`);
+    if (parent === dir) throw tactError('BAD_CONFIGURATION', `cannot find Tact's package.json above ${start}`);
     dir = parent;
   }
 }

@@ -1,6 +1,7 @@
 import { SeededRandom } from '../core/random.js';
 import type { EvaluatedPolicy, LoggedData } from './logged-data.js';
 import { fitActionMeanModel, isActionMeanModel, type RewardModel } from './reward-model.js';
+import { tactError } from '../core/errors.js';
 
 /** One estimator's answer. */
 export interface Estimate {
@@ -135,7 +136,7 @@ export function computeTerms(
     if (q.length < k) q = new Float64Array(k);
     const pi = policy.probabilities(round);
     if (pi.length !== k) {
-      throw new Error(`policy ${policy.name} returned ${pi.length} probabilities for ${k} candidates (round ${round.id})`);
+      throw tactError('INVARIANT', `policy ${policy.name} returned ${pi.length} probabilities for ${k} candidates (round ${round.id})`);
     }
     model.predict(round, q);
     let dm = 0;
@@ -152,7 +153,7 @@ export function computeTerms(
       piStart[i + 1] = piAction.length;
     }
     const p = round.propensity;
-    if (!(p > 0 && p <= 1)) throw new Error(`round ${round.id}: propensity ${p} outside (0, 1]`);
+    if (!(p > 0 && p <= 1)) throw tactError('BAD_INPUT_FILE', `round ${round.id}: propensity ${p} outside (0, 1]`);
     if (p < tinyPropensity) tiny++;
     if (p < minPropensity) minPropensity = p;
     let wi = (pi[round.chosen] as number) / p;
@@ -406,9 +407,9 @@ export function normalIntervals(t: RoundTerms, alpha: number): Intervals {
 
 /** Estimate a policy's value on a log with IPS, SNIPS, DM and DR. */
 export function evaluatePolicy(data: LoggedData, policy: EvaluatedPolicy, options: EstimatorOptions = {}): EvaluationResult {
-  if (data.rounds.length === 0) throw new Error(`no rounds to evaluate in ${data.source}`);
+  if (data.rounds.length === 0) throw tactError('BAD_INPUT_FILE', `no rounds to evaluate in ${data.source}`);
   const clip = options.clip ?? Number.POSITIVE_INFINITY;
-  if (!(clip > 0)) throw new Error(`clip must be positive, got ${clip}`);
+  if (!(clip > 0)) throw tactError('BAD_CONFIGURATION', `clip must be positive, got ${clip}`);
   const alpha = options.alpha ?? 0.05;
   const interval = options.interval ?? 'bootstrap';
   const model = options.rewardModel ?? fitActionMeanModel(data);

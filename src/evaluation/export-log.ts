@@ -2,6 +2,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { decisionIdExpiry } from '../decision/decision-id.js';
 import type { DecisionLine, LogLine, OutcomeLine, ReceiptLine } from '../decision/log-entry.js';
+import { tactError } from '../core/errors.js';
 
 /** An outcome as embedded in an exported decision. */
 export interface ExportedOutcome {
@@ -154,14 +155,14 @@ function parseLogLine(text: string, lineNo: number, path: string): LogLine {
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${path}:${lineNo}: not JSON (${(e as Error).message})`);
+    throw tactError('BAD_INPUT_FILE', `${path}:${lineNo}: not JSON (${(e as Error).message})`);
   }
   const o = parsed as Partial<Record<string, unknown>> | null;
   if (o === null || typeof o !== 'object' || typeof o['decisionId'] !== 'string') {
-    throw new Error(`${path}:${lineNo}: not a Tact log line (no decisionId)`);
+    throw tactError('BAD_INPUT_FILE', `${path}:${lineNo}: not a Tact log line (no decisionId)`);
   }
   if (o['type'] === 'decision' && Array.isArray(o['chosen']) && typeof o['at'] === 'number') return parsed as DecisionLine;
   if (o['type'] === 'outcome' && typeof o['actionId'] === 'string' && typeof o['at'] === 'number') return parsed as OutcomeLine;
   if (o['type'] === 'receipt') return parsed as ReceiptLine;
-  throw new Error(`${path}:${lineNo}: not a decision, outcome or receipt line`);
+  throw tactError('BAD_INPUT_FILE', `${path}:${lineNo}: not a decision, outcome or receipt line`);
 }

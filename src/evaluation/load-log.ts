@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import type { LoggedData } from './logged-data.js';
 import { looksLikeObd, readObd } from './obd-reader.js';
 import { readTactLog } from './tact-log-reader.js';
+import { tactError } from '../core/errors.js';
 
 export type LogFormat = 'tact' | 'obd';
 
@@ -17,7 +18,7 @@ export interface LoadLogOptions {
 /** A directory or a .csv with item_context.csv beside it is OBD; anything else is Tact JSONL. */
 export function detectFormat(path: string): LogFormat {
   if (statSync(path).isDirectory() || path.endsWith('.csv')) {
-    if (!looksLikeObd(path)) throw new Error(`${path}: looks like CSV/directory but no OBD log with item_context.csv found`);
+    if (!looksLikeObd(path)) throw tactError('BAD_INPUT_FILE', `${path}: looks like CSV/directory but no OBD log with item_context.csv found`);
     return 'obd';
   }
   return 'tact';
@@ -33,6 +34,6 @@ export async function loadLog(path: string, options: LoadLogOptions = {}): Promi
   if (format === 'obd') {
     return readObd(path, { ...common, ...(options.position !== undefined ? { position: options.position } : {}) });
   }
-  if (options.position !== undefined) throw new Error('--position applies to OBD logs only');
+  if (options.position !== undefined) throw tactError('BAD_CONFIGURATION', '--position applies to OBD logs only');
   return readTactLog(path, common);
 }

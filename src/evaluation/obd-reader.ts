@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import type { Features } from '../domain/features.js';
 import { splitCsvLine } from './csv.js';
 import type { LoggedData, LoggedRound } from './logged-data.js';
+import { tactError } from '../core/errors.js';
 
 export interface ObdReadOptions {
   /** Keep only rows with this position (1-3); default all rows. */
@@ -22,12 +23,12 @@ export function resolveObdPaths(path: string): { log: string; items: string } {
   if (statSync(path).isDirectory()) {
     const csvs = readdirSync(path).filter((f) => f.endsWith('.csv') && f !== 'item_context.csv');
     if (csvs.length !== 1) {
-      throw new Error(`${path}: expected one log CSV next to item_context.csv, found ${csvs.length} (${csvs.join(', ')})`);
+      throw tactError('BAD_INPUT_FILE', `${path}: expected one log CSV next to item_context.csv, found ${csvs.length} (${csvs.join(', ')})`);
     }
     return { log: join(path, csvs[0] as string), items: join(path, 'item_context.csv') };
   }
   const items = join(dirname(path), 'item_context.csv');
-  if (!existsSync(items)) throw new Error(`${path}: no item_context.csv next to it`);
+  if (!existsSync(items)) throw tactError('BAD_INPUT_FILE', `${path}: no item_context.csv next to it`);
   return { log: path, items };
 }
 
@@ -59,7 +60,7 @@ function columnIndex(header: readonly string[], path: string, ...names: string[]
     const i = header.indexOf(name);
     if (i >= 0) return i;
   }
-  throw new Error(`${path}: missing column ${names.join(' or ')}`);
+  throw tactError('BAD_INPUT_FILE', `${path}: missing column ${names.join(' or ')}`);
 }
 
 /** item_context.csv: item_feature_0 is numeric, the others hashed categoricals (as in OBD's pipeline). */
@@ -67,7 +68,7 @@ export async function readObdItems(path: string): Promise<{ ids: string[]; featu
   const rows: string[][] = [];
   for await (const row of csvRows(path)) rows.push(row);
   const header = rows.shift();
-  if (!header) throw new Error(`${path}: empty`);
+  if (!header) throw tactError('BAD_INPUT_FILE', `${path}: empty`);
   const idCol = columnIndex(header, path, 'item_id');
   const featureCols = header.map((name, i) => ({ name, i })).filter((c) => c.name.startsWith('item_feature_'));
   const items = rows.map((row) => {
@@ -83,7 +84,7 @@ export async function readObdItems(path: string): Promise<{ ids: string[]; featu
   });
   items.sort((a, b) => a.id - b.id);
   items.forEach((item, i) => {
-    if (item.id !== i) throw new Error(`${path}: item ids must be 0..K-1, found ${item.id} at ${i}`);
+    if (item.id !== i) throw tactError('BAD_INPUT_FILE', `${path}: item ids must be 0..K-1, found ${item.id} at ${i}`);
   });
   return { ids: items.map((i) => String(i.id)), features: items.map((i) => i.features) };
 }
@@ -136,7 +137,7 @@ export async function readObd(path: string, options: ObdReadOptions = {}): Promi
       continue;
     }
     rowNo++;
-    if (row.length !== header.length) throw new Error(`${paths.log}:${rowNo + 1}: ${row.length} fields, header has ${header.length}`);
+    if (row.length !== header.length) throw tactError('BAD_INPUT_FILE', `${paths.log}:${rowNo + 1}: ${row.length} fields, header has ${header.length}`);
     const position = Number(row[cols.pos]);
     if (options.position !== undefined && position !== options.position) {
       skip('other position');
@@ -149,7 +150,7 @@ export async function readObd(path: string, options: ObdReadOptions = {}): Promi
     }
     const chosen = Number(row[cols.item]);
     if (!Number.isInteger(chosen) || chosen < 0 || chosen >= k) {
-      throw new Error(`${paths.log}:${rowNo + 1}: item_id ${row[cols.item]} not in item_context (0..${k - 1})`);
+      throw tactError('BAD_INPUT_FILE', `${paths.log}:${rowNo + 1}: item_id ${row[cols.item]} not in item_context (0..${k - 1})`);
     }
     const categorical: Record<string, string> = {};
     for (const { name, i } of userCols) categorical[name] = row[i] ?? '';

@@ -1,5 +1,6 @@
 import { argmaxPmf, constantPolicy, uniformPolicy, type EvaluatedPolicy, type LoggedData } from './logged-data.js';
 import type { RewardModel } from './reward-model.js';
+import { tactError } from '../core/errors.js';
 
 /** What a resolver may use to build a policy: the log itself and the fitted reward model. */
 export interface PolicyContext {
@@ -41,7 +42,7 @@ export const loggingPolicy: EvaluatedPolicy = {
   name: 'logging',
   probabilities(round) {
     if (!round.loggingProbabilities) {
-      throw new Error('policy "logging" needs the logged PMF of every candidate (Tact logs have it, OBD does not)');
+      throw tactError('BAD_CONFIGURATION', 'policy "logging" needs the logged PMF of every candidate (Tact logs have it, OBD does not)');
     }
     return round.loggingProbabilities;
   },
@@ -67,5 +68,5 @@ export async function resolvePolicy(
     const policy = await r.resolve(spec, ctx);
     if (policy) return policy;
   }
-  throw new Error(`unknown policy "${spec}"; known: ${resolvers.map((r) => r.describe).join(' | ')}`);
+  throw tactError('NOT_FOUND', `unknown policy "${spec}"; known: ${resolvers.map((r) => r.describe).join(' | ')}`);
 }

@@ -2,6 +2,8 @@ import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { DecisionLine, LogLine, OutcomeLine, ReceiptLine } from '../decision/log-entry.js';
 import type { LoggedData, LoggedRound } from './logged-data.js';
+import { tactError } from '../core/errors.js';
+import { decisionIdExpiry } from '../decision/decision-id.js';
 
 export interface TactReadOptions {
   /** Keep decisions with from <= at < to (ms since epoch, the decision's time). */
@@ -27,25 +29,25 @@ function parseLine(text: string, lineNo: number, path: string): LogLine {
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${path}:${lineNo}: not JSON (${(e as Error).message})`);
+    throw tactError('BAD_INPUT_FILE', `${path}:${lineNo}: not JSON (${(e as Error).message})`);
   }
   if (!isObject(parsed) || typeof parsed['decisionId'] !== 'string') {
-    throw new Error(`${path}:${lineNo}: not a Tact log line (no decisionId)`);
+    throw tactError('BAD_INPUT_FILE', `${path}:${lineNo}: not a Tact log line (no decisionId)`);
   }
   if (parsed['type'] === 'decision') {
     if (!Array.isArray(parsed['candidates']) || !Array.isArray(parsed['chosen']) || !Array.isArray(parsed['probabilities'])) {
-      throw new Error(`${path}:${lineNo}: decision line without candidates/chosen/probabilities`);
+      throw tactError('BAD_INPUT_FILE', `${path}:${lineNo}: decision line without candidates/chosen/probabilities`);
     }
     return parsed as unknown as DecisionLine;
   }
   if (parsed['type'] === 'outcome') {
     if (typeof parsed['actionId'] !== 'string' || typeof parsed['value'] !== 'number') {
-      throw new Error(`${path}:${lineNo}: outcome line without actionId/value`);
+      throw tactError('BAD_INPUT_FILE', `${path}:${lineNo}: outcome line without actionId/value`);
     }
     return parsed as unknown as OutcomeLine;
   }
   if (parsed['type'] === 'receipt') return parsed as unknown as ReceiptLine;
-  throw new Error(`${path}:${lineNo}: unknown line type ${String(parsed['type'])}`);
+  throw tactError('BAD_INPUT_FILE', `${path}:${lineNo}: unknown line type ${String(parsed['type'])}`);
 }
 
 /**
@@ -85,9 +87,17 @@ function embeddedOutcomes(line: DecisionLine): Pick<OutcomeLine, 'decisionId' | 
  * end. Rewards for one action add up ("sum"); a "default" outcome counts only
  * when no reward joined.
  *
- * Skipped, and counted by reason: decisions with no outcome for their rank-1
- * action (the window is still open), shadow decisions (they did not serve),
- * decisions that chose nothing, and decisions outside the time range.
+ * Only decisions whose attribution window has closed become rounds, rewarded
+ * or not: keeping the rewarded ones of a log cut while windows were open
+ * would keep exactly the successes (IPS 1.000 where the truth was 0.36). A
+ * window is closed when the window's default outcome was logged, when an
+ * exported line says so (`windowClosed`), or when the log's clock (the
+ * latest outcome time, server time) has passed its end (in the decision id).
+ *
+ * Skipped, and counted by reason: decisions whose window is still open,
+ * decisions with no outcome for their rank-1 action, shadow decisions (they
+ * did not serve), decisions that chose nothing, and decisions outside the
+ * time range.
  */
 export async function readTactLog(path: string, options: TactReadOptions = {}): Promise<LoggedData> {
   const total = statSync(path).size;
@@ -100,10 +110,21 @@ export async function readTactLog(path: string, options: TactReadOptions = {}): 
     skipped[why] = (skipped[why] ?? 0) + 1;
   };
   let lineNo = 0;
+  let clock = Number.NEGATIVE_INFINITY;
+  const closed = new Set<string>();
+  const open = new Set<string>();
   for await (const text of lines) {
     lineNo++;
     if (text.trim().length === 0) continue;
     const line = parseLine(text, lineNo, path);
+    if (line.type === 'outcome') {
+      if (line.at > clock) clock = line.at;
+      if (line.source === 'default') closed.add(line.decisionId);
+    } else {
+      const exported = (line as DecisionLine & { windowClosed?: unknown }).windowClosed;
+      if (exported === true) closed.add(line.decisionId);
+      else if (exported === false) open.add(line.decisionId);
+    }
     if (line.type === 'decision') {
       if ((options.from !== undefined && line.at < options.from) || (options.to !== undefined && line.at >= options.to)) {
         skip('outside time range');
@@ -126,7 +147,18 @@ export async function readTactLog(path: string, options: TactReadOptions = {}): 
   options.onProgress?.(total, total);
 
   const rounds: LoggedRound[] = [];
+  const windowClosed = (id: string): boolean => {
+    if (closed.has(id)) return true;
+    if (open.has(id)) return false;
+    const expiry = decisionIdExpiry(id);
+    // An id Tact did not issue carries no window end: nothing to go by but its outcomes.
+    return expiry === undefined || expiry <= clock;
+  };
   for (const d of decisions) {
+    if (!windowClosed(d.decisionId)) {
+      skip('window still open');
+      continue;
+    }
     const actionId = d.chosen[0] as string;
     const o = outcomes.get(`${d.decisionId}\u0000${actionId}`);
     if (!o || (o.rewards === 0 && o.defaultValue === undefined)) {

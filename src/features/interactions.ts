@@ -1,6 +1,7 @@
 import { murmur3 } from '../core/hash.js';
 import { categoricalKey, type Features } from '../domain/features.js';
 import type { ActionRef } from '../domain/decision.js';
+import { tactError } from '../core/errors.js';
 
 export const DEFAULT_BITS = 18;
 
@@ -70,7 +71,7 @@ export class InteractionHasher {
   private readonly actionCache = new Map<string, { features: Features; hash: Int32Array; value: Float64Array }>();
 
   constructor(readonly bits: number = DEFAULT_BITS) {
-    if (!Number.isInteger(bits) || bits < 1 || bits > 30) throw new RangeError('bits must be an integer in [1, 30]');
+    if (!Number.isInteger(bits) || bits < 1 || bits > 30) throw tactError('BAD_CONFIGURATION', 'bits must be an integer in [1, 30]');
     this.mask = (1 << bits) - 1;
   }
 

@@ -1,4 +1,5 @@
 import { murmur3 } from '../core/hash.js';
+import { tactError } from '../core/errors.js';
 
 /** Index 0 is the bias: always 1, never a named feature. */
 export const BIAS_INDEX = 0;
@@ -34,8 +35,8 @@ export class FeatureVocabulary {
     readonly maxFeatures: number = DEFAULT_MAX_FEATURES,
     readonly overflowSlots: number = DEFAULT_OVERFLOW_SLOTS,
   ) {
-    if (!Number.isInteger(maxFeatures) || maxFeatures < 0) throw new RangeError('maxFeatures must be a non-negative integer');
-    if (!Number.isInteger(overflowSlots) || overflowSlots < 1) throw new RangeError('overflowSlots must be a positive integer');
+    if (!Number.isInteger(maxFeatures) || maxFeatures < 0) throw tactError('BAD_CONFIGURATION', 'maxFeatures must be a non-negative integer');
+    if (!Number.isInteger(overflowSlots) || overflowSlots < 1) throw tactError('BAD_CONFIGURATION', 'overflowSlots must be a positive integer');
   }
 
   /** Current dense dimension, bias included. Only grows, and only while learning. */

@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.js';
-import { invalidArgument, notFound, TactError } from '../core/errors.js';
+import { invalidArgument, notFound, quote, TactError, tactError } from '../core/errors.js';
 import { decisionIdExpiry } from '../decision/decision-id.js';
 import { idempotencyKey } from '../core/idempotency-key.js';
 import type { DecisionLogSink } from '../decision/log-entry.js';
@@ -55,6 +55,9 @@ export class RewardJoiner {
     const expiry = decisionIdExpiry(input.decisionId);
     if (expiry === undefined) throw invalidArgument('decision_id', 'not a decision id issued by Tact');
     if (!Number.isFinite(input.value)) throw invalidArgument('value', 'must be a finite number');
+    // Before the join, so a refused reward leaves no trace and may be resent corrected.
+    const max = this.deps.policies.maxAbsReward;
+    if (Math.abs(input.value) > max) throw tactError('VALUE_OUT_OF_BOUNDS', `|value| must be at most ${max} (bounds.maxAbsReward)`, 'value');
     const now = this.deps.clock.now();
     const result = await this.deps.store.joinReward({
       decisionId: input.decisionId,
@@ -72,7 +75,7 @@ export class RewardJoiner {
         this.deps.observer?.onUnknown?.();
         throw notFound('decision_id', 'no such decision (never issued, or forgotten)');
       case 'unknown_action':
-        throw invalidArgument('action_id', `"${input.actionId}" is not a choice of this decision`);
+        throw invalidArgument('action_id', `${quote(input.actionId ?? '')} is not a choice of this decision`);
       case 'expired':
       case 'duplicate':
         return this.observe(result.status, undefined, input.value);

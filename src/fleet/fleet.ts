@@ -51,7 +51,7 @@ export async function openFleet(config: TactConfig, fresh: PolicySet, logger: Lo
   }
   let policies = fresh;
   try {
-    const snapshot = await loadSnapshot(redis, config.snapshotFile);
+    const snapshot = await loadSnapshot(redis, config.snapshotFile, logger);
     if (snapshot) {
       policies = restorePolicies(fresh, snapshot, logger);
       redis.startFrom(snapshot.streamId);

@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { LearnerSnapshot } from '../learners/learner.js';
 import { restoreLearner } from '../learners/registry.js';
+import { tactError } from '../core/errors.js';
+import { allFinite } from '../policies/learner-guard.js';
 import { Policy, PolicySet } from '../policies/policy-set.js';
 import type { RedisStore } from '../store/redis/redis-store.js';
 import { compareStreamIds } from '../store/redis/stream-id.js';
@@ -34,17 +36,47 @@ export function takeSnapshot(store: RedisStore, policies: PolicySet, at: number)
   return { format: SNAPSHOT_FORMAT, streamId: store.appliedStreamId, at, policies: out };
 }
 
-/** The newest snapshot: Redis first, then the file (Redis lost without persistence). */
-export async function loadSnapshot(store: RedisStore, file: string | undefined): Promise<FleetSnapshot | undefined> {
-  const stored = await store.loadSnapshot();
-  if (stored) return snapshotSchema.parse(JSON.parse(stored.body));
-  if (!file) return undefined;
-  try {
-    return snapshotSchema.parse(JSON.parse(await readFile(file, 'utf8')));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
+/**
+ * The newest usable snapshot: Redis's newest, then the one it replaced (the
+ * stream still holds every update after it), then the file (Redis lost
+ * without persistence). A snapshot that fails validation (a non-finite
+ * number, written as null, or a wrong shape) is reported and skipped, never
+ * loaded: the replica starts from an older one and replays, instead of not
+ * starting at all. None usable: undefined (start fresh, replay the stream).
+ */
+export async function loadSnapshot(
+  store: RedisStore,
+  file: string | undefined,
+  logger: Pick<Logger, 'error'>,
+): Promise<FleetSnapshot | undefined> {
+  const candidates: { source: string; body: string }[] = (await store.loadSnapshots()).map((s, i) => ({
+    source: i === 0 ? 'redis' : 'redis (previous)',
+    body: s.body,
+  }));
+  if (file) {
+    try {
+      candidates.push({ source: file, body: await readFile(file, 'utf8') });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
   }
+  for (const { source, body } of candidates) {
+    try {
+      return parseSnapshot(body);
+    } catch (err) {
+      logger.error({ err, source }, 'learner snapshot unusable; trying an older one');
+    }
+  }
+  return undefined;
+}
+
+/** A snapshot, validated: the schema, and every number of every learner finite (SNAPSHOT_INVALID otherwise). */
+export function parseSnapshot(body: string): FleetSnapshot {
+  const snapshot = snapshotSchema.parse(JSON.parse(body));
+  for (const [name, p] of Object.entries(snapshot.policies)) {
+    if (!allFinite(p.state)) throw tactError('SNAPSHOT_INVALID', `policy ${name}: the learner state holds a non-finite number`);
+  }
+  return snapshot;
 }
 
 /**
@@ -60,7 +92,12 @@ export function restorePolicies(fresh: PolicySet, snapshot: FleetSnapshot, logge
       logger.warn({ policy: p.name, saved: saved.kind, configured: p.learner.kind }, 'snapshot learner kind differs; policy starts fresh');
       return p;
     }
-    return new Policy(p.config, restoreLearner(saved as LearnerSnapshot));
+    try {
+      return new Policy(p.config, restoreLearner(saved as LearnerSnapshot));
+    } catch (err) {
+      logger.warn({ err, policy: p.name }, 'snapshot learner cannot be restored; policy starts fresh');
+      return p;
+    }
   });
   return new PolicySet(policies, fresh.defaultName);
 }
@@ -80,7 +117,7 @@ export class Snapshotter {
   constructor(
     private readonly store: RedisStore,
     private readonly policies: PolicySet,
-    private readonly logger: Pick<Logger, 'warn' | 'debug'>,
+    private readonly logger: Pick<Logger, 'warn' | 'debug' | 'error'>,
     private readonly options: SnapshotterOptions,
   ) {
     this.timer = setInterval(() => void this.save(), options.intervalMs);
@@ -104,6 +141,13 @@ export class Snapshotter {
   private async saveOnce(): Promise<void> {
     const snapshot = takeSnapshot(this.store, this.policies, Date.now());
     if (snapshot.streamId === this.lastSaved || snapshot.streamId === '0-0') return;
+    // Never written with a non-finite number: every replica would load it.
+    const broken = Object.entries(snapshot.policies).filter(([, p]) => !allFinite(p.state));
+    if (broken.length > 0) {
+      this.logger.error({ policies: broken.map(([name]) => name) }, 'learner snapshot not saved: a learner is non-finite; rolling it back');
+      for (const [name] of broken) this.policies.find(name)?.guard.recover();
+      return;
+    }
     try {
       // Every replica reaches the same stream id at about the same time:
       // only the first to get there uploads (hundreds of KB); the others

@@ -64,9 +64,10 @@ export function defineMetrics(registry: Registry, prefix: string) {
       labelNames: ['status'] as const,
       registers,
     }),
-    rewardValue: new Counter({
-      name: `${prefix}reward_value_total`,
-      help: 'Sum of joined reward values, by policy and group (treated or holdout), in the unit of rewards.',
+    // A gauge, not a counter: rewards net of cost (refunds, a send's cost) may be negative.
+    rewardValue: new Gauge({
+      name: `${prefix}reward_value`,
+      help: 'Sum of joined reward values since start, by policy and group (treated or holdout), in the unit of rewards; goes down with negative rewards.',
       labelNames: ['policy', 'group'] as const,
       registers,
     }),
@@ -100,6 +101,18 @@ export function defineMetrics(registry: Registry, prefix: string) {
       help: 'gRPC call time from metadata received to status sent, in seconds.',
       labelNames: ['method'] as const,
       buckets: DECIDE_BUCKETS,
+      registers,
+    }),
+    learnerGuard: new Counter({
+      name: `${prefix}learner_guard_total`,
+      help: 'What the learner guard did, by policy and event: clipped_feature, clipped_reward (a value beyond the policy bounds reached learning), refused_* (an update that would make the learner non-finite, never applied), rollback (learner restored to its last good state).',
+      labelNames: ['policy', 'event'] as const,
+      registers,
+    }),
+    internalErrors: new Counter({
+      name: `${prefix}internal_errors_total`,
+      help: 'Calls answered INTERNAL (a server fault, logged with its stack), by gRPC method.',
+      labelNames: ['method'] as const,
       registers,
     }),
     storeErrors: new Counter({

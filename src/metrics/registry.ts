@@ -2,6 +2,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { DecisionObserver, DecisionStats } from '../decision/observer.js';
 import type { Decision } from '../domain/decision.js';
 import type { RewardObserver, RewardStatus } from '../feedback/reward-joiner.js';
+import type { GuardEvent } from '../policies/learner-guard.js';
 import type { PolicySet } from '../policies/policy-set.js';
 import type { DecisionRecord, LearningUpdate } from '../store/store.js';
 import type { RpcMetrics } from '../server/interceptors.js';
@@ -16,12 +17,16 @@ export const METRIC_PREFIX = 'tact_';
 /**
  * Client-supplied candidates carry free-form channel names; a label takes at
  * most `max` distinct values and the rest are counted as "other", so a
- * misbehaving client cannot blow up the series count.
+ * misbehaving client cannot blow up the series count; a value longer than
+ * 64 characters is "other" too, so no label is larger than that.
  */
+const MAX_LABEL_LENGTH = 64;
+
 export class LabelGuard {
   private readonly seen = new Set<string>();
   constructor(private readonly max: number) {}
   value(v: string): string {
+    if (v.length > MAX_LABEL_LENGTH) return 'other';
     if (this.seen.has(v)) return v;
     if (this.seen.size >= this.max) return 'other';
     this.seen.add(v);
@@ -176,6 +181,17 @@ export class TactMetrics implements DecisionObserver, RewardObserver, RpcMetrics
   /** Auth outcomes per caller (CallerMetrics); caller names come from the token file, so the label is bounded. */
   onCaller(caller: string, outcome: CallerOutcome): void {
     this.m.callerRequests.labels(caller, outcome).inc();
+  }
+
+  /** Learner guard events (PolicySet.onGuardEvent); policy names come from configuration. */
+  onGuardEvent(policy: string, e: GuardEvent): void {
+    const event = e.kind === 'clipped' ? `clipped_${e.what}` : e.kind === 'refused' ? `refused_${e.reason}` : 'rollback';
+    this.m.learnerGuard.labels(policy, event).inc();
+  }
+
+  /** A call answered INTERNAL (FaultMetrics); the method label is a registered method, never client input. */
+  onInternalError(method: string): void {
+    this.m.internalErrors.labels(method).inc();
   }
 
   onStoreError(operation: string): void {

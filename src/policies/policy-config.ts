@@ -15,6 +15,23 @@ export const rewardSettingsSchema = z.object({
   windowSeconds: z.number().positive().max(90 * 86400).default(86400),
 });
 
+/**
+ * What a policy accepts and learns from. A request with a numeric feature or
+ * reward beyond these is rejected with INVALID_ARGUMENT naming the field
+ * (VALUE_OUT_OF_BOUNDS); values that reach learning another way (profile
+ * attributes recorded earlier, several rewards summed, a narrower policy's
+ * share of a reward) are clipped to them and counted
+ * (tact_learner_guard_total{event="clipped"}).
+ */
+export const boundsSchema = z.object({
+  /** Largest |value| of a numeric feature (context, candidate, profile). @defaultValue 1e9 */
+  maxAbsFeature: z.number().positive().max(1e15).default(1e9),
+  /** Largest |reward| (one Reward value, and a decision's combined, net reward). @defaultValue 1e6 */
+  maxAbsReward: z.number().positive().max(1e12).default(1e6),
+});
+
+export const DEFAULT_BOUNDS = boundsSchema.parse({});
+
 export const policyConfigSchema = z.object({
   /** Policy name, used in DecideRequest.policy and metrics labels. */
   name: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, 'lower-case letters, digits, _ . - (max 63)'),
@@ -25,6 +42,15 @@ export const policyConfigSchema = z.object({
   holdout: z.number().min(0).max(0.5).default(0),
   /** Largest candidate set accepted in one Decide. @defaultValue 2000 */
   maxCandidates: z.number().int().positive().max(100_000).default(2000),
+  /**
+   * Work budget of one Decide: candidates x (1 + numeric and categorical
+   * features per candidate) + context features, checked before any scoring,
+   * so one large request cannot hold the server's single thread for long
+   * (bench/cost-budget.ts measures what the largest valid one does to
+   * others' latency). @defaultValue 40000
+   */
+  maxRequestCost: z.number().int().positive().max(10_000_000).default(40_000),
+  bounds: boundsSchema.default(DEFAULT_BOUNDS),
   /**
    * A saved model (`tact train --out`) whose learner this policy starts from,
    * path relative to the working directory. Its learner kind must match

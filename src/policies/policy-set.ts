@@ -1,7 +1,8 @@
-import { notFound, TactError } from '../core/errors.js';
+import { notFound, quote, TactError } from '../core/errors.js';
 import { createLearner, restoreLearner } from '../learners/registry.js';
 import type { Learner } from '../learners/learner.js';
 import type { LearningUpdate } from '../store/store.js';
+import { LearnerGuard, type GuardEvent } from './learner-guard.js';
 import { LiveValueEstimator, type LiveEstimate } from './live-estimate.js';
 import { loadModel } from './model-file.js';
 import type { PoliciesFile, PolicyConfig } from './policy-config.js';
@@ -10,12 +11,20 @@ import type { PoliciesFile, PolicyConfig } from './policy-config.js';
 export class Policy {
   /** Shadow policies only: their value estimated from the champion's decisions. */
   readonly live: LiveValueEstimator | undefined;
+  /** Every update passes through it: bounds, non-finite refusal, rollback. */
+  readonly guard: LearnerGuard;
 
   constructor(
     readonly config: PolicyConfig,
-    readonly learner: Learner,
+    learner: Learner,
   ) {
     this.live = config.shadow ? new LiveValueEstimator() : undefined;
+    this.guard = new LearnerGuard(learner, config.bounds, () => createLearner(config.learner, { policy: config.name }));
+  }
+
+  /** The live learner (replaced when the guard rolls it back). */
+  get learner(): Learner {
+    return this.guard.current;
   }
 
   /** A shadow's live IPS/SNIPS value with 95% intervals; undefined for serving policies (for metrics). */
@@ -37,16 +46,15 @@ export class Policy {
     return this.config.reward.windowSeconds * 1000;
   }
 
-  /** Replay one learning update (or its removal) on this policy's learner. */
-  apply(update: LearningUpdate): void {
+  /** Replay one learning update (or its removal) on this policy's learner, through the guard; false when refused. */
+  apply(update: LearningUpdate): boolean {
     const example = {
       context: update.context,
       action: { id: update.actionId, features: update.actionFeatures },
       reward: update.reward,
       ...(update.previousReward === undefined ? {} : { previousReward: update.previousReward }),
     };
-    if (update.unlearn) this.learner.unlearn(example);
-    else this.learner.learn(example);
+    return this.guard.apply(example, update.unlearn === true, `${update.decisionId}\u0000${update.actionId}`);
   }
 }
 
@@ -94,7 +102,7 @@ export class PolicySet {
 
   /** Make `name` the champion; the current one is kept for rollback. No restart, no state lost. */
   promote(name: string): { previous: string; current: string } {
-    if (!this.byName.has(name)) throw notFound('name', `unknown policy "${name}"`);
+    if (!this.byName.has(name)) throw notFound('name', `unknown policy ${quote(name)}`);
     const previous = this.champion;
     if (name !== previous) {
       this.previous.push(previous);
@@ -134,11 +142,30 @@ export class PolicySet {
     }
   }
 
+  /** Largest |reward| any policy learns from: a Reward beyond it is rejected before it is joined. */
+  get maxAbsReward(): number {
+    let max = 0;
+    for (const p of this.byName.values()) max = Math.max(max, p.config.bounds.maxAbsReward);
+    return max;
+  }
+
+  /** Largest |numeric feature| any policy accepts (profile attributes belong to no one policy). */
+  get maxAbsFeature(): number {
+    let max = 0;
+    for (const p of this.byName.values()) max = Math.max(max, p.config.bounds.maxAbsFeature);
+    return max;
+  }
+
+  /** Every policy's guard events, with the policy name (metrics and logs). */
+  onGuardEvent(listener: (policy: string, e: GuardEvent) => void): void {
+    for (const p of this.byName.values()) p.guard.onEvent = (e) => listener(p.name, e);
+  }
+
   /** The named policy, or the default when `name` is empty/undefined. */
   get(name?: string): Policy {
     const key = name ? name : this.defaultName;
     const policy = this.byName.get(key);
-    if (!policy) throw notFound('policy', `unknown policy "${key}"`);
+    if (!policy) throw notFound('policy', `unknown policy ${quote(key)}`);
     return policy;
   }
 

@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.js';
-import { invalidArgument } from '../core/errors.js';
+import { invalidArgument, quote, tactError } from '../core/errors.js';
 import { isValidTimeZone } from '../catalog/time.js';
 import type { DecisionLogSink } from '../decision/log-entry.js';
 import { forgetCustomer } from '../feedback/forget-customer.js';
@@ -8,7 +8,8 @@ import { unary } from './decision-service.js';
 import type { DecisionServiceHandlers } from './generated/tact/v1/DecisionService.js';
 import type { RecordEventRequest__Output } from './generated/tact/v1/RecordEventRequest.js';
 import type { SetConsentRequest__Output } from './generated/tact/v1/SetConsentRequest.js';
-import { requiredId, toFeatures, toMillis } from './validate.js';
+import { checkedName, LIMITS, requiredId, requiredName, toFeatures, toMillis } from './validate.js';
+import { checkNumericBounds } from '../decision/request-checks.js';
 import type { ReceiptEvent } from '../decision/log-entry.js';
 import type { ReceiptInput, ReceiptJoiner, ReceiptResult } from '../feedback/receipts.js';
 import { BUILT_IN_EVENTS, type JourneyEvent } from '../triggers/event.js';
@@ -21,6 +22,10 @@ export interface CustomerServiceDeps {
   readonly receipts?: ReceiptJoiner;
   /** Every recorded event, after the store has it: the trigger rules (journeys). */
   readonly onEvent?: (event: JourneyEvent) => Promise<void>;
+  /** How far ahead of server time an event's `at` may be (config maxFutureSkewMs); default 5 minutes. */
+  readonly maxFutureSkewMs?: number;
+  /** Largest |numeric attribute| accepted (the widest policy bound: a profile feeds every policy); default unbounded. */
+  readonly maxAbsFeature?: number;
 }
 
 export type CustomerHandlers = Pick<DecisionServiceHandlers, 'RecordEvent' | 'SetConsent' | 'ForgetCustomer'>;
@@ -54,7 +59,9 @@ export function customerServiceHandlers(deps: CustomerServiceDeps): CustomerHand
  * the event is about), the customer store, then the trigger rules.
  */
 export async function recordEvent(deps: CustomerServiceDeps, req: RecordEventRequest__Output): Promise<void> {
-  const recorded = toRecordedEvent(req, deps.clock.now());
+  const recorded = toRecordedEvent(req, deps.clock.now(), deps.maxFutureSkewMs);
+  const attributes = recorded.journey.attributes;
+  if (attributes && deps.maxAbsFeature !== undefined) checkNumericBounds(attributes, deps.maxAbsFeature, 'attributes');
   let event = recorded.event;
   if (recorded.receipt && deps.receipts) {
     const joined = await deps.receipts.join(recorded.receipt);
@@ -105,9 +112,9 @@ export interface RecordedEvent {
 }
 
 /** Proto to domain, naming the field a type needs when it is missing. */
-export function toRecordedEvent(req: RecordEventRequest__Output, now: number): RecordedEvent {
+export function toRecordedEvent(req: RecordEventRequest__Output, now: number, maxFutureSkewMs?: number): RecordedEvent {
   const customerId = requiredId(req.customer_id, 'customer_id');
-  const at = toMillis(req.at, 'at', now);
+  const at = toMillis(req.at, 'at', now, maxFutureSkewMs);
   const type = EVENT_TYPES[req.type];
   if (!type && req.type !== 'CUSTOM' && req.type !== 'MESSAGE_BOUNCED') {
     throw invalidArgument('type', 'is required (CART_ADD, PURCHASE, CUSTOM, MESSAGE_OPENED, ...)');
@@ -135,7 +142,7 @@ export function toRecordedEvent(req: RecordEventRequest__Output, now: number): R
     at,
     ...item,
     ...(req.message_id ? { messageId: requiredId(req.message_id, 'message_id') } : {}),
-    ...(req.channel ? { channel: requiredId(req.channel, 'channel') } : {}),
+    ...(req.channel ? { channel: requiredName(req.channel, 'channel') } : {}),
     ...(attributes ? { attributes } : {}),
   };
   if ((type === 'cart_add' || type === 'cart_remove') && !event.itemId && !event.category) {
@@ -170,20 +177,28 @@ function withMessageOf(event: CustomerEvent, joined: ReceiptResult): CustomerEve
 
 /** A patch: only what the request sets changes (proto3 `optional` tells an unset opt_out from false). */
 export function toConsentPatch(req: SetConsentRequest__Output, unreachableBefore: readonly string[]): Partial<ConsentState> {
-  for (const channel of Object.keys(req.channels)) {
+  const channels = Object.keys(req.channels);
+  if (channels.length > LIMITS.consentChannels) throw tactError('TOO_LONG', `more than ${LIMITS.consentChannels} channels`, 'channels');
+  for (const channel of channels) {
     if (!channel) throw invalidArgument('channels', 'channel names must not be empty');
+    if (channel.length > LIMITS.nameLength) throw tactError('TOO_LONG', `a channel name is longer than ${LIMITS.nameLength} characters (${quote(channel)})`, 'channels');
+    checkedName(channel, 'channels');
   }
+  for (const list of ['unreachable_channels', 'reachable_channels'] as const) {
+    if (req[list].length > LIMITS.consentChannels) throw tactError('TOO_LONG', `more than ${LIMITS.consentChannels} channels`, list);
+  }
+  if (req.time_zone.length > LIMITS.timeZoneLength) throw tactError('TOO_LONG', `longer than ${LIMITS.timeZoneLength} characters`, 'time_zone');
   if (req.time_zone && !isValidTimeZone(req.time_zone)) {
-    throw invalidArgument('time_zone', `unknown IANA time zone "${req.time_zone}"`);
+    throw invalidArgument('time_zone', `unknown IANA time zone ${quote(req.time_zone)}`);
   }
   const unreachable = new Set(unreachableBefore);
-  req.unreachable_channels.forEach((c, i) => unreachable.add(requiredId(c, `unreachable_channels[${i}]`)));
-  req.reachable_channels.forEach((c, i) => unreachable.delete(requiredId(c, `reachable_channels[${i}]`)));
+  req.unreachable_channels.forEach((c, i) => unreachable.add(requiredName(c, `unreachable_channels[${i}]`)));
+  req.reachable_channels.forEach((c, i) => unreachable.delete(requiredName(c, `reachable_channels[${i}]`)));
   const changesReach = req.unreachable_channels.length + req.reachable_channels.length > 0;
   return {
     ...(Object.keys(req.channels).length > 0 ? { channels: { ...req.channels } } : {}),
     ...(req._opt_out === 'opt_out' ? { optOut: req.opt_out === true } : {}),
-    ...(req.preferred_channel ? { preferredChannel: requiredId(req.preferred_channel, 'preferred_channel') } : {}),
+    ...(req.preferred_channel ? { preferredChannel: requiredName(req.preferred_channel, 'preferred_channel') } : {}),
     ...(req.time_zone ? { timeZone: req.time_zone } : {}),
     ...(changesReach ? { unreachable: [...unreachable] } : {}),
   };

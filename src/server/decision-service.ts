@@ -7,7 +7,7 @@ import type { RewardJoiner } from '../feedback/reward-joiner.js';
 import type { DecisionServiceHandlers } from './generated/tact/v1/DecisionService.js';
 import { toDecideResponse, toRewardResponse } from './map-response.js';
 import { RewardStreams } from './reward-streams.js';
-import { toServiceError } from './status.js';
+import { isInternal, toStatus, type FaultReporter } from './faults.js';
 import { toDecideInput, toRewardInput } from './validate.js';
 import { callerOf } from './auth/caller.js';
 
@@ -22,6 +22,10 @@ export interface ServiceDeps {
   readonly customerHandlers?: Pick<DecisionServiceHandlers, 'RecordEvent' | 'SetConsent' | 'ForgetCustomer'>;
   /** Open RewardStreams under their limits; absent = a private set with the default limits. */
   readonly rewardStreams?: RewardStreams;
+  /** Reports faults inside a RewardStream (the stream itself still ends OK); absent = not reported. */
+  readonly faults?: FaultReporter;
+  /** How far ahead of server time `at` may be (config maxFutureSkewMs); default 5 minutes. */
+  readonly maxFutureSkewMs?: number;
 }
 
 /** Absolute deadline in ms, or undefined when the call has none. */
@@ -47,7 +51,7 @@ export function unary<Req, Res>(
     }
     work(call.request, deadline, callerOf(call)?.name).then(
       (res) => callback(null, res),
-      (err: unknown) => callback(toServiceError(err)),
+      (err: unknown) => callback(toStatus(err)),
     );
   };
 }
@@ -66,7 +70,7 @@ export function decisionServiceHandlers(deps: ServiceDeps): DecisionServiceHandl
   return {
     // The caller (auth on) scopes request_id and event_id matching: one caller's ids never match another's.
     Decide: unary(clock, async (req, deadline, caller) => {
-      const input = withCaller(toDecideInput(req, clock.now(), deadline), caller);
+      const input = withCaller(toDecideInput(req, clock.now(), deadline, deps.maxFutureSkewMs), caller);
       if (req.deliver && !deps.deliver) throw new TactError('failed_precondition', 'delivery is not enabled on this server', 'deliver');
       const decision = await engine.decide(input);
       if (req.deliver) await deps.deliver?.(decision, input);
@@ -75,10 +79,24 @@ export function decisionServiceHandlers(deps: ServiceDeps): DecisionServiceHandl
     Reward: unary(clock, async (req, _deadline, caller) => toRewardResponse(await joiner.reward(withCaller(toRewardInput(req), caller)))),
     RewardStream: (call, callback) => {
       const caller = callerOf(call)?.name;
-      rewardStreams.handle((req) => joiner.reward(withCaller(toRewardInput(req), caller)), call, callback);
+      rewardStreams.handle(
+        async (req) => {
+          try {
+            return await joiner.reward(withCaller(toRewardInput(req), caller));
+          } catch (err) {
+            // Counted as rejected in the stream's summary; a fault of ours is also reported once.
+            if (isInternal(err)) deps.faults?.internal(REWARD_STREAM, err);
+            throw err;
+          }
+        },
+        call,
+        callback,
+      );
     },
     RecordEvent: deps.customerHandlers?.RecordEvent ?? unimplemented('RecordEvent'),
     SetConsent: deps.customerHandlers?.SetConsent ?? unimplemented('SetConsent'),
     ForgetCustomer: deps.customerHandlers?.ForgetCustomer ?? unimplemented('ForgetCustomer'),
   };
 }
+
+const REWARD_STREAM = 'tact.v1.DecisionService/RewardStream';

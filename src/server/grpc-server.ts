@@ -6,6 +6,7 @@ import { decisionServiceHandlers, type ServiceDeps } from './decision-service.js
 import { RewardStreams, type RewardStreamLimits } from './reward-streams.js';
 import type { Clock } from '../core/clock.js';
 import type { PolicyAdminHandlers } from './generated/tact/v1/PolicyAdmin.js';
+import { guardService, type FaultReporter } from './faults.js';
 import { POLICY_ADMIN_SERVICE, policyAdminHandlers } from './policy-admin-service.js';
 import { loadTactDefinition, loadTactProto } from './proto.js';
 import { addReflection } from './reflection.js';
@@ -23,6 +24,8 @@ export interface GrpcServerOptions {
   readonly rewardStreams?: RewardStreamLimits;
   /** TLS or plaintext (src/server/tls.ts). @defaultValue insecure */
   readonly credentials?: grpc.ServerCredentials;
+  /** Every INTERNAL answer of Tact's services is reported here once (logged and counted). */
+  readonly faults?: FaultReporter;
 }
 
 /** A started gRPC server with health and reflection. */
@@ -46,10 +49,12 @@ export async function startGrpcServer(
   const proto = loadTactProto(definition);
   const server = newServer(options);
   const rewardStreams = new RewardStreams(options.rewardStreams);
-  server.addService(proto.tact.v1.DecisionService.service, decisionServiceHandlers({ ...deps, rewardStreams }));
+  const faults = options.faults ?? deps.faults;
+  const guard = <T extends object>(service: string, handlers: T): T => (faults ? guardService(service, handlers, faults) : handlers);
+  server.addService(proto.tact.v1.DecisionService.service, guard(SERVICE_NAME, decisionServiceHandlers({ ...deps, rewardStreams })));
   server.addService(
     proto.tact.v1.PolicyAdmin.service,
-    options.policyAdmin ? policyAdminHandlers(options.policyAdmin, deps.clock) : policyAdminElsewhere(),
+    options.policyAdmin ? guard(POLICY_ADMIN_SERVICE, policyAdminHandlers(options.policyAdmin, deps.clock)) : policyAdminElsewhere(),
   );
   const health = new HealthImplementation({ '': 'NOT_SERVING', [SERVICE_NAME]: 'NOT_SERVING' });
   health.addToServer(server);
@@ -85,7 +90,8 @@ export async function startAdminServer(deps: AdminServerDeps, listen: string, op
   const definition = loadTactDefinition();
   const proto = loadTactProto(definition);
   const server = newServer(options);
-  server.addService(proto.tact.v1.PolicyAdmin.service, policyAdminHandlers(deps.policies, deps.clock));
+  const admin = policyAdminHandlers(deps.policies, deps.clock);
+  server.addService(proto.tact.v1.PolicyAdmin.service, options.faults ? guardService(POLICY_ADMIN_SERVICE, admin, options.faults) : admin);
   const health = new HealthImplementation({ '': 'NOT_SERVING', [POLICY_ADMIN_SERVICE]: 'NOT_SERVING' });
   health.addToServer(server);
   addReflection(server, definition);

@@ -91,19 +91,19 @@ function checkMaterial(m: TlsMaterial): TlsMaterial {
   try {
     new X509Certificate(m.cert);
   } catch (err) {
-    throw new Error(`certificate: not a PEM certificate (${(err as Error).message})`);
+    throw new TactError('invalid_argument', `certificate: not a PEM certificate (${(err as Error).message})`);
   }
   if (m.ca) {
     try {
       new X509Certificate(m.ca);
     } catch (err) {
-      throw new Error(`client CA: not a PEM certificate (${(err as Error).message})`);
+      throw new TactError('invalid_argument', `client CA: not a PEM certificate (${(err as Error).message})`);
     }
   }
   try {
     createSecureContext({ cert: m.cert, key: m.key, ...(m.ca ? { ca: m.ca } : {}) });
   } catch (err) {
-    throw new Error(`certificate and key do not load together: ${(err as Error).message}`);
+    throw new TactError('invalid_argument', `certificate and key do not load together: ${(err as Error).message}`);
   }
   return m;
 }

@@ -5,6 +5,7 @@ import { randomInt, SeededRandom } from '../core/random.js';
 import type { Candidate, Choice, Decision, DecideInput } from '../domain/decision.js';
 import { mergeFeatures } from '../domain/features.js';
 import type { MarketingWorld, SimAction, SimCustomer } from './world.js';
+import { tactError } from '../core/errors.js';
 
 /**
  * Streams world events through a decision service and keeps score. The same
@@ -275,7 +276,7 @@ export function noSendService(catalog: Catalog): SimulatedService {
 export function oracleService(world: MarketingWorld): SimulatedService {
   return baselineService('oracle', world.catalog, (candidates, input, view) => {
     const customer = world.customer(view.id);
-    if (!customer) throw new Error(`oracle: unknown customer ${view.id}`);
+    if (!customer) throw tactError('INVARIANT', `oracle: unknown customer ${view.id}`);
     const best = world.best(customer, candidates, input.at) as Candidate;
     return { candidate: best, probability: 1, score: world.expected(customer, best, input.at).expectedNet };
   });

@@ -10,6 +10,7 @@ import type { PolicySet } from '../policies/policy-set.js';
 import type { CustomerEvent } from '../store/store.js';
 import type { MarketingWorld } from './world.js';
 import { DEFAULT_START_MS, type CustomerView, type SimEvent, type SimulatedService } from './runner.js';
+import { tactError } from '../core/errors.js';
 
 export interface TactServiceOptions {
   readonly name?: string;
@@ -106,7 +107,7 @@ export function rulesOracleService(world: MarketingWorld, options: { seed: numbe
         await tact.store.setConsent(view.id, consentOf(view));
       }
       const customer = world.customer(view.id);
-      if (!customer) throw new Error(`oracle: unknown customer ${view.id}`);
+      if (!customer) throw tactError('INVARIANT', `oracle: unknown customer ${view.id}`);
       const state = await tact.store.loadCustomer(input.customerId, input.at);
       const candidates = catalogCandidates(world.catalog, input.trigger, input.at, customerTimeZone(state));
       const { eligible } = applyContactRules(tact.contactRules.rules, { state, at: input.at, catalog: world.catalog, candidates });

@@ -12,7 +12,8 @@ import type { DecideRequest } from '../../src/server/generated/tact/v1/DecideReq
 import type { DecideResponse__Output } from '../../src/server/generated/tact/v1/DecideResponse.js';
 import { grpcError, TestClient } from '../support/grpc-client.js';
 
-const config = configSchema.parse({ listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', logLevel: 'silent', seed: 11 });
+// The clock stays at NOON while decisions are dated hours ahead: a simulation, so the future skew is wide.
+const config = configSchema.parse({ listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', logLevel: 'silent', seed: 11, maxFutureSkewMs: 86_400_000 });
 /** Monday 2026-01-05 12:00 UTC: daytime in Europe, morning in New York. */
 const NOON = Date.UTC(2026, 0, 5, 12);
 const ts = (ms: number) => ({ seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 });

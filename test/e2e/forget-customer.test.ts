@@ -58,7 +58,8 @@ describe('ForgetCustomer end to end', () => {
     logFile = path.join(dir, 'decisions.jsonl');
     store = new MemoryStore();
     clock = new ManualClock(NOON);
-    const config = configSchema.parse({ listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', logLevel: 'silent', seed: 5, decisionLog: logFile });
+    // Rounds are dated a month apart while the clock stays put (a simulation): the future skew is wide.
+    const config = configSchema.parse({ listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', logLevel: 'silent', seed: 5, decisionLog: logFile, maxFutureSkewMs: 365 * 86_400_000 });
     running = await serve(config, { clock, store });
     store.subscribe((u) => published.push(u));
     client = new TestClient(`127.0.0.1:${running.grpc.port}`);

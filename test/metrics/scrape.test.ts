@@ -66,7 +66,7 @@ describe('/metrics after Decide and Reward calls', () => {
     expect(sumSeries(s, 'tact_rewards_total', { status: 'joined' })).toBe(20);
     expect(sumSeries(s, 'tact_rewards_total', { status: 'duplicate' })).toBe(1);
     expect(sumSeries(s, 'tact_rewards_total', { status: 'unknown' })).toBe(1);
-    expect(sumSeries(s, 'tact_reward_value_total', { policy: 'shop', group: 'treated' })).toBe(3 * treated.length);
+    expect(sumSeries(s, 'tact_reward_value', { policy: 'shop', group: 'treated' })).toBe(3 * treated.length);
     expect(sumSeries(s, 'tact_reward_join_delay_seconds_count', { policy: 'shop' })).toBe(20);
     // Holdout rewards are measured, never learned from.
     expect(sumSeries(s, 'tact_learner_updates_total', { policy: 'shop', kind: 'learn' })).toBe(treated.length);

@@ -1,3 +1,4 @@
+import { TactError } from '../../core/errors.js';
 import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { isScope, type Scope } from './scopes.js';
 
@@ -23,9 +24,9 @@ export function parseJwks(text: string, file: string): JWTVerifyGetKey {
   try {
     jwks = JSON.parse(text) as JSONWebKeySet;
   } catch (err) {
-    throw new Error(`${file}: not JSON (${(err as Error).message})`);
+    throw new TactError('invalid_argument', `${file}: not JSON (${(err as Error).message})`);
   }
-  if (!Array.isArray(jwks?.keys) || jwks.keys.length === 0) throw new Error(`${file}: expected a JWKS, { "keys": [ ... ] }`);
+  if (!Array.isArray(jwks?.keys) || jwks.keys.length === 0) throw new TactError('invalid_argument', `${file}: expected a JWKS, { "keys": [ ... ] }`);
   return createLocalJWKSet(jwks);
 }
 

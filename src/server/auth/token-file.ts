@@ -1,3 +1,4 @@
+import { TactError } from '../../core/errors.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -53,12 +54,12 @@ export interface TokenFile {
 
 export function parseTokenFile(text: string, file: string): TokenFile {
   const parsed = tokenFileSchema.safeParse(parseYaml(text) ?? {});
-  if (!parsed.success) throw new Error(`${file}: ${formatZodError(parsed.error)}`);
+  if (!parsed.success) throw new TactError('invalid_argument', `${file}: ${formatZodError(parsed.error)}`);
   const names = new Set<string>();
   const hashes = new Set<string>();
   for (const t of parsed.data.tokens) {
-    if (names.has(t.name)) throw new Error(`${file}: caller "${t.name}" is listed twice`);
-    if (hashes.has(t.sha256.toLowerCase())) throw new Error(`${file}: caller "${t.name}" reuses another caller's token`);
+    if (names.has(t.name)) throw new TactError('invalid_argument', `${file}: caller "${t.name}" is listed twice`);
+    if (hashes.has(t.sha256.toLowerCase())) throw new TactError('invalid_argument', `${file}: caller "${t.name}" reuses another caller's token`);
     names.add(t.name);
     hashes.add(t.sha256.toLowerCase());
   }

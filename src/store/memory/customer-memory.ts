@@ -180,7 +180,8 @@ const MAX_HISTORY = 256;
 function prune(e: Entry, before: number): void {
   const keep = <T extends { at: number }>(list: T[]): T[] => {
     const recent = list.some((x) => x.at < before) ? list.filter((x) => x.at >= before) : list;
-    return recent.length > MAX_HISTORY ? recent.slice(-MAX_HISTORY) : recent;
+    // The latest by time, not by arrival: backdated entries (a backfill) must not push recent sends out of the cap count.
+    return recent.length > MAX_HISTORY ? [...recent].sort((a, b) => a.at - b.at).slice(-MAX_HISTORY) : recent;
   };
   e.purchases = keep(e.purchases);
   e.sends = keep(e.sends);

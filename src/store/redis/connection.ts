@@ -1,3 +1,4 @@
+import { TactError } from '../../core/errors.js';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { StoreUnavailableError } from '../../core/errors.js';
 import type { RedisClient } from './client.js';
@@ -46,15 +47,15 @@ export function parseClusterSeeds(spec: string): ClusterSeeds {
   let tls = false;
   for (const raw of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
     const url = new URL(raw.includes('://') ? raw : `redis://${raw}`);
-    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new RangeError(`cluster node "${raw}": only redis:// or rediss://`);
+    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new TactError('invalid_argument', `cluster node "${raw}": only redis:// or rediss://`);
     const port = Number(url.port || 6379);
-    if (!url.hostname || !Number.isInteger(port) || port <= 0 || port > 65535) throw new RangeError(`cluster node "${raw}" is not HOST:PORT`);
+    if (!url.hostname || !Number.isInteger(port) || port <= 0 || port > 65535) throw new TactError('invalid_argument', `cluster node "${raw}" is not HOST:PORT`);
     nodes.push({ host: url.hostname.replace(/^\[|\]$/g, ''), port });
     if (url.protocol === 'rediss:') tls = true;
     if (url.username) username = decodeURIComponent(url.username);
     if (url.password) password = decodeURIComponent(url.password);
   }
-  if (nodes.length === 0) throw new RangeError('--redis-cluster needs at least one HOST:PORT');
+  if (nodes.length === 0) throw new TactError('invalid_argument', '--redis-cluster needs at least one HOST:PORT');
   return { nodes, tls, ...(username ? { username } : {}), ...(password ? { password } : {}) };
 }
 

@@ -12,6 +12,7 @@ import type {
 import type { RedisKeys } from './keys.js';
 import { runScript } from './scripts.js';
 import { emptyCustomerState, NO_CONSENT } from '../../domain/customer-state.js';
+import { tactError } from '../../core/errors.js';
 
 /** Field separator inside sends zset members (a control char no id contains). */
 const SEP = '\x1f';
@@ -44,7 +45,7 @@ export class RedisCustomers {
       .zrangebyscore(k.sends(customerId), since, '+inf')
       .zrangebyscore(k.ignored(customerId), since, '+inf')
       .exec();
-    if (!replies) throw new Error('pipeline was discarded');
+    if (!replies) throw tactError('STORE_PROTOCOL', 'pipeline was discarded');
     const values = replies.map(([err, value]) => {
       if (err) throw err;
       return value;

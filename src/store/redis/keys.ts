@@ -1,4 +1,5 @@
 import { murmur3 } from '../../core/hash.js';
+import { tactError } from '../../core/errors.js';
 
 /**
  * Every Redis key Tact uses, built here and nowhere else.
@@ -42,7 +43,7 @@ export const SWEEP_SHARDS = 16;
 export class RedisKeys {
   constructor(readonly prefix = 'tact') {
     if (/[{}\s]/.test(prefix) || prefix === '') {
-      throw new RangeError(`Redis key prefix must be non-empty without braces or spaces: "${prefix}"`);
+      throw tactError('BAD_CONFIGURATION', `Redis key prefix must be non-empty without braces or spaces: "${prefix}"`);
     }
   }
 

@@ -1,3 +1,4 @@
+import { TactError } from '../../core/errors.js';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Cluster } from 'ioredis';
@@ -21,6 +22,7 @@ import { RedisCustomers } from './customer-redis.js';
 import { RedisKeys } from './keys.js';
 import { runScript, type ScriptReply } from './scripts.js';
 import { compareStreamIds, STREAM_START } from './stream-id.js';
+import { tactError } from '../../core/errors.js';
 
 export interface RedisStoreOptions {
   /** One Redis (redis:// or rediss:// URL); give this or `cluster`. */
@@ -131,7 +133,7 @@ export class RedisStore implements TactStore {
    * Must be called before the first subscribe to take effect.
    */
   startFrom(streamId: string): void {
-    if (this.consuming) throw new Error('the update consumer is already running');
+    if (this.consuming) throw tactError('INVARIANT', 'the update consumer is already running');
     this.lastApplied = streamId;
   }
 
@@ -246,7 +248,7 @@ export class RedisStore implements TactStore {
           ? { status, record: record(), actionId: actionId as string, total: Number(total) }
           : { status, record: record(), actionId: actionId as string, total: Number(total), previousTotal: Number(previous) };
       default:
-        throw new Error(`join script returned unexpected status ${String(status)}`);
+        throw tactError('STORE_PROTOCOL', `join script returned unexpected status ${String(status)}`);
     }
   }
 
@@ -396,9 +398,13 @@ export class RedisStore implements TactStore {
   // -------------------------------------------------------------------------
   // Snapshots (used by snapshots.ts)
 
-  async loadSnapshot(): Promise<{ streamId: string; body: string } | undefined> {
-    const [id, body] = await this.guard(() => this.cmd.hmget(this.keys.snapshot(), 'id', 'body'));
-    return id && body ? { streamId: id, body } : undefined;
+  /** The stored snapshot and the one it replaced (the stream is kept from the older one's id), newest first. */
+  async loadSnapshots(): Promise<{ streamId: string; body: string }[]> {
+    const [id, body, prevId, prevBody] = await this.guard(() => this.cmd.hmget(this.keys.snapshot(), 'id', 'body', 'prevId', 'prevBody'));
+    const out: { streamId: string; body: string }[] = [];
+    if (id && body) out.push({ streamId: id, body });
+    if (prevId && prevBody) out.push({ streamId: prevId, body: prevBody });
+    return out;
   }
 
   /** The stream id the stored snapshot includes (one small read: no body). */
@@ -505,7 +511,7 @@ export class RedisStore implements TactStore {
   private async exec(p: ReturnType<RedisClient['pipeline']>): Promise<unknown[]> {
     return this.guard(async () => {
       const replies = await p.exec();
-      if (!replies) throw new Error('pipeline was discarded');
+      if (!replies) throw tactError('STORE_PROTOCOL', 'pipeline was discarded');
       return replies.map(([err, value]) => {
         if (err) throw err;
         return value;
@@ -524,10 +530,10 @@ export class RedisStore implements TactStore {
 
 /** The target the options name: exactly one of url and cluster. */
 function redisTarget(options: RedisStoreOptions): RedisTarget {
-  if (options.cluster !== undefined && options.url !== undefined) throw new RangeError('give either a Redis URL or cluster seed nodes, not both');
+  if (options.cluster !== undefined && options.url !== undefined) throw new TactError('invalid_argument', 'give either a Redis URL or cluster seed nodes, not both');
   if (options.cluster !== undefined) return { kind: 'cluster', seeds: options.cluster };
   if (options.url !== undefined) return { kind: 'single', url: options.url };
-  throw new RangeError('a Redis URL or cluster seed nodes are needed');
+  throw new TactError('invalid_argument', 'a Redis URL or cluster seed nodes are needed');
 }
 
 function isCluster(client: RedisClient): client is Cluster {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { RedisClient } from './client.js';
+import { tactError } from '../../core/errors.js';
 
 /**
  * The Lua scripts, one atomic operation per file (`<verb>-<numberOfKeys>.lua`).
@@ -52,10 +53,10 @@ export function runScript(
   args: readonly (string | number)[],
 ): Promise<ScriptReply> {
   if (keys.length !== SCRIPTS[name].keys) {
-    throw new RangeError(`script ${name} takes ${SCRIPTS[name].keys} keys, got ${keys.length}`);
+    throw tactError('INVARIANT', `script ${name} takes ${SCRIPTS[name].keys} keys, got ${keys.length}`);
   }
   const method = (redis as unknown as Record<string, ScriptMethod | undefined>)[commandName(name)];
-  if (!method) throw new Error(`script ${name} is not defined on this connection`);
+  if (!method) throw tactError('INVARIANT', `script ${name} is not defined on this connection`);
   return method.call(redis, ...keys, ...args);
 }
 
