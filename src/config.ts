@@ -224,6 +224,10 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   const raw: Record<string, unknown> = typeof flags.config === 'string' ? readConfigFile(flags.config) : {};
   for (const [name, key] of Object.entries(ENV)) if (env[name]) raw[key] = env[name];
   for (const [flag, key] of Object.entries(FLAG_KEY)) if (flags[flag] !== undefined) raw[key] = flags[flag];
+  // One store: a flag choosing one Redis or a cluster wins over the other one set by a file or the
+  // environment (REDIS_URL is commonly exported), as flags win over every other source.
+  if (flags['redis-cluster'] !== undefined && flags.redis === undefined) delete raw['redisUrl'];
+  if (flags.redis !== undefined && flags['redis-cluster'] === undefined) delete raw['redisCluster'];
   const result = configSchema.safeParse(raw);
   if (!result.success) throw new TactError('invalid_argument', `configuration: ${formatZodError(result.error)}`);
   if (result.data.redisUrl && result.data.redisCluster) {

@@ -19,6 +19,16 @@ describe('configuration', () => {
     expect(loadConfig([], { TACT_REQUIRE_REDIS_PERSISTENCE: '0' }).requireRedisPersistence).toBe(false);
   });
 
+  it('a --redis-cluster or --redis flag wins over the other store set in the environment; both as flags is an error', () => {
+    const env = { REDIS_URL: 'redis://127.0.0.1:6379', TACT_REDIS_CLUSTER: '127.0.0.1:7000' };
+    const cluster = loadConfig(['--redis-cluster', '127.0.0.1:7001'], { REDIS_URL: env.REDIS_URL });
+    expect([cluster.redisUrl, cluster.redisCluster]).toEqual([undefined, '127.0.0.1:7001']);
+    const single = loadConfig(['--redis', 'redis://127.0.0.1:6380'], { TACT_REDIS_CLUSTER: env.TACT_REDIS_CLUSTER });
+    expect([single.redisUrl, single.redisCluster]).toEqual(['redis://127.0.0.1:6380', undefined]);
+    expect(() => loadConfig([], env)).toThrow('not both');
+    expect(() => loadConfig(['--redis', 'redis://127.0.0.1:6380', '--redis-cluster', '127.0.0.1:7001'], {})).toThrow('not both');
+  });
+
   it('layers file < environment < flags', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tact-config-'));
     const file = path.join(dir, 'tact.yaml');
