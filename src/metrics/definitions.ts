@@ -141,7 +141,8 @@ export type MetricSet = ReturnType<typeof defineMetrics>;
 /** Longest a scrape waits on a store-backed value before leaving it out. */
 export const STORE_READ_TIMEOUT_MS = 1000;
 
-function withTimeout<T>(value: T | Promise<T>, ms: number): Promise<T> {
+/** A store-backed read for a scrape, given up after `ms` (the scrape then leaves the value stale). */
+export function withTimeout<T>(value: T | Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     Promise.resolve(value),

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { STORE_READ_TIMEOUT_MS, withTimeout } from './definitions.js';
 import type { ReceiptEvent } from '../decision/log-entry.js';
 import type { DeliveryObserver, DeliveryOutcome } from '../delivery/delivery.js';
 import type { ReceiptObserver, ReceiptStatus } from '../feedback/receipts.js';
@@ -67,7 +68,12 @@ export class JourneyMetrics implements TriggerObserver, DeliveryObserver, Receip
       help: 'Sends in the dead-letter list, waiting to be replayed (tact deliveries dead-letters).',
       registers,
       async collect() {
-        this.set(await deadLetters());
+        // Read from Redis in fleet mode: while Redis is down the scrape must still answer (stale value).
+        try {
+          this.set(await withTimeout(deadLetters(), STORE_READ_TIMEOUT_MS));
+        } catch {
+          // stale until the store answers again
+        }
       },
     });
   }
