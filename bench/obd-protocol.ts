@@ -15,7 +15,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { dataPath, repoRoot } from '../src/evaluation/data-path.js';
+import { dataPath, repoRoot } from './data-path.js';
 import { evaluatePolicy, type Estimate, type EstimatorName } from '../src/evaluation/estimators.js';
 import { uniformPolicy } from '../src/evaluation/logged-data.js';
 import { readObd } from '../src/evaluation/obd-reader.js';

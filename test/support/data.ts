@@ -17,7 +17,7 @@ export const DIGITS_FIXTURE = path.join(FIXTURES, 'digits', 'digits.csv.gz');
 let unpacked: string | undefined;
 
 /**
- * A path in the OBD sample, as under ../shared/data/obd: obdPath('random', 'men')
+ * A path in the OBD sample, laid out as the shared OBD sample: obdPath('random', 'men')
  * is the directory, obdPath('random', 'men', 'men.csv') the log itself.
  */
 export function obdPath(policy: 'random' | 'bts', campaign: 'men' | 'women', file?: string): string {

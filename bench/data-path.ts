@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tactError } from '../core/errors.js';
+import { tactError } from '../src/core/errors.js';
 
 /**
  * The repository root: the nearest ancestor holding Tact's package.json.
  * Walking up (instead of a fixed "../..") keeps this right both under tsx
- * (src/evaluation) and compiled (dist/src/evaluation).
+ * (bench/) and compiled.
  */
 export function repoRoot(start: string = dirname(fileURLToPath(import.meta.url))): string {
   let dir = start;
@@ -30,7 +30,7 @@ export function repoRoot(start: string = dirname(fileURLToPath(import.meta.url))
 
 /**
  * A path under the shared, read-only data directory that sits next to the
- * checkout (`../shared/data`): the full samples the benchmarks read. Tests
+ * checkout (shared/data): the full samples the benchmarks read. Tests
  * never need it (their data is under test/fixtures). TACT_SHARED_DATA overrides it.
  */
 export function dataPath(...parts: string[]): string {
