@@ -45,6 +45,8 @@ export function defineStoreBufferMetrics(registry: Registry, prefix: string, sta
   single('store_outages', 'Times the store became unreachable.', (s) => s.outages);
   single('caps_failed_closed', 'Sends refused during an outage on fail-closed channels.', (s) => s.capsFailedClosed);
   single('caps_local', 'Sends allowed during an outage on local counts (fail-open channels).', (s) => s.capsLocal);
+  single('store_rewards_unheld', 'Rewards refused UNAVAILABLE during an outage: this replica holds no copy of their decision.', (s) => s.rewardsUnheld);
+  single('store_rewards_deferred', 'Rewards of decisions not yet in Redis soon after an outage, refused UNAVAILABLE to be retried.', (s) => s.rewardsDeferred);
   single('store_degraded_reads', 'Customer-state reads answered empty during an outage.', (s) => s.degradedReads);
   new Gauge({
     name: `${prefix}store_buffer_pending`,

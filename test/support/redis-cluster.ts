@@ -40,26 +40,9 @@ export class TestRedisCluster {
     const nodes: ClusterNode[] = [];
     const cluster = new TestRedisCluster(nodes, dir);
     try {
-      for (let i = 0; i < masters * 2; i++) {
-        const port = await freePort();
-        const busPort = await freePort();
-        const nodeDir = path.join(dir, String(port));
-        mkdirSync(nodeDir);
-        const child = spawn(
-          'redis-server',
-          [
-            '--port', String(port), '--cluster-port', String(busPort), '--bind', '127.0.0.1',
-            '--cluster-enabled', 'yes', '--cluster-config-file', path.join(nodeDir, 'nodes.conf'),
-            '--cluster-node-timeout', String(options.nodeTimeoutMs ?? 1000),
-            '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'no',
-            // Replicas sync at once (the default waits 5 s for more replicas to share one transfer).
-            '--repl-diskless-sync-delay', '0',
-          ],
-          { stdio: 'ignore' },
-        );
-        nodes.push({ port, busPort, child });
-      }
-      await Promise.all(nodes.map((n) => cluster.waitForPing(n.port)));
+      // One at a time: a free port can be taken by another test's process
+      // before redis-server binds it, and then that node starts again elsewhere.
+      for (let i = 0; i < masters * 2; i++) nodes.push(await cluster.spawnNode(dir, options.nodeTimeoutMs ?? 1000));
       await cluster.join(masters);
       await cluster.waitUntilHealthy();
       return cluster;
@@ -148,10 +131,43 @@ export class TestRedisCluster {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  private async waitForPing(port: number): Promise<void> {
+  /** A cluster-mode redis-server on fresh free ports, answering PING (retried on new ports if it cannot bind). */
+  private async spawnNode(dir: string, nodeTimeoutMs: number): Promise<ClusterNode> {
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      const busPort = await freePort();
+      const nodeDir = path.join(dir, String(port));
+      mkdirSync(nodeDir, { recursive: true });
+      const child = spawn(
+        'redis-server',
+        [
+          '--port', String(port), '--cluster-port', String(busPort), '--bind', '127.0.0.1',
+          '--cluster-enabled', 'yes', '--cluster-config-file', path.join(nodeDir, 'nodes.conf'),
+          '--cluster-node-timeout', String(nodeTimeoutMs),
+          '--save', '', '--appendonly', 'no', '--dir', nodeDir, '--protected-mode', 'no',
+          // Replicas sync at once (the default waits 5 s for more replicas to share one transfer).
+          '--repl-diskless-sync-delay', '0',
+        ],
+        { stdio: 'ignore' },
+      );
+      const node = { port, busPort, child };
+      try {
+        await this.waitForPing(node);
+        return node;
+      } catch (err) {
+        child.kill('SIGKILL');
+        if (attempt >= 5) throw err;
+      }
+    }
+  }
+
+  private async waitForPing(node: ClusterNode): Promise<void> {
+    const { port, child } = node;
     // Deadlines, not measurements: a loaded 2-core machine starts processes slowly.
     const end = Date.now() + 60_000;
     for (;;) {
+      // It exited (port taken): never ping whatever else listens there.
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`redis-server on ${port} exited at start`);
       if ((await this.command(port, ['PING']).catch(() => '')) === 'PONG') return;
       this.admin.get(port)?.disconnect();
       this.admin.delete(port);

@@ -38,8 +38,13 @@ type Pending =
 
 type Kind = Pending['kind'];
 
-/** How long a replayed reward waits for its decision to reach Redis from another replica's buffer. */
-const LATE_JOIN_RETRY_MS = 120_000;
+/**
+ * How long after an outage an unknown decision is answered "retry later"
+ * rather than NOT_FOUND: it may still wait in another replica's buffer.
+ */
+const REPLAY_HORIZON_MS = 120_000;
+/** Rewards whose direct join lost its reply, remembered so their retry learns what landed. */
+const UNCERTAIN_JOINS_KEPT = 10_000;
 
 export interface BufferOptions {
   /** Most writes held while Redis is down; beyond it new writes are refused and counted. @defaultValue 100000 */
@@ -54,6 +59,10 @@ export interface BufferOptions {
   readonly sendGate?: { readonly stopDetail: string | undefined; settle(): Promise<void> };
   /** Called when Redis goes away (the gate must verify its data again). */
   readonly onConnectionLost?: () => void;
+  /** After an outage, how long an unknown decision answers UNAVAILABLE instead of NOT_FOUND. @defaultValue 120000 */
+  readonly replayHorizonMs?: number;
+  /** Wall clock (ms) for the replay horizon. @defaultValue Date.now */
+  readonly now?: () => number;
 }
 
 /** What the buffer did; the metrics module exports these. */
@@ -71,6 +80,8 @@ export interface BufferStats {
   capsLocal: number;
   /** Rewards refused (UNAVAILABLE) during an outage because this replica does not hold their decision. */
   rewardsUnheld: number;
+  /** Rewards of unknown decisions answered UNAVAILABLE soon after an outage (the decision may still be in a buffer). */
+  rewardsDeferred: number;
   /** Decisions restored from this replica's copy because Redis came back without them. */
   decisionsRestored: number;
   degradedReads: number;
@@ -99,6 +110,7 @@ export class BufferedStore implements TactStore {
     capsFailedClosed: 0,
     capsLocal: 0,
     rewardsUnheld: 0,
+    rewardsDeferred: 0,
     decisionsRestored: 0,
     degradedReads: 0,
     outages: 0,
@@ -114,13 +126,18 @@ export class BufferedStore implements TactStore {
   private readonly timer: NodeJS.Timeout;
   private flushing: Promise<void> | undefined;
   /**
-   * Buffered rewards whose decision was not in Redis when they were
-   * replayed: with Decide on one replica and Reward on another, the decision
-   * may still be in the other replica's buffer. Retried until it appears or
-   * LATE_JOIN_RETRY_MS passes (then counted as unknown).
+   * When Redis last failed a call or came back (ms, options.now); undefined
+   * before any trouble. A cluster stays "available" while one master fails
+   * over, so single failed calls count, not only lost connections.
    */
-  private unjoined: { readonly op: Extract<Pending, { kind: 'reward' }>; readonly until: number }[] = [];
-  private retrying = false;
+  private troubleAt: number | undefined;
+  private readonly now: () => number;
+  /**
+   * Rewards (decision and event id) refused UNAVAILABLE after a direct join
+   * whose reply was lost: it may have landed, so the client's retry replays
+   * it (learning what the first call joined) instead of reading DUPLICATE.
+   */
+  private readonly uncertainJoins = new Set<string>();
   /** Ledger writes sent after their stream entry, not yet answered. */
   private readonly ledgerWrites = new Set<Promise<void>>();
 
@@ -132,8 +149,10 @@ export class BufferedStore implements TactStore {
     this.maxPending = options.maxPending ?? 100_000;
     this.failClosed = new Set(options.failClosedChannels ?? ['sms']);
     this.recentMax = options.recentDecisions ?? 10_000;
+    this.now = options.now ?? Date.now;
     inner.onAvailability((up) => {
       if (!up) options.onConnectionLost?.();
+      this.troubleAt = this.now();
       if (up) {
         this.logger.info({ pending: this.queue.length }, 'Redis is back; replaying buffered writes');
         void this.flush();
@@ -142,10 +161,7 @@ export class BufferedStore implements TactStore {
         this.logger.warn('Redis is unavailable; buffering writes, Decide answers from the local model');
       }
     });
-    this.timer = setInterval(() => {
-      void this.flush();
-      void this.retryUnjoined();
-    }, options.retryMs ?? 500);
+    this.timer = setInterval(() => void this.flush(), options.retryMs ?? 500);
     this.timer.unref();
   }
 
@@ -170,24 +186,53 @@ export class BufferedStore implements TactStore {
    * A reward is answered JOINED during an outage only for a decision this
    * replica holds a copy of: that copy restores the decision if Redis comes
    * back without it, so the reward is learned exactly once. Any other reward
-   * is refused (UNAVAILABLE) for the client to retry, never dropped later.
+   * is refused (UNAVAILABLE) for the client to retry, never dropped later;
+   * so is an unknown decision soon after an outage, which may still wait in
+   * another replica's buffer (NOT_FOUND would tell the client to give up).
    */
   async joinReward(request: RewardJoinRequest): Promise<JoinResult> {
     const tried = this.direct;
+    const key = uncertainKey(request);
     if (tried) {
+      const replay = key !== undefined && this.uncertainJoins.delete(key);
+      let result: JoinResult | undefined;
       try {
-        return await this.inner.joinReward(request);
+        result = replay ? await this.inner.rejoinReward(request) : await this.inner.joinReward(request);
       } catch (err) {
-        if (!(err instanceof StoreUnavailableError)) throw err;
+        this.fellBack(err);
       }
+      if (result?.status === 'unknown' && this.soonAfterOutage()) {
+        this.stats.rewardsDeferred++;
+        throw new StoreUnavailableError('the decision is not in Redis yet (another replica may still replay it after an outage); retry the reward later');
+      }
+      if (result !== undefined) return result;
     }
     const record = this.recent.get(request.decisionId);
     if (!record) {
       this.stats.rewardsUnheld++;
+      if (tried && key !== undefined) this.rememberUncertain(key);
       throw new StoreUnavailableError('Redis is unavailable and this replica does not hold the decision; retry the reward later');
     }
     this.enqueue({ kind: 'reward', request, uncertain: tried, record });
     return { status: 'buffered' };
+  }
+
+  private soonAfterOutage(): boolean {
+    return this.troubleAt !== undefined && this.now() - this.troubleAt < (this.options.replayHorizonMs ?? REPLAY_HORIZON_MS);
+  }
+
+  /** A direct call failed: Redis being away is noted and handled by the caller; anything else propagates. */
+  private fellBack(err: unknown): void {
+    if (!(err instanceof StoreUnavailableError)) throw err;
+    this.troubleAt = this.now();
+  }
+
+  private rememberUncertain(key: string): void {
+    this.uncertainJoins.add(key);
+    if (this.uncertainJoins.size > UNCERTAIN_JOINS_KEPT) {
+      const oldest = this.uncertainJoins.values().next().value;
+      if (oldest !== undefined) this.uncertainJoins.delete(oldest);
+    }
   }
 
   /**
@@ -220,7 +265,7 @@ export class BufferedStore implements TactStore {
       try {
         return await this.inner.reserveSends(customerId, reservations);
       } catch (err) {
-        if (!(err instanceof StoreUnavailableError)) throw err;
+        this.fellBack(err);
       }
     }
     return this.reserveLocally(customerId, reservations);
@@ -234,7 +279,7 @@ export class BufferedStore implements TactStore {
       try {
         return this.gated(await this.inner.loadCustomer(customerId, at));
       } catch (err) {
-        if (!(err instanceof StoreUnavailableError)) throw err;
+        this.fellBack(err);
       }
     }
     this.stats.degradedReads++;
@@ -301,7 +346,6 @@ export class BufferedStore implements TactStore {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
-    if (this.unjoined.length > 0) this.logger.error({ rewards: this.unjoined.length }, 'closing with buffered rewards whose decisions never reached Redis');
     await Promise.all(this.ledgerWrites);
     await this.flushing;
     if (this.queue.length > 0) {
@@ -328,38 +372,11 @@ export class BufferedStore implements TactStore {
       } catch (err) {
         // A lost reply may mean the command ran; replaying a reward with an
         // event id is idempotent, without one it may count twice.
-        if (!(err instanceof StoreUnavailableError)) throw err;
+        this.fellBack(err);
       }
     }
     this.enqueue(op);
     return whenBuffered();
-  }
-
-  private async retryUnjoined(): Promise<void> {
-    if (this.retrying || this.unjoined.length === 0 || !this.direct) return;
-    this.retrying = true;
-    const due = this.unjoined;
-    this.unjoined = [];
-    try {
-      for (const item of due) {
-        let result: JoinResult | undefined;
-        try {
-          result = item.op.uncertain ? await this.inner.rejoinReward(item.op.request) : await this.inner.joinReward(item.op.request);
-        } catch (err) {
-          if (!(err instanceof StoreUnavailableError)) throw err;
-        }
-        if (result === undefined || (result.status === 'unknown' && Date.now() < item.until)) {
-          this.unjoined.push(item);
-          continue;
-        }
-        this.stats.lateJoins[result.status]++;
-        if (result.status === 'unknown') this.logger.error({ decisionId: item.op.request.decisionId }, 'buffered reward: its decision never reached Redis');
-        const update = result.status === 'joined' ? lateUpdate(result) : undefined;
-        if (update) await this.publish(update);
-      }
-    } finally {
-      this.retrying = false;
-    }
   }
 
   private recordInLedgerLater(update: LearningUpdate, publishId: string): void {
@@ -462,6 +479,11 @@ export class BufferedStore implements TactStore {
       }
     }
   }
+}
+
+/** A reward with an event id can be replayed safely; one without cannot. */
+function uncertainKey(request: RewardJoinRequest): string | undefined {
+  return request.eventId === undefined ? undefined : `${request.decisionId}\u001f${request.eventId}`;
 }
 
 /**

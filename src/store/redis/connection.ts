@@ -78,6 +78,9 @@ export function clusterOptions(seeds: ClusterSeeds, connectTimeoutMs: number, na
     retryDelayOnTryAgain: 100,
     maxRedirections: 16,
     slotsRefreshTimeout: connectTimeoutMs,
+    // A slot map gone stale in a failover heals within seconds even if no
+    // MOVED or closed connection tells the client (ioredis refreshes only on those).
+    slotsRefreshInterval: 5000,
     clusterRetryStrategy: (attempt: number) => Math.min(100 * attempt, 1000),
     redisOptions: {
       ...node,
