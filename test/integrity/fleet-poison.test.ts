@@ -82,7 +82,12 @@ describe('the issue 10 poisoning attempts on a fleet of two replicas (Redis)', (
     }
 
     // A snapshot as an older version wrote it: a non-finite number serialised as null. The one it
-    // replaced stays beside it, and the stream still holds every update after that one.
+    // replaced stays beside it, and the stream still holds every update after that one. The two
+    // replicas stop first, or one of them may store a newer snapshot over the poisoned one.
+    for (const r of replicas.splice(0)) {
+      r.client.close();
+      await r.running.stop();
+    }
     const key = `${prefix}:{u}:snapshot`;
     for (let i = 0; i < 100 && !(await redis.hget(key, 'id')); i++) await sleep(50);
     const [id, body] = await redis.hmget(key, 'id', 'body');
