@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { MAX_EVENT_KEYS, type PendingTrigger, type TriggerState } from './trigger-state.js';
+import { MAX_EVENT_KEYS, MAX_FIRINGS_KEPT, type PendingTrigger, type TriggerState } from './trigger-state.js';
 
 /**
  * Trigger state in Redis, per customer under one hash tag so a cluster keeps
@@ -8,6 +8,7 @@ import { MAX_EVENT_KEYS, type PendingTrigger, type TriggerState } from './trigge
  *   <p>:{j:<customer>}:seen     zset  event key -> latest time (ZADD GT keeps the max)
  *   <p>:{j:<customer>}:pending  hash  timer job id -> PendingTrigger JSON
  *   <p>:{j:<customer>}:fired:<key>  string  job holding the re-entry claim; TTL = cooldown
+ *   <p>:{j:<customer>}:done     zset  firing id -> time, the last MAX_FIRINGS_KEPT firings done
  *
  * Every key expires `retentionMs` after its last write, so a customer who
  * goes quiet leaves nothing behind (the inactivity window must fit in it).
@@ -60,5 +61,11 @@ export class RedisTriggerState implements TriggerState {
     const k = this.key(customerId, `fired:${key}`);
     if ((await this.redis.set(k, jobId, 'PX', Math.ceil(cooldownMs), 'NX')) === 'OK') return true;
     return (await this.redis.get(k)) === jobId;
+  }
+
+  async markFired(customerId: string, firingId: string, at: number): Promise<boolean> {
+    const key = this.key(customerId, 'done');
+    const replies = await this.redis.multi().zadd(key, 'NX', at, firingId).zremrangebyrank(key, 0, -(MAX_FIRINGS_KEPT + 1)).pexpire(key, this.retentionMs).exec();
+    return Number(replies?.[0]?.[1] ?? 0) === 1;
   }
 }

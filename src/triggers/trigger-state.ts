@@ -32,7 +32,18 @@ export interface TriggerState {
    * this job already holds the claim (a retried firing is not refused).
    */
   claimFiring(customerId: string, key: string, jobId: string, cooldownMs: number, now: number): Promise<boolean>;
+  /**
+   * Note that a firing is done (decided, sends scheduled): true the first
+   * time, false when it already was. A timer job can run twice (BullMQ hands
+   * a job whose lock lapsed on a loaded replica to another); its effects are
+   * idempotent, and this keeps it counted once. The last MAX_FIRINGS_KEPT
+   * firings of a customer are remembered.
+   */
+  markFired(customerId: string, firingId: string, at: number): Promise<boolean>;
 }
+
+/** Firings remembered per customer for markFired (a job runs again within minutes, not after 64 more firings). */
+export const MAX_FIRINGS_KEPT = 64;
 
 /** Keys an event is noted under: any such event, its item, its category, or a whole-cart one. */
 export function eventKeys(name: string, itemId: string | undefined, category: string | undefined): string[] {
@@ -47,6 +58,7 @@ interface CustomerEntry {
   readonly seen: Map<string, number>;
   readonly pending: Map<string, PendingTrigger>;
   readonly fired: Map<string, { jobId: string; until: number }>;
+  readonly done: Set<string>;
 }
 
 /** Most recent event keys kept per customer (items and categories make the set open-ended). */
@@ -58,7 +70,7 @@ export class MemoryTriggerState implements TriggerState {
 
   private entry(customerId: string): CustomerEntry {
     let e = this.customers.get(customerId);
-    if (!e) this.customers.set(customerId, (e = { seen: new Map(), pending: new Map(), fired: new Map() }));
+    if (!e) this.customers.set(customerId, (e = { seen: new Map(), pending: new Map(), fired: new Map(), done: new Set() }));
     return e;
   }
 
@@ -102,6 +114,14 @@ export class MemoryTriggerState implements TriggerState {
     const held = fired.get(key);
     if (held && held.until > now && held.jobId !== jobId) return false;
     if (cooldownMs > 0) fired.set(key, { jobId, until: now + cooldownMs });
+    return true;
+  }
+
+  async markFired(customerId: string, firingId: string, _at: number): Promise<boolean> {
+    const { done } = this.entry(customerId);
+    if (done.has(firingId)) return false;
+    done.add(firingId);
+    if (done.size > MAX_FIRINGS_KEPT) done.delete(done.values().next().value as string);
     return true;
   }
 }

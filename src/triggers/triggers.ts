@@ -161,7 +161,7 @@ export class Triggers {
       ...(t.itemId ? { itemId: t.itemId } : {}),
       ...(t.category ? { category: t.category } : {}),
     });
-    this.deps.observer?.onFired?.(t.trigger, Math.max(0, clock.now() - t.dueAt));
+    if (await state.markFired(t.customerId, firingId, clock.now())) this.deps.observer?.onFired?.(t.trigger, Math.max(0, clock.now() - t.dueAt));
   }
 
   private async whyNot(rule: TriggerRule, t: TimerData, id: string): Promise<CancelReason | undefined> {

@@ -7,10 +7,10 @@ fleetSuite('one Redis', () => ({ redisUrl: REDIS_URL }));
 
 describe('a replica at startup', () => {
   it('fails fast with a clear error when Redis is unreachable', async () => {
-    const started = Date.now();
+    // The process exits (exit 1) with the error, rather than retrying for ever; how long
+    // node takes to start on a loaded machine is not what this measures.
     await expect(
       startReplica({ redisUrl: 'redis://127.0.0.1:1', prefix: 'unreachable', dumpDir: '/nonexistent', env: { TACT_REDIS_CONNECT_TIMEOUT_MS: '1000' } }),
-    ).rejects.toThrow(/cannot reach Redis at redis:\/\/127\.0\.0\.1:1/);
-    expect(Date.now() - started).toBeLessThan(10_000);
+    ).rejects.toThrow(/replica exited 1: [^]*cannot reach Redis at redis:\/\/127\.0\.0\.1:1 within 1000 ms/);
   });
 });
