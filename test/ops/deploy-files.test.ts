@@ -6,7 +6,7 @@
  * files the image or a volume puts there; ports against the addresses each container listens on;
  * probe and scrape paths against a running metrics server.
  */
-import { mkdtempSync, readdirSync, readFileSync, existsSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,7 +127,8 @@ function checkContainer(c: TactContainer, { protectedMode = true } = {}): TactCo
 interface K8sObject {
   kind: string;
   metadata: { name: string; labels?: Record<string, string> };
-  spec?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // Read field by field in the checks below; typing every kind would restate the Kubernetes API.
+  spec?: any;
   data?: Record<string, string>;
 }
 const K8S = path.join(DEPLOY, 'k8s');
@@ -254,7 +255,7 @@ describe('deploy/compose.yaml', () => {
   });
 });
 
-describe('deploy/prometheus/prometheus.yml', () => {
+describe('deploy/prometheus/prometheus.yml, and the HTTP paths probes ask', () => {
   let metrics: RunningMetricsServer;
   beforeAll(async () => {
     metrics = await startMetricsServer({ scrape: async () => '', contentType: 'text/plain', healthy: () => true }, '127.0.0.1:0');
@@ -291,10 +292,13 @@ describe('deploy/k8s', () => {
   const pod = deployment.spec.template.spec;
   const container = pod.containers[0];
   const podLabels = deployment.spec.template.metadata.labels as Record<string, string>;
+  const scratch: string[] = [];
+  afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
   /** Container directory -> local directory with the files: ConfigMaps written out; Secrets are the operator's, so placeholders. */
   function volumeMounts(): TactContainer['mounts'] {
     const dir = mkdtempSync(path.join(tmpdir(), 'tact-k8s-'));
+    scratch.push(dir);
     return (container.volumeMounts as { name: string; mountPath: string }[]).map((m) => {
       const volume = (pod.volumes as { name: string; configMap?: { name: string }; secret?: { secretName: string } }[]).find((v) => v.name === m.name)!;
       const local = path.join(dir, m.name);
