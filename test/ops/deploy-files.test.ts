@@ -60,7 +60,9 @@ const imageFiles = argsOf(runtime, 'COPY')
   .filter((a) => !a.startsWith('--from'))
   .map((a) => {
     const [src, dest] = a.split(/\s+/) as [string, string];
-    return { src, container: path.posix.resolve(workdir, dest) };
+    // As COPY does: into a destination directory (trailing slash) under the source's name.
+    const target = dest.endsWith('/') || dest === '.' ? path.posix.join(dest, path.posix.basename(src)) : dest;
+    return { src, container: path.posix.resolve(workdir, target) };
   });
 
 // ---- Settings of a Tact container ------------------------------------------------------------
@@ -99,13 +101,21 @@ function listenPorts(config: TactConfig): { grpc: number; metrics: number; admin
   };
 }
 
-/** The settings with every container path replaced by the local file that will be there. */
+/**
+ * The settings with every container path replaced by the local file that will be there, for
+ * checkPaths (which reads only the file settings, so mapping every string is harmless). A
+ * relative path is the container's, from WORKDIR: unless the image copies it there, it stays
+ * a path no one has, rather than passing because the repo happens to hold it.
+ */
 function localPaths(config: TactConfig, mounts: TactContainer['mounts']): TactConfig {
   const out: Record<string, unknown> = { ...config };
+  const longestFirst = [...mounts].sort((a, b) => b.container.length - a.container.length);
   for (const [key, value] of Object.entries(config)) {
-    if (typeof value !== 'string' || !value.startsWith('/')) continue;
-    const mount = [...mounts].sort((a, b) => b.container.length - a.container.length).find((m) => value.startsWith(`${m.container}/`));
-    if (mount) out[key] = path.join(mount.local, value.slice(mount.container.length));
+    if (typeof value !== 'string') continue;
+    const inContainer = path.posix.resolve(workdir, value);
+    const mount = longestFirst.find((m) => inContainer.startsWith(`${m.container}/`));
+    if (mount) out[key] = path.join(mount.local, inContainer.slice(mount.container.length));
+    else if (!value.startsWith('/')) out[key] = inContainer;
   }
   return out as TactConfig;
 }
