@@ -14,6 +14,13 @@ import { runScript } from './scripts.js';
 import { emptyCustomerState, NO_CONSENT } from '../../domain/customer-state.js';
 import { tactError } from '../../core/errors.js';
 
+/** A hash as HGETALL returns it from Lua (field, value, field, value...), as a record. */
+function pairs(flat: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i] as string] = flat[i + 1] as string;
+  return out;
+}
+
 /** Field separator inside sends zset members (a control char no id contains). */
 const SEP = '\x1f';
 
@@ -34,31 +41,21 @@ export class RedisCustomers {
   /** Everything kept: histories are trimmed on write, behind the customer's newest event (as in memory). */
   async load(customerId: string): Promise<CustomerState> {
     const k = this.keys;
-    const since = '-inf';
-    const replies = await this.redis
-      .pipeline()
-      .hgetall(k.profile(customerId))
-      .hgetall(k.consent(customerId))
-      .hgetall(k.cart(customerId))
-      .zrangebyscore(k.purchases(customerId), since, '+inf')
-      .get(k.tickets(customerId))
-      .zrangebyscore(k.sends(customerId), since, '+inf')
-      .zrangebyscore(k.ignored(customerId), since, '+inf')
-      .exec();
-    if (!replies) throw tactError('STORE_PROTOCOL', 'pipeline was discarded');
-    const values = replies.map(([err, value]) => {
-      if (err) throw err;
-      return value;
-    });
-    const [profile, consent, cart, purchases, tickets, sends, ignored] = values as [
-      Record<string, string>,
-      Record<string, string>,
-      Record<string, string>,
-      string[],
-      string | null,
-      string[],
-      string[],
-    ];
+    const reply = await runScript(this.redis, 'loadCustomer', [
+      k.profile(customerId),
+      k.consent(customerId),
+      k.cart(customerId),
+      k.purchases(customerId),
+      k.tickets(customerId),
+      k.sends(customerId),
+      k.ignored(customerId),
+    ], []);
+    if (!Array.isArray(reply) || reply.length !== 7) throw tactError('STORE_PROTOCOL', 'load-customer script returned an unexpected reply');
+    const [profileFlat, consentFlat, cartFlat, purchases, ticketList, sends, ignored] = reply as [string[], string[], string[], string[], string[], string[], string[]];
+    const profile = pairs(profileFlat);
+    const consent = pairs(consentFlat);
+    const cart = pairs(cartFlat);
+    const tickets = ticketList[0] ?? null;
     return {
       customerId,
       profile: decodeProfile(profile),

@@ -17,6 +17,7 @@ const SCRIPTS = {
   reserve: { file: 'reserve-1.lua', keys: 1, version: 1 },
   forget: { file: 'forget-9.lua', keys: 9, version: 1 },
   recordEvent: { file: 'record-event-7.lua', keys: 7, version: 1 },
+  loadCustomer: { file: 'load-customer-7.lua', keys: 7, version: 1 },
   saveSnapshot: { file: 'save-snapshot-2.lua', keys: 2, version: 1 },
 } as const;
 
