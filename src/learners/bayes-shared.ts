@@ -1,24 +1,33 @@
 import { z } from 'zod';
 import type { Features } from '../domain/features.js';
-import { BIAS_INDEX } from '../features/vocabulary.js';
+import { BIAS_INDEX, DEFAULT_OVERFLOW_SLOTS } from '../features/vocabulary.js';
 import { BlockScorer } from './block-scorer.js';
 import { JointEncoding, jointEncodingStateSchema, type BaseEntries, type SharedMatch } from './joint-encoding.js';
 import type { ActionRef, Contribution, Learner, LearnerSnapshot, LearningExample, ScoreBuffers } from './learner.js';
+import { parseLearnerConfig } from './learner-config.js';
 import { Arm, armStateSchema, changeUnits, learnExample, unlearnExample } from './linear-posterior.js';
 import { RewardScale } from './reward-scale.js';
 
 export const BAYES_SHARED_KIND = 'bayes-shared';
 
-export interface BayesSharedConfig {
+/** Context/action categorical features compared for equality, one feature per match. */
+const matchesSchema = z.array(z.object({ context: z.string().min(1), action: z.string().min(1) }).readonly()).readonly().default([]);
+
+/**
+ * bayes-shared's settings: the one schema its config type, its registry
+ * entry and its snapshots use (bayes-hybrid builds its shared model from it
+ * too).
+ */
+export const bayesSharedConfigSchema = z.object({
   /** Prior precision on every weight, in scaled units. */
-  readonly lambda: number;
+  lambda: z.number().positive().default(1),
   /** Noise sd in units of the typical non-zero reward (see RewardScale). */
-  readonly noise: number;
+  noise: z.number().nonnegative().default(0.25),
   /** Forgetting factor per update in (0, 1]; 1 keeps every example. */
-  readonly forgetting: number;
+  forgetting: z.number().gt(0).lte(1).default(1),
   /** Features of the joint vector (context, action, and their products) given own weights. */
-  readonly maxFeatures: number;
-  readonly overflowSlots: number;
+  maxFeatures: z.number().int().nonnegative().max(8192).default(1024),
+  overflowSlots: z.number().int().positive().max(4096).default(DEFAULT_OVERFLOW_SLOTS),
   /**
    * Whether the action id forms products with the context. "auto": only for
    * actions without features, whose id is all that describes them (one model
@@ -26,24 +35,24 @@ export interface BayesSharedConfig {
    * through them, and per-id products would multiply the dimension by the
    * number of actions.
    */
-  readonly idInteractions: 'auto' | 'always' | 'never';
+  idInteractions: z.enum(['auto', 'always', 'never']).default('auto'),
   /**
    * Names of the action features that form products with the context
-   * (categorical or numeric); the others are main effects only. Unset: all.
-   * Products are what personalise ("sms for customers who prefer sms"), and
-   * each costs one weight per context feature: pairing only the features
-   * that generalise across actions (channel, slot, category, discount) keeps
-   * the model small enough to learn from few rewards.
+   * (categorical or numeric); the others are main effects only. Unset: all;
+   * empty: none. Products are what personalise ("sms for customers who
+   * prefer sms"), and each costs one weight per context feature: pairing only
+   * the features that generalise across actions (channel, slot, category,
+   * discount) keeps the model small enough to learn from few rewards.
    */
-  readonly pairs?: readonly string[] | undefined;
+  pairs: z.array(z.string().min(1)).readonly().optional(),
   /**
-   * Whether the action id is a feature of its own. "always" (default); "auto":
-   * only for actions without other features. An action described by features
-   * is scored through them; an id weight per action would add as many
-   * weights as there are actions (hundreds in a catalog, thousands of client
+   * Whether the action id is a feature of its own. "always"; "auto": only
+   * for actions without other features. An action described by features is
+   * scored through them; an id weight per action would add as many weights
+   * as there are actions (hundreds in a catalog, thousands of client
    * candidates), each learned from that action's rewards alone.
    */
-  readonly idFeature?: 'always' | 'auto' | undefined;
+  idFeature: z.enum(['always', 'auto']).default('always'),
   /**
    * Match features: for each {context, action} pair of categorical feature
    * names, a candidate whose action value equals the context's value gets
@@ -52,8 +61,12 @@ export interface BayesSharedConfig {
    * for every category at once, where products need one weight per
    * (context value, action value) and learn it category by category.
    */
-  readonly matches?: readonly SharedMatch[] | undefined;
-}
+  matches: matchesSchema,
+});
+
+export type BayesSharedConfig = z.output<typeof bayesSharedConfigSchema>;
+/** What a caller may give: any setting left out takes its default. */
+export type BayesSharedConfigInput = z.input<typeof bayesSharedConfigSchema>;
 
 export type { SharedMatch };
 
@@ -97,11 +110,12 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
   private readonly u: Float64Array;
   private nzScratch = new Int32Array(256);
 
-  constructor(readonly config: BayesSharedConfig) {
-    if (!(config.lambda > 0)) throw new RangeError('lambda must be > 0');
-    if (!(config.forgetting > 0 && config.forgetting <= 1)) throw new RangeError('forgetting must be in (0, 1]');
-    this.encoding = new JointEncoding(config, this.rescale);
-    this.arm = Arm.fresh(1, config.lambda);
+  readonly config: BayesSharedConfig;
+
+  constructor(config: BayesSharedConfigInput) {
+    this.config = parseLearnerConfig(BAYES_SHARED_KIND, bayesSharedConfigSchema, config);
+    this.encoding = new JointEncoding(this.config, this.rescale);
+    this.arm = Arm.fresh(1, this.config.lambda);
     this.xs = new Float64Array(this.encoding.vocabulary.capacity);
     this.u = new Float64Array(this.encoding.vocabulary.capacity);
   }
@@ -184,7 +198,7 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
 
   snapshot(): LearnerSnapshot {
     const state: SharedState = {
-      config: sharedStateSchema.shape.config.parse(this.config),
+      config: { ...this.config },
       ...this.encoding.snapshot(),
       rewardScale: this.rewardScale.snapshot(),
       arm: this.arm.toState(),
@@ -239,17 +253,7 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
 }
 
 const sharedStateSchema = z.object({
-  config: z.object({
-    lambda: z.number().positive(),
-    noise: z.number().nonnegative(),
-    forgetting: z.number().gt(0).lte(1),
-    maxFeatures: z.number().int().nonnegative(),
-    overflowSlots: z.number().int().positive(),
-    idInteractions: z.enum(['auto', 'always', 'never']).default('auto'),
-    pairs: z.array(z.string()).readonly().optional(),
-    idFeature: z.enum(['always', 'auto']).optional(),
-    matches: z.array(z.object({ context: z.string(), action: z.string() })).readonly().optional(),
-  }),
+  config: bayesSharedConfigSchema,
   ...jointEncodingStateSchema.shape,
   rewardScale: z.object({ sumSq: z.number().nonnegative(), count: z.number().int().nonnegative() }),
   arm: armStateSchema,

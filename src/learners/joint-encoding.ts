@@ -16,8 +16,8 @@ export interface JointEncodingConfig {
   readonly overflowSlots: number;
   readonly idInteractions: 'auto' | 'always' | 'never';
   readonly pairs?: readonly string[] | undefined;
-  readonly idFeature?: 'always' | 'auto' | undefined;
-  readonly matches?: readonly SharedMatch[] | undefined;
+  readonly idFeature: 'always' | 'auto';
+  readonly matches: readonly SharedMatch[];
 }
 
 /**
@@ -253,7 +253,7 @@ export class JointEncoding {
    */
   private withMatches(context: Readonly<Record<string, string>>, action: ActionRef, entries: BaseEntries, learning: boolean): BaseEntries {
     const matches = this.config.matches;
-    if (matches === undefined || matches.length === 0) return entries;
+    if (matches.length === 0) return entries;
     const found: number[] = [];
     for (const m of matches) {
       const value = context[m.context];

@@ -9,6 +9,7 @@ import type {
   LearningExample,
   ScoreBuffers,
 } from './learner.js';
+import { parseLearnerConfig } from './learner-config.js';
 
 export const SGD_KIND = 'sgd';
 
@@ -18,20 +19,21 @@ function importanceOf(example: LearningExample): number {
   return w;
 }
 
-export interface SgdConfig {
+/** sgd's settings: the one schema its config type, its registry entry and its snapshots use. */
+export const sgdConfigSchema = z.object({
   /** Hashed feature space of 2^bits weights. */
-  readonly bits: number;
-  readonly learningRate: number;
+  bits: z.number().int().min(1).max(26).default(DEFAULT_BITS),
+  learningRate: z.number().positive().default(2),
   /** L2 shrinkage applied to the weights an example touches (0 = none). */
-  readonly l2: number;
-}
+  l2: z.number().nonnegative().lt(1).default(0),
+});
+
+export type SgdConfig = z.output<typeof sgdConfigSchema>;
+/** What a caller may give: any setting left out takes its default. */
+export type SgdConfigInput = z.input<typeof sgdConfigSchema>;
 
 const stateSchema = z.object({
-  config: z.object({
-    bits: z.number().int().min(1).max(30),
-    learningRate: z.number().positive(),
-    l2: z.number().nonnegative(),
-  }),
+  config: sgdConfigSchema,
   examples: z.number().nonnegative(),
   normSum: z.number().nonnegative(),
   index: z.array(z.number().int().nonnegative()),
@@ -63,9 +65,11 @@ export class SgdRegressionLearner implements Learner<HashedContext> {
   private normSum = 0;
   private count = 0;
 
-  constructor(readonly config: SgdConfig) {
-    if (!(config.learningRate > 0)) throw new RangeError('learningRate must be > 0');
-    this.hasher = new InteractionHasher(config.bits ?? DEFAULT_BITS);
+  readonly config: SgdConfig;
+
+  constructor(config: SgdConfigInput) {
+    this.config = parseLearnerConfig(SGD_KIND, sgdConfigSchema, config);
+    this.hasher = new InteractionHasher(this.config.bits);
     const size = this.hasher.size;
     this.weight = new Float64Array(size);
     this.gradSq = new Float64Array(size);
@@ -126,7 +130,7 @@ export class SgdRegressionLearner implements Learner<HashedContext> {
 
   snapshot(): LearnerSnapshot {
     const state: SgdState = {
-      config: stateSchema.shape.config.parse(this.config),
+      config: { ...this.config },
       examples: this.examples,
       normSum: this.normSum,
       index: [],
