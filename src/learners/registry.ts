@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tactError } from '../core/errors.js';
 import { BAYES_HYBRID_KIND, BayesHybridLearner, bayesHybridConfigSchema } from './bayes-hybrid.js';
 import { BAYES_LINEAR_KIND, BayesLinearLearner, bayesLinearConfigSchema } from './bayes-linear.js';
 import { BAYES_SHARED_KIND, BayesSharedLearner, bayesSharedConfigSchema } from './bayes-shared.js';
@@ -60,6 +61,6 @@ export function restoreLearner(snapshot: LearnerSnapshot, context: LearnerContex
     case BAYES_SHARED_KIND:
       return BayesSharedLearner.restore(snapshot);
     default:
-      throw new RangeError(`unknown learner kind: ${snapshot.kind}`);
+      throw tactError('SNAPSHOT_INVALID', `unknown learner kind: ${snapshot.kind}`);
   }
 }

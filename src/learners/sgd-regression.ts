@@ -1,23 +1,19 @@
 import { z } from 'zod';
+import { tactError } from '../core/errors.js';
 import type { Features } from '../domain/features.js';
 import { DEFAULT_BITS, InteractionHasher, SparseVector, type HashedContext } from '../features/interactions.js';
-import type {
-  ActionRef,
-  Contribution,
-  Learner,
-  LearnerSnapshot,
-  LearningExample,
-  ScoreBuffers,
+import {
+  importanceWeight,
+  type ActionRef,
+  type Contribution,
+  type Learner,
+  type LearnerSnapshot,
+  type LearningExample,
+  type ScoreBuffers,
 } from './learner.js';
 import { parseLearnerConfig } from './learner-config.js';
 
 export const SGD_KIND = 'sgd';
-
-function importanceOf(example: LearningExample): number {
-  const w = example.weight ?? 1;
-  if (!(w >= 0 && Number.isFinite(w))) throw new RangeError(`importance weight must be finite and >= 0, got ${w}`);
-  return w;
-}
 
 /** sgd's settings: the one schema its config type, its registry entry and its snapshots use. */
 export const sgdConfigSchema = z.object({
@@ -102,13 +98,13 @@ export class SgdRegressionLearner implements Learner<HashedContext> {
     this.count++;
     if (example.previousReward !== undefined) {
       // No sufficient statistics to correct: step by the target's change as if it were the error.
-      this.step(v, -(example.reward - example.previousReward), false, importanceOf(example));
+      this.step(v, -(example.reward - example.previousReward), false, importanceWeight(example));
       return;
     }
     this.normalize(v);
     let p = 0;
     for (let i = 0; i < v.length; i++) p += this.weight[v.index[i]!]! * v.value[i]!;
-    this.step(v, p - example.reward, true, importanceOf(example));
+    this.step(v, p - example.reward, true, importanceWeight(example));
   }
 
   unlearn(_example: LearningExample): boolean {
@@ -154,11 +150,11 @@ export class SgdRegressionLearner implements Learner<HashedContext> {
     const learner = new SgdRegressionLearner(s.config);
     const n = s.index.length;
     if (s.weight.length !== n || s.gradSq.length !== n || s.maxAbs.length !== n) {
-      throw new RangeError('sgd snapshot: parallel arrays differ in length');
+      throw tactError('SNAPSHOT_INVALID', 'sgd snapshot: parallel arrays differ in length');
     }
     for (let k = 0; k < n; k++) {
       const i = s.index[k]!;
-      if (i >= learner.weight.length) throw new RangeError(`sgd snapshot: index ${i} out of range`);
+      if (i >= learner.weight.length) throw tactError('SNAPSHOT_INVALID', `sgd snapshot: index ${i} out of range`);
       learner.weight[i] = s.weight[k]!;
       learner.gradSq[i] = s.gradSq[k]!;
       learner.maxAbs[i] = s.maxAbs[k]!;
