@@ -17,198 +17,175 @@ const hostPort = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/
  * < environment (TACT_*, REDIS_URL) < command-line flags.
  */
 export const configSchema = z.object({
-  /** gRPC address. Flag --listen, env TACT_LISTEN. @defaultValue "127.0.0.1:50051" */
+  /** gRPC address. @defaultValue "127.0.0.1:50051" */
   listen: hostPort.default('127.0.0.1:50051'),
-  /** Prometheus /metrics address. Flag --metrics-listen, env TACT_METRICS_LISTEN. @defaultValue "127.0.0.1:9464" */
+  /** Prometheus /metrics address. @defaultValue "127.0.0.1:9464" */
   metricsListen: hostPort.default('127.0.0.1:9464'),
-  /** Catalog YAML; `tact serve` reloads it when the file changes (an invalid file is rejected, logged and counted). Flag --catalog, env TACT_CATALOG. @defaultValue models/catalog.yaml */
+  /** Catalog YAML; `tact serve` reloads it when the file changes (an invalid file is rejected, logged and counted). @defaultValue models/catalog.yaml */
   catalog: z.string().default(path.join(MODELS_DIR, 'catalog.yaml')),
-  /** Policies YAML; unset means the embedded default policy. Flag --policies, env TACT_POLICIES. */
+  /** Policies YAML; unset means the embedded default policy. */
   policies: z.string().optional(),
-  /** Redis URL; unset means in-memory state. Flag --redis, env REDIS_URL. */
+  /** Redis URL; unset means in-memory state. */
   redisUrl: z.string().url().optional(),
   /**
    * Redis Cluster seed nodes, "HOST:PORT[,HOST:PORT...]"; an entry may be a
    * redis:// or rediss:// URL to give a password, ACL user or TLS (as for
    * --redis). Unset means no cluster; not together with --redis.
-   * Flag --redis-cluster, env TACT_REDIS_CLUSTER.
    */
   redisCluster: z.string().min(1).optional(),
-  /** Prefix of every Redis key (several fleets can share one Redis). Flag --redis-prefix, env TACT_REDIS_PREFIX. @defaultValue "tact" */
+  /** Prefix of every Redis key (several fleets can share one Redis). @defaultValue "tact" */
   redisPrefix: z.string().regex(/^[^{}\s]+$/, 'no braces or spaces').default('tact'),
-  /** Startup fails with a clear error when Redis is not reachable within this, ms. Env TACT_REDIS_CONNECT_TIMEOUT_MS. @defaultValue 3000 */
+  /** Startup fails with a clear error when Redis is not reachable within this, ms. @defaultValue 3000 */
   redisConnectTimeoutMs: z.coerce.number().int().min(100).max(60_000).default(3000),
-  /** Writes held while Redis is down; beyond it they are refused and counted. Env TACT_REDIS_BUFFER_MAX. @defaultValue 100000 */
+  /** Writes held while Redis is down; beyond it they are refused and counted. @defaultValue 100000 */
   redisBufferMax: z.coerce.number().int().min(0).max(10_000_000).default(100_000),
-  /** Channels whose caps fail closed while Redis is down (comma list); others use local caps. Env TACT_CAPS_FAIL_CLOSED. @defaultValue "sms" */
+  /** Channels whose caps fail closed while Redis is down (comma list); others use local caps. @defaultValue "sms" */
   capsFailClosed: z.string().default('sms'),
-  /** Health while Redis is down: keep SERVING (local model) or report NOT_SERVING. Env TACT_REDIS_DOWN_HEALTH. @defaultValue "serving" */
+  /** Health while Redis is down: keep SERVING (local model) or report NOT_SERVING. @defaultValue "serving" */
   redisDownHealth: z.enum(['serving', 'not_serving']).default('serving'),
-  /** How often a fleet replica saves learner snapshots, ms. Env TACT_SNAPSHOT_INTERVAL_MS. @defaultValue 30000 */
+  /** How often a fleet replica saves learner snapshots, ms. @defaultValue 30000 */
   snapshotIntervalMs: z.coerce.number().int().min(100).max(86_400_000).default(30_000),
-  /** Also write fleet snapshots to this file (e.g. models/fleet-snapshot.json). Env TACT_SNAPSHOT_FILE. */
+  /** Also write fleet snapshots to this file (e.g. models/fleet-snapshot.json). */
   snapshotFile: z.string().optional(),
-  /** Decision log (JSON lines) for offline evaluation; unset means none. Flag --decision-log, env TACT_DECISION_LOG. */
+  /** Decision log (JSON lines) for offline evaluation; unset means none. */
   decisionLog: z.string().optional(),
-  /** Seed mixed into every decision's sampling; unset means random per process. Flag --seed, env TACT_SEED. */
+  /** Seed mixed into every decision's sampling; unset means random per process. */
   seed: z.coerce.number().int().min(0).max(0xffffffff).optional(),
-  /** How often attribution windows are closed, ms. Env TACT_SWEEP_INTERVAL_MS. @defaultValue 1000 */
+  /** How often attribution windows are closed, ms. @defaultValue 1000 */
   sweepIntervalMs: z.coerce.number().int().min(10).max(60_000).default(1000),
-  /** Grace period for in-flight calls on SIGTERM, ms; then they are cancelled. Env TACT_SHUTDOWN_GRACE_MS. @defaultValue 10000 */
+  /** Grace period for in-flight calls on SIGTERM, ms; then they are cancelled. @defaultValue 10000 */
   shutdownGraceMs: z.coerce.number().int().min(0).max(300_000).default(10_000),
-  /** A RewardStream with no reward for this long is ended with its summary, ms. Env TACT_REWARD_STREAM_IDLE_MS. @defaultValue 60000 */
+  /** A RewardStream with no reward for this long is ended with its summary, ms. @defaultValue 60000 */
   rewardStreamIdleMs: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
-  /** RewardStreams open at once; one more gets RESOURCE_EXHAUSTED. Env TACT_REWARD_STREAM_MAX. @defaultValue 256 */
+  /** RewardStreams open at once; one more gets RESOURCE_EXHAUSTED. @defaultValue 256 */
   rewardStreamMax: z.coerce.number().int().min(1).max(100_000).default(256),
-  /** Standard Webhooks endpoint for every channel without its own sink (catalog `channels[].delivery`); unset: due sends are logged and counted. Flag --webhook-url, env TACT_WEBHOOK_URL. */
+  /** Standard Webhooks endpoint for every channel without its own sink (catalog `channels[].delivery`); unset: due sends are logged and counted. */
   webhookUrl: z.string().url().optional(),
-  /** Signing secret for webhooks, "whsec_" + base64 key (Standard Webhooks). Flag --webhook-secret, env TACT_WEBHOOK_SECRET. */
+  /** Signing secret for webhooks, "whsec_" + base64 key (Standard Webhooks). */
   webhookSecret: z.string().regex(/^whsec_[A-Za-z0-9+/=]{22,}$/, 'expected whsec_ followed by a base64 key of 16 bytes or more').optional(),
-  /** Attempts per send before it is dead-lettered (per channel: catalog delivery.max_attempts). Env TACT_DELIVERY_MAX_ATTEMPTS. @defaultValue 8 */
+  /** Attempts per send before it is dead-lettered (per channel: catalog delivery.max_attempts). @defaultValue 8 */
   deliveryMaxAttempts: z.coerce.number().int().min(1).max(100).default(8),
-  /** First retry delay, ms; doubles per attempt (with jitter) up to 1 hour. Env TACT_DELIVERY_BACKOFF_MS. @defaultValue 1000 */
+  /** First retry delay, ms; doubles per attempt (with jitter) up to 1 hour. @defaultValue 1000 */
   deliveryBackoffMs: z.coerce.number().int().min(1).max(3_600_000).default(1000),
-  /** Sends in flight at once per channel and replica (per channel: catalog delivery.concurrency). Env TACT_DELIVERY_CONCURRENCY. @defaultValue 8 */
+  /** Sends in flight at once per channel and replica (per channel: catalog delivery.concurrency). @defaultValue 8 */
   deliveryConcurrency: z.coerce.number().int().min(1).max(1000).default(8),
-  /** Redis mode: a running trigger or send is locked this long; a replica killed mid-job has its jobs taken over after it, ms. Env TACT_JOURNEY_LOCK_MS. @defaultValue 30000 */
+  /** Redis mode: a running trigger or send is locked this long; a replica killed mid-job has its jobs taken over after it, ms. @defaultValue 30000 */
   journeyLockMs: z.coerce.number().int().min(1000).max(600_000).default(30_000),
-  /** Timeout of one webhook attempt, ms. Env TACT_WEBHOOK_TIMEOUT_MS. @defaultValue 10000 */
+  /** Timeout of one webhook attempt, ms. @defaultValue 10000 */
   webhookTimeoutMs: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /**
    * Refuse to start when Redis would lose consent and caps on a restart (no AOF);
-   * the default only warns. Flag --require-redis-persistence, env TACT_REQUIRE_REDIS_PERSISTENCE. @defaultValue false
+   * the default only warns. @defaultValue false
    */
   requireRedisPersistence: z.preprocess((v) => (typeof v === 'string' ? /^(1|true|yes|on)$/i.test(v) : v), z.boolean()).default(false),
-  /** How far ahead of the server's clock a Decide `at` or an event time may be, ms; past times are always accepted. Env TACT_MAX_FUTURE_SKEW_MS. @defaultValue 300000 */
+  /** How far ahead of the server's clock a Decide `at` or an event time may be, ms; past times are always accepted. @defaultValue 300000 */
   maxFutureSkewMs: z.coerce.number().int().min(0).max(400 * 86_400_000).default(300_000),
-  /** pino log level. Flag --log-level, env TACT_LOG_LEVEL. @defaultValue "info" */
+  /** pino log level. @defaultValue "info" */
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   // Security (docs/security.md). Without auth or TLS, Tact listens on loopback only (protected mode).
-  /** PolicyAdmin (and reflection) on their own gRPC address; unset means PolicyAdmin is not served. Flag --admin-listen, env TACT_ADMIN_LISTEN. */
+  /** PolicyAdmin (and reflection) on their own gRPC address; unset means PolicyAdmin is not served. */
   adminListen: hostPort.optional(),
-  /** Server certificate (PEM) for TLS on the gRPC ports; re-read when it changes. Flag --tls-cert, env TACT_TLS_CERT. */
+  /** Server certificate (PEM) for TLS on the gRPC ports; re-read when it changes. */
   tlsCert: z.string().optional(),
-  /** Private key (PEM) of --tls-cert. Flag --tls-key, env TACT_TLS_KEY. */
+  /** Private key (PEM) of --tls-cert. */
   tlsKey: z.string().optional(),
-  /** CA (PEM) that must sign every client's certificate (mutual TLS). Flag --tls-client-ca, env TACT_TLS_CLIENT_CA. */
+  /** CA (PEM) that must sign every client's certificate (mutual TLS). */
   tlsClientCa: z.string().optional(),
-  /** Serve /metrics over HTTPS with the same certificate (and client CA). Flag --metrics-tls, env TACT_METRICS_TLS. @defaultValue false */
+  /** Serve /metrics over HTTPS with the same certificate (and client CA). @defaultValue false */
   metricsTls: envBoolean.default(false),
-  /** How often certificate, token and JWKS files are read again, ms (0: never). Env TACT_CREDENTIALS_RELOAD_MS. @defaultValue 5000 */
+  /** How often certificate, token and JWKS files are read again, ms (0: never). @defaultValue 5000 */
   credentialsReloadMs: z.coerce.number().int().min(0).max(3_600_000).default(5000),
-  /** YAML file of callers: tokens: [{ name, sha256, scopes }]. Flag --auth-tokens, env TACT_AUTH_TOKENS. */
+  /** YAML file of callers: tokens: [{ name, sha256, scopes }]. */
   authTokens: z.string().optional(),
-  /** JWKS file (JSON) whose keys verify JWT callers. Flag --auth-jwks, env TACT_AUTH_JWKS. */
+  /** JWKS file (JSON) whose keys verify JWT callers. */
   authJwks: z.string().optional(),
-  /** Required `iss` of JWTs. Flag --auth-jwt-issuer, env TACT_AUTH_JWT_ISSUER. */
+  /** Required `iss` of JWTs. */
   authJwtIssuer: z.string().optional(),
-  /** Required `aud` of JWTs. Flag --auth-jwt-audience, env TACT_AUTH_JWT_AUDIENCE. */
+  /** Required `aud` of JWTs. */
   authJwtAudience: z.string().optional(),
-  /** JWT claim holding the scopes (space-separated string or array). Flag --auth-jwt-scopes-claim, env TACT_AUTH_JWT_SCOPES_CLAIM. @defaultValue "scope" */
+  /** JWT claim holding the scopes (space-separated string or array). @defaultValue "scope" */
   authJwtScopesClaim: z.string().min(1).default('scope'),
-  /** Listen beyond loopback with neither auth nor TLS (protected mode off). Flag --insecure, env TACT_INSECURE. @defaultValue false */
+  /** Listen beyond loopback with neither auth nor TLS (protected mode off). @defaultValue false */
   insecure: envBoolean.default(false),
 });
 
 export type TactConfig = z.infer<typeof configSchema>;
 
-export const ENV: Record<string, keyof TactConfig> = {
-  TACT_LISTEN: 'listen',
-  TACT_METRICS_LISTEN: 'metricsListen',
-  TACT_CATALOG: 'catalog',
-  TACT_POLICIES: 'policies',
-  REDIS_URL: 'redisUrl',
-  TACT_REDIS_CLUSTER: 'redisCluster',
-  TACT_REDIS_PREFIX: 'redisPrefix',
-  TACT_REDIS_CONNECT_TIMEOUT_MS: 'redisConnectTimeoutMs',
-  TACT_REDIS_BUFFER_MAX: 'redisBufferMax',
-  TACT_CAPS_FAIL_CLOSED: 'capsFailClosed',
-  TACT_REDIS_DOWN_HEALTH: 'redisDownHealth',
-  TACT_SNAPSHOT_INTERVAL_MS: 'snapshotIntervalMs',
-  TACT_SNAPSHOT_FILE: 'snapshotFile',
-  TACT_DECISION_LOG: 'decisionLog',
-  TACT_SEED: 'seed',
-  TACT_LOG_LEVEL: 'logLevel',
-  TACT_SWEEP_INTERVAL_MS: 'sweepIntervalMs',
-  TACT_SHUTDOWN_GRACE_MS: 'shutdownGraceMs',
-  TACT_REWARD_STREAM_IDLE_MS: 'rewardStreamIdleMs',
-  TACT_REWARD_STREAM_MAX: 'rewardStreamMax',
-  TACT_ADMIN_LISTEN: 'adminListen',
-  TACT_TLS_CERT: 'tlsCert',
-  TACT_TLS_KEY: 'tlsKey',
-  TACT_TLS_CLIENT_CA: 'tlsClientCa',
-  TACT_METRICS_TLS: 'metricsTls',
-  TACT_CREDENTIALS_RELOAD_MS: 'credentialsReloadMs',
-  TACT_AUTH_TOKENS: 'authTokens',
-  TACT_AUTH_JWKS: 'authJwks',
-  TACT_AUTH_JWT_ISSUER: 'authJwtIssuer',
-  TACT_AUTH_JWT_AUDIENCE: 'authJwtAudience',
-  TACT_AUTH_JWT_SCOPES_CLAIM: 'authJwtScopesClaim',
-  TACT_INSECURE: 'insecure',
-  TACT_WEBHOOK_URL: 'webhookUrl',
-  TACT_WEBHOOK_SECRET: 'webhookSecret',
-  TACT_DELIVERY_MAX_ATTEMPTS: 'deliveryMaxAttempts',
-  TACT_DELIVERY_BACKOFF_MS: 'deliveryBackoffMs',
-  TACT_DELIVERY_CONCURRENCY: 'deliveryConcurrency',
-  TACT_WEBHOOK_TIMEOUT_MS: 'webhookTimeoutMs',
-  TACT_JOURNEY_LOCK_MS: 'journeyLockMs',
-  TACT_REQUIRE_REDIS_PERSISTENCE: 'requireRedisPersistence',
-  TACT_MAX_FUTURE_SKEW_MS: 'maxFutureSkewMs',
-};
+/** How a setting may be given besides a --config file: its flag and its environment variable. */
+export interface SettingSource {
+  /** Command-line flag without the dashes; a setting whose default is a boolean is a switch. */
+  readonly flag?: string;
+  readonly env?: string;
+}
 
-export const FLAGS = {
+/**
+ * Every setting's flag and environment variable, in one table: the parser
+ * (loadConfig), `tact serve --help` and docs/configuration.md all read it, so
+ * a flag cannot be documented under one name and parsed under another.
+ */
+export const SETTING_SOURCES = {
+  listen: { flag: 'listen', env: 'TACT_LISTEN' },
+  metricsListen: { flag: 'metrics-listen', env: 'TACT_METRICS_LISTEN' },
+  catalog: { flag: 'catalog', env: 'TACT_CATALOG' },
+  policies: { flag: 'policies', env: 'TACT_POLICIES' },
+  redisUrl: { flag: 'redis', env: 'REDIS_URL' },
+  redisCluster: { flag: 'redis-cluster', env: 'TACT_REDIS_CLUSTER' },
+  redisPrefix: { flag: 'redis-prefix', env: 'TACT_REDIS_PREFIX' },
+  redisConnectTimeoutMs: { env: 'TACT_REDIS_CONNECT_TIMEOUT_MS' },
+  redisBufferMax: { env: 'TACT_REDIS_BUFFER_MAX' },
+  capsFailClosed: { env: 'TACT_CAPS_FAIL_CLOSED' },
+  redisDownHealth: { env: 'TACT_REDIS_DOWN_HEALTH' },
+  snapshotIntervalMs: { env: 'TACT_SNAPSHOT_INTERVAL_MS' },
+  snapshotFile: { env: 'TACT_SNAPSHOT_FILE' },
+  decisionLog: { flag: 'decision-log', env: 'TACT_DECISION_LOG' },
+  seed: { flag: 'seed', env: 'TACT_SEED' },
+  sweepIntervalMs: { env: 'TACT_SWEEP_INTERVAL_MS' },
+  shutdownGraceMs: { env: 'TACT_SHUTDOWN_GRACE_MS' },
+  rewardStreamIdleMs: { env: 'TACT_REWARD_STREAM_IDLE_MS' },
+  rewardStreamMax: { env: 'TACT_REWARD_STREAM_MAX' },
+  webhookUrl: { flag: 'webhook-url', env: 'TACT_WEBHOOK_URL' },
+  webhookSecret: { flag: 'webhook-secret', env: 'TACT_WEBHOOK_SECRET' },
+  deliveryMaxAttempts: { env: 'TACT_DELIVERY_MAX_ATTEMPTS' },
+  deliveryBackoffMs: { env: 'TACT_DELIVERY_BACKOFF_MS' },
+  deliveryConcurrency: { env: 'TACT_DELIVERY_CONCURRENCY' },
+  journeyLockMs: { env: 'TACT_JOURNEY_LOCK_MS' },
+  webhookTimeoutMs: { env: 'TACT_WEBHOOK_TIMEOUT_MS' },
+  requireRedisPersistence: { flag: 'require-redis-persistence', env: 'TACT_REQUIRE_REDIS_PERSISTENCE' },
+  maxFutureSkewMs: { env: 'TACT_MAX_FUTURE_SKEW_MS' },
+  logLevel: { flag: 'log-level', env: 'TACT_LOG_LEVEL' },
+  adminListen: { flag: 'admin-listen', env: 'TACT_ADMIN_LISTEN' },
+  tlsCert: { flag: 'tls-cert', env: 'TACT_TLS_CERT' },
+  tlsKey: { flag: 'tls-key', env: 'TACT_TLS_KEY' },
+  tlsClientCa: { flag: 'tls-client-ca', env: 'TACT_TLS_CLIENT_CA' },
+  metricsTls: { flag: 'metrics-tls', env: 'TACT_METRICS_TLS' },
+  credentialsReloadMs: { env: 'TACT_CREDENTIALS_RELOAD_MS' },
+  authTokens: { flag: 'auth-tokens', env: 'TACT_AUTH_TOKENS' },
+  authJwks: { flag: 'auth-jwks', env: 'TACT_AUTH_JWKS' },
+  authJwtIssuer: { flag: 'auth-jwt-issuer', env: 'TACT_AUTH_JWT_ISSUER' },
+  authJwtAudience: { flag: 'auth-jwt-audience', env: 'TACT_AUTH_JWT_AUDIENCE' },
+  authJwtScopesClaim: { flag: 'auth-jwt-scopes-claim', env: 'TACT_AUTH_JWT_SCOPES_CLAIM' },
+  insecure: { flag: 'insecure', env: 'TACT_INSECURE' },
+} as const satisfies Record<keyof TactConfig, SettingSource>;
+
+const sources = Object.entries(SETTING_SOURCES) as Array<[keyof TactConfig, SettingSource]>;
+const defaults = configSchema.parse({}) as Record<string, unknown>;
+
+/** Environment variable -> setting. */
+export const ENV: Readonly<Record<string, keyof TactConfig>> = Object.fromEntries(
+  sources.flatMap(([key, s]) => (s.env === undefined ? [] : [[s.env, key]])),
+);
+
+/** Flag -> setting. */
+export const FLAG_KEY: Readonly<Record<string, keyof TactConfig>> = Object.fromEntries(
+  sources.flatMap(([key, s]) => (s.flag === undefined ? [] : [[s.flag, key]])),
+);
+
+/** node:util parseArgs options: --config and every setting's flag. */
+export const FLAGS: Readonly<Record<string, { readonly type: 'string' | 'boolean' }>> = {
   config: { type: 'string' },
-  listen: { type: 'string' },
-  'metrics-listen': { type: 'string' },
-  catalog: { type: 'string' },
-  policies: { type: 'string' },
-  redis: { type: 'string' },
-  'redis-cluster': { type: 'string' },
-  'redis-prefix': { type: 'string' },
-  'decision-log': { type: 'string' },
-  seed: { type: 'string' },
-  'log-level': { type: 'string' },
-  'admin-listen': { type: 'string' },
-  'tls-cert': { type: 'string' },
-  'tls-key': { type: 'string' },
-  'tls-client-ca': { type: 'string' },
-  'metrics-tls': { type: 'boolean' },
-  'auth-tokens': { type: 'string' },
-  'auth-jwks': { type: 'string' },
-  'auth-jwt-issuer': { type: 'string' },
-  'auth-jwt-audience': { type: 'string' },
-  'auth-jwt-scopes-claim': { type: 'string' },
-  insecure: { type: 'boolean' },
-  'webhook-url': { type: 'string' },
-  'webhook-secret': { type: 'string' },
-  'require-redis-persistence': { type: 'boolean' },
-} as const;
-
-export const FLAG_KEY: Record<string, keyof TactConfig> = {
-  listen: 'listen',
-  'metrics-listen': 'metricsListen',
-  catalog: 'catalog',
-  policies: 'policies',
-  redis: 'redisUrl',
-  'redis-cluster': 'redisCluster',
-  'redis-prefix': 'redisPrefix',
-  'decision-log': 'decisionLog',
-  seed: 'seed',
-  'log-level': 'logLevel',
-  'admin-listen': 'adminListen',
-  'tls-cert': 'tlsCert',
-  'tls-key': 'tlsKey',
-  'tls-client-ca': 'tlsClientCa',
-  'metrics-tls': 'metricsTls',
-  'auth-tokens': 'authTokens',
-  'auth-jwks': 'authJwks',
-  'auth-jwt-issuer': 'authJwtIssuer',
-  'auth-jwt-audience': 'authJwtAudience',
-  'auth-jwt-scopes-claim': 'authJwtScopesClaim',
-  insecure: 'insecure',
-  'webhook-url': 'webhookUrl',
-  'webhook-secret': 'webhookSecret',
-  'require-redis-persistence': 'requireRedisPersistence',
+  ...Object.fromEntries(
+    sources.flatMap(([key, s]) => (s.flag === undefined ? [] : [[s.flag, { type: typeof defaults[key] === 'boolean' ? 'boolean' : 'string' }]])),
+  ),
 };
 
 export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): TactConfig {

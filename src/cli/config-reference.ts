@@ -4,8 +4,9 @@ import { ENV, FLAG_KEY, FLAGS, configSchema, type TactConfig } from '../config.j
 
 /**
  * One description of every server setting, read from the config schema itself
- * (src/config.ts): its fields and zod defaults, the flag and environment tables
- * the parser uses, and each field's TSDoc. `tact serve --help` and
+ * (src/config.ts): its fields and zod defaults, the one table of flags and
+ * environment variables the parser uses (SETTING_SOURCES), and each field's
+ * TSDoc. `tact serve --help` and
  * docs/configuration.md are both printed from it, so a setting added to the
  * schema shows up in both without anyone editing them, and neither can name a
  * flag the parser does not know.
@@ -40,15 +41,13 @@ export function configReference(): ConfigOption[] {
     const defaultValue = documented ?? (filled === undefined ? undefined : typeof filled === 'string' ? filled : JSON.stringify(filled));
     const description = doc
       .replace(/@defaultValue\s+.*$/, '')
-      .replace(/Flag --[\w-]+,?\s*/g, '')
-      .replace(/[Ee]nv [A-Z][A-Z0-9_]*\.?\s*/g, '')
       .replace(/\s+([.,])/g, '$1')
       .trim()
       .replace(/[.,]$/, '');
     return {
       key,
       ...(flagName ? { flag: `--${flagName}` } : {}),
-      boolean: flagName !== undefined && (FLAGS as Record<string, { type: string }>)[flagName]?.type === 'boolean',
+      boolean: flagName !== undefined && FLAGS[flagName]?.type === 'boolean',
       ...(env ? { env } : {}),
       ...(defaultValue !== undefined ? { defaultValue } : {}),
       description,

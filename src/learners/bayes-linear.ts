@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { invalidArgument } from '../core/errors.js';
 import { categoricalKey, type Features } from '../domain/features.js';
 import { MaxAbsScaler } from '../features/scaler.js';
-import { BIAS_INDEX, DEFAULT_OVERFLOW_SLOTS, FeatureVocabulary } from '../features/vocabulary.js';
+import { BIAS_INDEX, DEFAULT_MAX_FEATURES, DEFAULT_OVERFLOW_SLOTS, FeatureVocabulary } from '../features/vocabulary.js';
+import { parseLearnerConfig } from './learner-config.js';
 import { Arm, armStateSchema, changeUnits, learnExample, quadraticForm, unlearnExample } from './linear-posterior.js';
 import { RewardScale } from './reward-scale.js';
 import type {
@@ -16,25 +17,6 @@ import type {
 
 export const BAYES_LINEAR_KIND = 'bayes-linear';
 
-export interface BayesLinearConfig {
-  /** Prior precision (ridge strength) on every weight, in scaled units. */
-  readonly lambda: number;
-  /** Observation noise sd, in units of the typical non-zero reward (see RewardScale): width = noise * scale * sqrt(x' A^-1 x). */
-  readonly noise: number;
-  /** Forgetting factor gamma in (0, 1]; 1 keeps every example forever. */
-  readonly forgetting: number;
-  /** Named features before the vocabulary overflows into hashed slots. */
-  readonly maxFeatures: number;
-  readonly overflowSlots?: number;
-  /**
-   * Memory budget of the per-id models, in bytes (default 256 MiB). Each id
-   * costs armBytes(d): its d x d A^-1 dominates (683 KB at d = 290). Past
-   * the budget the least recently learned ids are dropped, oldest first:
-   * they score as unseen again and learn afresh.
-   */
-  readonly maxModelBytes?: number;
-}
-
 /** Default budget of one learner's per-id models: 256 MiB whatever the dimension. */
 export const DEFAULT_MAX_MODEL_BYTES = 256 * 2 ** 20;
 
@@ -43,6 +25,38 @@ export const DEFAULT_MAX_MODEL_BYTES = 256 * 2 ** 20;
  * theta (d each), plus about 160 bytes of objects and map entry.
  */
 export const armBytes = (d: number): number => 8 * (d * d + 2 * d) + 160;
+
+/**
+ * bayes-linear's settings: the one schema its config type, its registry
+ * entry and its snapshots use. Defaults tuned once on the digits stream
+ * (max-abs-scaled pixels, 10 arms) together with DEFAULT_EXPLORATION and
+ * kept for every data set: lambda 1 is a unit prior in scaled units; noise
+ * 0.25 is the posterior width scale for rewards in [0, 1] (a Bernoulli's sd
+ * is at most 0.5), and UCB alpha 1 / Thompson scale then read in the same
+ * units.
+ */
+export const bayesLinearConfigSchema = z.object({
+  /** Prior precision (ridge strength) on every weight, in scaled units. */
+  lambda: z.number().positive().default(1),
+  /** Observation noise sd, in units of the typical non-zero reward (see RewardScale): width = noise * scale * sqrt(x' A^-1 x). */
+  noise: z.number().nonnegative().default(0.25),
+  /** Forgetting factor gamma in (0, 1]; 1 keeps every example forever. */
+  forgetting: z.number().gt(0).lte(1).default(1),
+  /** Named features before the vocabulary overflows into hashed slots. */
+  maxFeatures: z.number().int().nonnegative().max(4096).default(DEFAULT_MAX_FEATURES),
+  overflowSlots: z.number().int().positive().max(4096).default(DEFAULT_OVERFLOW_SLOTS),
+  /**
+   * Memory budget of the per-id models, in bytes. Each id costs armBytes(d):
+   * its d x d A^-1 dominates (683 KB at d = 290). Past the budget the least
+   * recently learned ids are dropped, oldest first: they score as unseen
+   * again and learn afresh.
+   */
+  maxModelBytes: z.number().int().min(2 ** 20).default(DEFAULT_MAX_MODEL_BYTES),
+});
+
+export type BayesLinearConfig = z.output<typeof bayesLinearConfigSchema>;
+/** What a caller may give: any setting left out takes its default. */
+export type BayesLinearConfigInput = z.input<typeof bayesLinearConfigSchema>;
 
 /** The context encoded once per decision: dense scaled vector and its non-zeros. */
 export interface BayesPrepared {
@@ -59,14 +73,7 @@ export interface BayesPrepared {
 const idArmStateSchema = armStateSchema.extend({ id: z.string() });
 
 const stateSchema = z.object({
-  config: z.object({
-    lambda: z.number().positive(),
-    noise: z.number().nonnegative(),
-    forgetting: z.number().gt(0).lte(1),
-    maxFeatures: z.number().int().nonnegative(),
-    overflowSlots: z.number().int().positive().optional(),
-    maxModelBytes: z.number().int().positive().optional(),
-  }),
+  config: bayesLinearConfigSchema,
   vocabulary: z.object({
     maxFeatures: z.number().int().nonnegative(),
     overflowSlots: z.number().int().positive(),
@@ -109,11 +116,11 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
   private readonly xs: Float64Array;
   private readonly nzs: Int32Array;
 
-  constructor(readonly config: BayesLinearConfig, vocabulary?: FeatureVocabulary, scaler?: MaxAbsScaler) {
-    if (!(config.lambda > 0)) throw new RangeError('lambda must be > 0');
-    if (!(config.forgetting > 0 && config.forgetting <= 1)) throw new RangeError('forgetting must be in (0, 1]');
-    this.vocabulary =
-      vocabulary ?? new FeatureVocabulary(config.maxFeatures, config.overflowSlots ?? DEFAULT_OVERFLOW_SLOTS);
+  readonly config: BayesLinearConfig;
+
+  constructor(config: BayesLinearConfigInput, vocabulary?: FeatureVocabulary, scaler?: MaxAbsScaler) {
+    this.config = parseLearnerConfig(BAYES_LINEAR_KIND, bayesLinearConfigSchema, config);
+    this.vocabulary = vocabulary ?? new FeatureVocabulary(this.config.maxFeatures, this.config.overflowSlots);
     this.scaler = scaler ?? new MaxAbsScaler(64);
     const cap = this.vocabulary.capacity;
     this.u = new Float64Array(cap);
@@ -264,7 +271,7 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
 
   snapshot(): LearnerSnapshot {
     const state: BayesLinearState = {
-      config: stateSchema.shape.config.parse(this.config),
+      config: { ...this.config },
       vocabulary: this.vocabulary.snapshot() as BayesLinearState['vocabulary'],
       scaler: { scales: [...this.scaler.snapshot().scales] },
       rewardScale: this.rewardScale.snapshot(),
@@ -309,7 +316,7 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
    * maxFeatures bounds d.
    */
   private enforceBudget(): void {
-    const budget = this.config.maxModelBytes ?? DEFAULT_MAX_MODEL_BYTES;
+    const budget = this.config.maxModelBytes;
     while (this.bytes > budget && this.arms.size > 1) {
       const [oldest, arm] = this.arms.entries().next().value as [string, Arm];
       this.arms.delete(oldest);

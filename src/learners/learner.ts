@@ -1,3 +1,4 @@
+import { invalidArgument } from '../core/errors.js';
 import type { ActionRef } from '../domain/decision.js';
 import type { Features } from '../domain/features.js';
 
@@ -24,6 +25,16 @@ export interface LearningExample {
    * log from a non-uniform policy teaches what a uniform one would have.
    */
   readonly weight?: number;
+}
+
+/**
+ * An example's importance weight: 1 unless set. Refused when negative or not
+ * finite: one such update corrupts a learner's statistics for good.
+ */
+export function importanceWeight(example: Pick<LearningExample, 'weight'>): number {
+  const w = example.weight ?? 1;
+  if (!(w >= 0 && Number.isFinite(w))) throw invalidArgument('weight', `importance weight must be finite and >= 0, got ${w}`);
+  return w;
 }
 
 /** Per-candidate estimates written by `Learner.score`. */

@@ -5,7 +5,8 @@
  */
 
 import { z } from 'zod';
-import type { LearningExample } from './learner.js';
+import { tactError } from '../core/errors.js';
+import { importanceWeight, type LearningExample } from './learner.js';
 import type { RewardScale } from './reward-scale.js';
 
 /** An arm as saved in snapshots. */
@@ -48,7 +49,7 @@ export class Arm {
 
   static fromState(s: ArmState, label = 'arm'): Arm {
     if (s.aInv.length !== s.dim * s.dim || s.b.length !== s.dim || (s.theta !== undefined && s.theta.length !== s.dim)) {
-      throw new RangeError(`${label}: array sizes do not match dim ${s.dim}`);
+      throw tactError('SNAPSHOT_INVALID', `${label}: array sizes do not match dim ${s.dim}`);
     }
     const arm = new Arm(s.dim, Float64Array.from(s.aInv), Float64Array.from(s.b), new Float64Array(s.dim), s.prior, s.count);
     if (s.theta) arm.theta.set(s.theta);
@@ -201,13 +202,6 @@ export function quadraticForm(mat: Float64Array, d: number, nz: Int32Array, xv: 
 // dense scratch vector (only the `nnz` indices in `nz` are non-zero). Shared
 // by every learner that keeps A^-1 directly.
 
-/** Importance weight of an example: 1 unless set; must be finite and >= 0. */
-export function weightOf(example: { readonly weight?: number }): number {
-  const w = example.weight ?? 1;
-  if (!(w >= 0 && Number.isFinite(w))) throw new RangeError(`importance weight must be finite and >= 0, got ${w}`);
-  return w;
-}
-
 /** Forgetting before a new observation: A <- gamma A (so A^-1 / gamma), b <- gamma b, prior decays too. */
 export function decay(arm: Arm, gamma: number): void {
   if (gamma >= 1) return;
@@ -286,7 +280,7 @@ export function learnExample(
   arm: Arm, x: Float64Array, nz: Int32Array, nnz: number, u: Float64Array,
   example: LearningExample, forgetting: number, scale: RewardScale,
 ): void {
-  const w = weightOf(example);
+  const w = importanceWeight(example);
   scale.update(example.reward, example.previousReward);
   if (example.previousReward !== undefined) {
     correctTarget(arm, x, nz, nnz, u, w * (example.reward - example.previousReward));
@@ -305,7 +299,7 @@ export function unlearnExample(
   arm: Arm, x: Float64Array, nz: Int32Array, nnz: number, u: Float64Array,
   example: LearningExample, scale: RewardScale,
 ): boolean {
-  const w = weightOf(example);
+  const w = importanceWeight(example);
   if (example.previousReward !== undefined) {
     correctTarget(arm, x, nz, nnz, u, -w * (example.reward - example.previousReward));
     scale.remove(example.reward);

@@ -1,37 +1,35 @@
 import { z } from 'zod';
+import { tactError } from '../core/errors.js';
 import type { Features } from '../domain/features.js';
 import { DEFAULT_BITS, InteractionHasher, SparseVector, type HashedContext } from '../features/interactions.js';
-import type {
-  ActionRef,
-  Contribution,
-  Learner,
-  LearnerSnapshot,
-  LearningExample,
-  ScoreBuffers,
+import {
+  importanceWeight,
+  type ActionRef,
+  type Contribution,
+  type Learner,
+  type LearnerSnapshot,
+  type LearningExample,
+  type ScoreBuffers,
 } from './learner.js';
+import { parseLearnerConfig } from './learner-config.js';
 
 export const SGD_KIND = 'sgd';
 
-function importanceOf(example: LearningExample): number {
-  const w = example.weight ?? 1;
-  if (!(w >= 0 && Number.isFinite(w))) throw new RangeError(`importance weight must be finite and >= 0, got ${w}`);
-  return w;
-}
-
-export interface SgdConfig {
+/** sgd's settings: the one schema its config type, its registry entry and its snapshots use. */
+export const sgdConfigSchema = z.object({
   /** Hashed feature space of 2^bits weights. */
-  readonly bits: number;
-  readonly learningRate: number;
+  bits: z.number().int().min(1).max(26).default(DEFAULT_BITS),
+  learningRate: z.number().positive().default(2),
   /** L2 shrinkage applied to the weights an example touches (0 = none). */
-  readonly l2: number;
-}
+  l2: z.number().nonnegative().lt(1).default(0),
+});
+
+export type SgdConfig = z.output<typeof sgdConfigSchema>;
+/** What a caller may give: any setting left out takes its default. */
+export type SgdConfigInput = z.input<typeof sgdConfigSchema>;
 
 const stateSchema = z.object({
-  config: z.object({
-    bits: z.number().int().min(1).max(30),
-    learningRate: z.number().positive(),
-    l2: z.number().nonnegative(),
-  }),
+  config: sgdConfigSchema,
   examples: z.number().nonnegative(),
   normSum: z.number().nonnegative(),
   index: z.array(z.number().int().nonnegative()),
@@ -63,9 +61,11 @@ export class SgdRegressionLearner implements Learner<HashedContext> {
   private normSum = 0;
   private count = 0;
 
-  constructor(readonly config: SgdConfig) {
-    if (!(config.learningRate > 0)) throw new RangeError('learningRate must be > 0');
-    this.hasher = new InteractionHasher(config.bits ?? DEFAULT_BITS);
+  readonly config: SgdConfig;
+
+  constructor(config: SgdConfigInput) {
+    this.config = parseLearnerConfig(SGD_KIND, sgdConfigSchema, config);
+    this.hasher = new InteractionHasher(this.config.bits);
     const size = this.hasher.size;
     this.weight = new Float64Array(size);
     this.gradSq = new Float64Array(size);
@@ -98,13 +98,13 @@ export class SgdRegressionLearner implements Learner<HashedContext> {
     this.count++;
     if (example.previousReward !== undefined) {
       // No sufficient statistics to correct: step by the target's change as if it were the error.
-      this.step(v, -(example.reward - example.previousReward), false, importanceOf(example));
+      this.step(v, -(example.reward - example.previousReward), false, importanceWeight(example));
       return;
     }
     this.normalize(v);
     let p = 0;
     for (let i = 0; i < v.length; i++) p += this.weight[v.index[i]!]! * v.value[i]!;
-    this.step(v, p - example.reward, true, importanceOf(example));
+    this.step(v, p - example.reward, true, importanceWeight(example));
   }
 
   unlearn(_example: LearningExample): boolean {
@@ -126,7 +126,7 @@ export class SgdRegressionLearner implements Learner<HashedContext> {
 
   snapshot(): LearnerSnapshot {
     const state: SgdState = {
-      config: stateSchema.shape.config.parse(this.config),
+      config: { ...this.config },
       examples: this.examples,
       normSum: this.normSum,
       index: [],
@@ -150,11 +150,11 @@ export class SgdRegressionLearner implements Learner<HashedContext> {
     const learner = new SgdRegressionLearner(s.config);
     const n = s.index.length;
     if (s.weight.length !== n || s.gradSq.length !== n || s.maxAbs.length !== n) {
-      throw new RangeError('sgd snapshot: parallel arrays differ in length');
+      throw tactError('SNAPSHOT_INVALID', 'sgd snapshot: parallel arrays differ in length');
     }
     for (let k = 0; k < n; k++) {
       const i = s.index[k]!;
-      if (i >= learner.weight.length) throw new RangeError(`sgd snapshot: index ${i} out of range`);
+      if (i >= learner.weight.length) throw tactError('SNAPSHOT_INVALID', `sgd snapshot: index ${i} out of range`);
       learner.weight[i] = s.weight[k]!;
       learner.gradSq[i] = s.gradSq[k]!;
       learner.maxAbs[i] = s.maxAbs[k]!;

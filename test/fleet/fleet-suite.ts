@@ -88,6 +88,25 @@ describe(`a fleet of two replica processes on ${name}`, () => {
     expect(sends).toBe([...perChannel.values()].reduce((s, n) => s + n, 0));
   });
 
+  it('sends exactly what the caps allow across the two replicas, no fewer', async () => {
+    // Client candidates on the two channels without quiet hours, so every decision may send on both
+    // (top_k 2) until a cap stops it: a fleet that never sends, or stops early, fails as surely as one
+    // that overshoots.
+    const customer = `filled-${randomBytes(3).toString('hex')}`;
+    const candidates = [
+      { id: 'offer-email', channel: 'email' },
+      { id: 'offer-in-app', channel: 'in_app' },
+    ];
+    const decisions = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => (i % 2 ? one : two).client.decide({ customer_id: customer, trigger: 'visit', candidates, top_k: 2 })),
+    );
+    const perChannel = new Map<string, number>();
+    for (const d of decisions) for (const c of d.choices) if (!c.no_send) perChannel.set(c.channel, (perChannel.get(c.channel) ?? 0) + 1);
+    // models/catalog.yaml: email 1/day, in_app 5/day.
+    expect(Object.fromEntries(perChannel)).toEqual({ email: 1, in_app: 5 });
+    expect(await redis.zcard(`${prefix}:{c:${customer}}:sends`)).toBe(6);
+  });
+
   it('a replica killed with -9 comes back to the fleet state; no joined reward is lost', async () => {
     rewardsJoined += await traffic(one, two, 30, 'before');
     await stopReplica(one, 'SIGKILL');

@@ -1,13 +1,10 @@
 import * as grpc from '@grpc/grpc-js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serve, type RunningTact } from '../../src/cli/serve.js';
-import { configSchema } from '../../src/config.js';
 import { loadTactProto } from '../../src/server/proto.js';
-import { TestClient } from '../support/grpc-client.js';
 import { parsePromText, sumSeries } from '../support/prom-text.js';
+import { serveSuite } from '../support/served.js';
 
-const config = configSchema.parse({ listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', logLevel: 'silent', seed: 8 });
 const UNARY = ['Decide', 'Reward', 'RecordEvent', 'SetConsent', 'ForgetCustomer'] as const;
 const ADMIN = ['Promote', 'Rollback', 'ListPolicies'] as const;
 
@@ -25,20 +22,13 @@ function validMessages(): Record<string, Buffer> {
 }
 
 describe('random bytes and truncated messages on every method', () => {
-  let running: RunningTact;
-  let client: TestClient;
+  const server = serveSuite({ seed: 8 });
   let raw: grpc.Client;
 
-  beforeAll(async () => {
-    running = await serve(config);
-    client = new TestClient(`127.0.0.1:${running.grpc.port}`);
-    raw = new grpc.Client(`127.0.0.1:${running.grpc.port}`, grpc.credentials.createInsecure());
+  beforeAll(() => {
+    raw = new grpc.Client(`127.0.0.1:${server.running.grpc.port}`, grpc.credentials.createInsecure());
   });
-  afterAll(async () => {
-    raw.close();
-    client.close();
-    await running.stop();
-  });
+  afterAll(() => raw.close());
 
   const unary = (path: string, body: Buffer) =>
     new Promise<grpc.ServiceError | null>((resolve) =>
@@ -72,10 +62,10 @@ describe('random bytes and truncated messages on every method', () => {
       ),
       { seed: 10, numRuns: 80 },
     );
-    const d = await client.decide({ customer_id: 'after', trigger: 'cart_abandoned' });
+    const d = await server.client.decide({ customer_id: 'after', trigger: 'cart_abandoned' });
     expect(d.decision_id).toMatch(/\./);
     // Garbage is the client's fault: nothing our handlers did failed.
-    const s = parsePromText(await (await fetch(`http://127.0.0.1:${running.metricsServer.port}/metrics`)).text());
+    const s = parsePromText(await (await fetch(`http://127.0.0.1:${server.running.metricsServer.port}/metrics`)).text());
     expect(Number.isNaN(sumSeries(s, 'tact_internal_errors_total')) || sumSeries(s, 'tact_internal_errors_total') === 0).toBe(true);
   });
 });

@@ -1,10 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serve, type RunningTact } from '../../src/cli/serve.js';
-import { configSchema } from '../../src/config.js';
-import { grpcError, TestClient } from '../support/grpc-client.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { grpcError } from '../support/grpc-client.js';
+import { serveSuite } from '../support/served.js';
 
-const config = configSchema.parse({ listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', logLevel: 'silent', seed: 4 });
 const BIG = 'x'.repeat(100_000);
 
 /** A protobuf string field: tag, length, raw bytes (which may be invalid UTF-8). */
@@ -13,36 +11,29 @@ function stringField(field: number, bytes: Buffer): Buffer {
 }
 
 describe('limits on every string and map', () => {
-  let running: RunningTact;
-  let client: TestClient;
+  const server = serveSuite({ seed: 4 });
   let address: string;
 
-  beforeAll(async () => {
-    running = await serve(config);
-    address = `127.0.0.1:${running.grpc.port}`;
-    client = new TestClient(address);
-  });
-  afterAll(async () => {
-    client.close();
-    await running.stop();
+  beforeAll(() => {
+    address = `127.0.0.1:${server.running.grpc.port}`;
   });
 
   const cases: [string, () => Promise<unknown>, string][] = [
-    ['channel', () => client.decide({ customer_id: 'c', trigger: 't', candidates: [{ id: 'a', channel: BIG }] }), 'candidates[0].channel'],
-    ['feature name', () => client.decide({ customer_id: 'c', trigger: 't', context: { numeric: { [BIG]: 1 } } }), 'context.numeric'],
-    ['categorical value', () => client.decide({ customer_id: 'c', trigger: 't', context: { categorical: { k: BIG } } }), 'context.categorical[k]'],
-    ['policy', () => client.decide({ customer_id: 'c', trigger: 't', policy: BIG }), 'policy'],
-    ['trigger', () => client.decide({ customer_id: 'c', trigger: BIG }), 'trigger'],
-    ['candidate id', () => client.decide({ customer_id: 'c', trigger: 't', candidates: [{ id: BIG }] }), 'candidates[0].id'],
-    ['consent key', () => client.setConsent({ customer_id: 'c', channels: { [BIG]: true } }), 'channels'],
-    ['time zone', () => client.setConsent({ customer_id: 'c', time_zone: BIG }), 'time_zone'],
-    ['item id', () => client.recordEvent({ customer_id: 'c', type: 'CART_ADD', item_id: BIG }), 'item_id'],
-    ['category', () => client.recordEvent({ customer_id: 'c', type: 'CART_ADD', category: BIG }), 'category'],
-    ['event attribute', () => client.recordEvent({ customer_id: 'c', type: 'PROFILE_UPDATE', attributes: { categorical: { k: BIG } } }), 'attributes.categorical[k]'],
-    ['attribute bound', () => client.recordEvent({ customer_id: 'c', type: 'PROFILE_UPDATE', attributes: { numeric: { k: 1e155 } } }), 'attributes.numeric[k]'],
+    ['channel', () => server.client.decide({ customer_id: 'c', trigger: 't', candidates: [{ id: 'a', channel: BIG }] }), 'candidates[0].channel'],
+    ['feature name', () => server.client.decide({ customer_id: 'c', trigger: 't', context: { numeric: { [BIG]: 1 } } }), 'context.numeric'],
+    ['categorical value', () => server.client.decide({ customer_id: 'c', trigger: 't', context: { categorical: { k: BIG } } }), 'context.categorical[k]'],
+    ['policy', () => server.client.decide({ customer_id: 'c', trigger: 't', policy: BIG }), 'policy'],
+    ['trigger', () => server.client.decide({ customer_id: 'c', trigger: BIG }), 'trigger'],
+    ['candidate id', () => server.client.decide({ customer_id: 'c', trigger: 't', candidates: [{ id: BIG }] }), 'candidates[0].id'],
+    ['consent key', () => server.client.setConsent({ customer_id: 'c', channels: { [BIG]: true } }), 'channels'],
+    ['time zone', () => server.client.setConsent({ customer_id: 'c', time_zone: BIG }), 'time_zone'],
+    ['item id', () => server.client.recordEvent({ customer_id: 'c', type: 'CART_ADD', item_id: BIG }), 'item_id'],
+    ['category', () => server.client.recordEvent({ customer_id: 'c', type: 'CART_ADD', category: BIG }), 'category'],
+    ['event attribute', () => server.client.recordEvent({ customer_id: 'c', type: 'PROFILE_UPDATE', attributes: { categorical: { k: BIG } } }), 'attributes.categorical[k]'],
+    ['attribute bound', () => server.client.recordEvent({ customer_id: 'c', type: 'PROFILE_UPDATE', attributes: { numeric: { k: 1e155 } } }), 'attributes.numeric[k]'],
     [
       'consent channels',
-      () => client.setConsent({ customer_id: 'c', channels: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`ch${i}`, true])) }),
+      () => server.client.setConsent({ customer_id: 'c', channels: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`ch${i}`, true])) }),
       'channels',
     ],
   ];
@@ -55,16 +46,16 @@ describe('limits on every string and map', () => {
   });
 
   it('answers the next call on the same connection after a 100 KB policy name', async () => {
-    await grpcError(client.decide({ customer_id: 'c', trigger: 't', policy: BIG }));
-    const d = await client.decide({ customer_id: 'c', trigger: 'cart_abandoned' });
+    await grpcError(server.client.decide({ customer_id: 'c', trigger: 't', policy: BIG }));
+    const d = await server.client.decide({ customer_id: 'c', trigger: 'cart_abandoned' });
     expect(d.decision_id).toMatch(/\./);
   });
 
   it('keeps /metrics small however many long channel names clients send', async () => {
     for (let i = 0; i < 60; i++) {
-      await client.decide({ customer_id: `m${i}`, trigger: 't', candidates: [{ id: 'a', channel: `${'c'.repeat(120)}${i}` }] });
+      await server.client.decide({ customer_id: `m${i}`, trigger: 't', candidates: [{ id: 'a', channel: `${'c'.repeat(120)}${i}` }] });
     }
-    const text = await (await fetch(`http://127.0.0.1:${running.metricsServer.port}/metrics`)).text();
+    const text = await (await fetch(`http://127.0.0.1:${server.running.metricsServer.port}/metrics`)).text();
     for (const line of text.split('\n')) expect(line.length).toBeLessThan(400);
     expect(text).not.toContain('c'.repeat(100));
   });

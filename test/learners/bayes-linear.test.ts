@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom, gaussian, type Random } from '../../src/core/random.js';
 import { EMPTY_FEATURES, type Features } from '../../src/domain/features.js';
-import { BayesLinearLearner, DEFAULT_MAX_MODEL_BYTES, armBytes, type BayesLinearConfig } from '../../src/learners/bayes-linear.js';
+import { BayesLinearLearner, DEFAULT_MAX_MODEL_BYTES, armBytes, bayesLinearConfigSchema } from '../../src/learners/bayes-linear.js';
 import type { ActionRef, LearningExample } from '../../src/learners/learner.js';
 import { restoreLearner } from '../../src/learners/registry.js';
 import { dot, matVec, ridge } from './linalg.js';
 
-const CONFIG: BayesLinearConfig = { lambda: 0.7, noise: 0.3, forgetting: 1, maxFeatures: 256 };
+const CONFIG = bayesLinearConfigSchema.parse({ lambda: 0.7, noise: 0.3, forgetting: 1, maxFeatures: 256 });
 const arm = (id: string): ActionRef => ({ id, features: EMPTY_FEATURES });
 
 /** Raw values, never exactly 0 (a 0 is skipped by the vocabulary, which would change the index order). */
@@ -295,7 +295,8 @@ describe('reward unit', () => {
 });
 
 describe('BayesLinearLearner per-id memory bound', () => {
-  const D = 9; // bias + 8 features
+  // bias + 229 features: arms large enough that a budget of 3 of them is above the schema's 1 MiB floor.
+  const D = 230;
   const context = (rng: Random): Features => toContext(randomRow(rng, D - 1));
   const bounded = (ids: number): BayesLinearLearner =>
     new BayesLinearLearner({ ...CONFIG, maxModelBytes: ids * armBytes(D) });

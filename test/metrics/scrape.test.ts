@@ -1,37 +1,29 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serve, type RunningTact } from '../../src/cli/serve.js';
-import { configSchema } from '../../src/config.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { policiesFileSchema } from '../../src/policies/policy-config.js';
 import { PolicySet } from '../../src/policies/policy-set.js';
-import { grpcError, TestClient } from '../support/grpc-client.js';
+import { grpcError } from '../support/grpc-client.js';
 import { parsePromText, sumSeries } from '../support/prom-text.js';
+import { serveSuite } from '../support/served.js';
 
-const config = configSchema.parse({ listen: '127.0.0.1:0', metricsListen: '127.0.0.1:0', logLevel: 'silent', seed: 11 });
 const DECIDE = 'tact.v1.DecisionService/Decide';
 const REWARD = 'tact.v1.DecisionService/Reward';
 
 describe('/metrics after Decide and Reward calls', () => {
-  let running: RunningTact;
-  let client: TestClient;
+  // A 50% holdout so both groups of the live uplift gauge fill up.
+  const server = serveSuite({ seed: 11 }, () => ({
+    policies: PolicySet.fromConfig(policiesFileSchema.parse({ policies: [{ name: 'shop', holdout: 0.5 }] })),
+  }));
   let base: string;
 
-  beforeAll(async () => {
-    // A 50% holdout so both groups of the live uplift gauge fill up.
-    const policies = PolicySet.fromConfig(policiesFileSchema.parse({ policies: [{ name: 'shop', holdout: 0.5 }] }));
-    running = await serve(config, { policies });
-    client = new TestClient(`127.0.0.1:${running.grpc.port}`);
-    base = `http://127.0.0.1:${running.metricsServer.port}`;
-  });
-  afterAll(async () => {
-    client.close();
-    await running.stop();
+  beforeAll(() => {
+    base = `http://127.0.0.1:${server.running.metricsServer.port}`;
   });
 
   it('counts decisions, rewards, learner updates and RPCs by status code', async () => {
     const decisions = [];
     for (let i = 0; i < 20; i++) {
       decisions.push(
-        await client.decide({
+        await server.client.decide({
           customer_id: `c-${i}`,
           trigger: 'cart_abandoned',
           candidates: [
@@ -45,11 +37,11 @@ describe('/metrics after Decide and Reward calls', () => {
     const holdout = decisions.filter((d) => d.holdout);
     expect(treated.length).toBeGreaterThan(0);
     expect(holdout.length).toBeGreaterThan(0);
-    for (const d of decisions) await client.reward({ decision_id: d.decision_id, value: d.holdout ? 1 : 3, event_id: 'e' });
-    await client.reward({ decision_id: decisions[0]!.decision_id, value: 1, event_id: 'e' }); // duplicate
+    for (const d of decisions) await server.client.reward({ decision_id: d.decision_id, value: d.holdout ? 1 : 3, event_id: 'e' });
+    await server.client.reward({ decision_id: decisions[0]!.decision_id, value: 1, event_id: 'e' }); // duplicate
     const bogus = decisions[0]!.decision_id.replace(/\.[0-9a-f]+$/, '.0123456789abcdef');
-    await grpcError(client.reward({ decision_id: bogus, value: 1 })); // unknown
-    await grpcError(client.decide({ customer_id: '', trigger: 'x' })); // INVALID_ARGUMENT
+    await grpcError(server.client.reward({ decision_id: bogus, value: 1 })); // unknown
+    await grpcError(server.client.decide({ customer_id: '', trigger: 'x' })); // INVALID_ARGUMENT
 
     const res = await fetch(`${base}/metrics`);
     expect(res.status).toBe(200);

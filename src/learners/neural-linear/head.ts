@@ -1,3 +1,4 @@
+import { tactError } from '../../core/errors.js';
 import { Arm, multiplySparse, quadraticForm, rankOne } from '../linear-posterior.js';
 
 /**
@@ -82,7 +83,7 @@ export class EmbeddingHead {
   static restore(dim: number, lambda: number, arms: ReturnType<EmbeddingHead['snapshot']>): EmbeddingHead {
     const head = new EmbeddingHead(dim, lambda);
     for (const a of arms) {
-      if (a.aInv.length !== dim * dim || a.b.length !== dim) throw new RangeError(`head arm ${a.id}: sizes do not match dim ${dim}`);
+      if (a.aInv.length !== dim * dim || a.b.length !== dim) throw tactError('SNAPSHOT_INVALID', `head arm ${a.id}: sizes do not match dim ${dim}`);
       const arm = new Arm(dim, Float64Array.from(a.aInv), Float64Array.from(a.b), new Float64Array(dim), lambda, a.count);
       arm.refreshTheta();
       head.arms.set(a.id, arm);

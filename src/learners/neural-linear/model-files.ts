@@ -9,6 +9,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { tactError } from '../../core/errors.js';
 import type { Activation, DenseLayer, Network, NetworkMeta } from './network.js';
 
 export const MODEL_FILE = 'model.json';
@@ -114,7 +115,7 @@ export function loadNetwork(dir: string): Network {
   let offset = 0;
   for (const s of specs) {
     const n = s.shape.reduce((a, b) => a * b, 1);
-    if (offset + n > all.length) throw new RangeError(`${dir}: weights.bin is shorter than its manifest`);
+    if (offset + n > all.length) throw tactError('BAD_INPUT_FILE', `${dir}: weights.bin is shorter than its manifest`);
     byName.set(s.name, all.slice(offset, offset + n));
     offset += n;
   }
@@ -125,13 +126,13 @@ export function loadNetwork(dir: string): Network {
     const kernel = byName.get(`${name}/kernel`);
     const bias = byName.get(`${name}/bias`);
     if (!kernel || !bias || kernel.length !== inputs * units || bias.length !== units) {
-      throw new RangeError(`${dir}: layer ${name} has no weights of the expected shape`);
+      throw tactError('BAD_INPUT_FILE', `${dir}: layer ${name} has no weights of the expected shape`);
     }
     layers.push({ inputs, units, kernel, bias, activation: activation as Activation });
     inputs = units;
   }
-  if (layers.length < 2) throw new RangeError(`${dir}: a network needs an embedding and an output layer`);
+  if (layers.length < 2) throw tactError('BAD_INPUT_FILE', `${dir}: a network needs an embedding and an output layer`);
   const meta: NetworkMeta = parsed.userDefinedMetadata.tact;
-  if (meta.embedScale.length !== layers[layers.length - 2]!.units) throw new RangeError(`${dir}: embedScale does not match the embedding`);
+  if (meta.embedScale.length !== layers[layers.length - 2]!.units) throw tactError('BAD_INPUT_FILE', `${dir}: embedScale does not match the embedding`);
   return { meta, layers };
 }

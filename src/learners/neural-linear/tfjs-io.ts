@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as TfNamespace from '@tensorflow/tfjs';
+import { invariant } from '../../core/errors.js';
 import { readModelFiles, writeModelFiles, WEIGHTS_FILE } from './model-files.js';
 import type { Activation, DenseLayer, Network, NetworkMeta } from './network.js';
 
@@ -79,7 +80,7 @@ export function buildModel(tf: Tf, a: Architecture): TfNamespace.Sequential {
 export function networkFromModel(model: TfNamespace.LayersModel, meta: NetworkMeta): Network {
   const layers: DenseLayer[] = model.layers.map((layer) => {
     const [kernel, bias] = layer.getWeights();
-    if (!kernel || !bias) throw new Error(`layer ${layer.name} has no kernel and bias`);
+    if (!kernel || !bias) throw invariant(`layer ${layer.name} has no kernel and bias`);
     const [inputs, units] = kernel.shape as [number, number];
     const activation = (layer.getConfig()['activation'] ?? 'linear') as Activation;
     return { inputs, units, kernel: Float32Array.from(kernel.dataSync()), bias: Float32Array.from(bias.dataSync()), activation };

@@ -6,6 +6,7 @@
  * learner's back.
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { invariant, tactError } from '../../core/errors.js';
 import type { TrainJob, TrainReply } from './protocol.js';
 
 /**
@@ -34,7 +35,7 @@ export class BackgroundTrainer {
   }
 
   submit(job: TrainJob): void {
-    if (this.busy) throw new Error('a training job is already in flight');
+    if (this.busy) throw invariant('a training job is already in flight');
     const port = this.ensureWorker();
     this.inFlight = job.id;
     const transfer = [job.x, job.action, job.target].map((a) => a.buffer as ArrayBuffer);
@@ -62,7 +63,7 @@ export class BackgroundTrainer {
     while (this.busy) {
       const reply = this.poll();
       if (reply !== undefined) return reply;
-      if (Date.now() > deadline) throw new Error(`training did not finish within ${timeoutMs} ms`);
+      if (Date.now() > deadline) throw tactError('DEADLINE_EXCEEDED', `training did not finish within ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     return undefined;
