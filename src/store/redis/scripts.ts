@@ -18,6 +18,7 @@ const SCRIPTS = {
   forget: { file: 'forget-9.lua', keys: 9, version: 1 },
   recordEvent: { file: 'record-event-7.lua', keys: 7, version: 1 },
   saveSnapshot: { file: 'save-snapshot-2.lua', keys: 2, version: 1 },
+  ledgerPush: { file: 'ledger-push-1.lua', keys: 1, version: 1 },
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;
