@@ -44,6 +44,18 @@ export const configSchema = z.object({
   capsFailClosed: z.string().default('sms'),
   /** Health while Redis is down: keep SERVING (local model) or report NOT_SERVING. Env TACT_REDIS_DOWN_HEALTH. @defaultValue "serving" */
   redisDownHealth: z.enum(['serving', 'not_serving']).default('serving'),
+  /**
+   * The learning ledger (what ForgetCustomer unlearns) keeps a customer's updates this long, ms; the
+   * Redis ledger key expires after it. A forget unlearns exactly the updates within it; older ones stay
+   * folded into the model (docs/operations.md, "Memory bounds"). Env TACT_LEDGER_RETENTION_MS. @defaultValue 7776000000 (90 days)
+   */
+  ledgerRetentionMs: z.coerce.number().int().min(60_000).max(3650 * 86_400_000).default(90 * 86_400_000),
+  /** Most ledger entries kept per customer (the latest). Env TACT_LEDGER_MAX_PER_CUSTOMER. @defaultValue 256 */
+  ledgerMaxPerCustomer: z.coerce.number().int().min(1).max(100_000).default(256),
+  /** Memory mode: customers held (state and ledger); the least recently active is evicted beyond it (refusals are kept). Env TACT_MEMORY_MAX_CUSTOMERS. @defaultValue 1000000 */
+  memoryMaxCustomers: z.coerce.number().int().min(1).max(1_000_000_000).default(1_000_000),
+  /** Memory mode: decisions held in their window; beyond it the one closest to its window's end is closed early (default reward). Env TACT_MEMORY_MAX_DECISIONS. @defaultValue 1000000 */
+  memoryMaxDecisions: z.coerce.number().int().min(1).max(1_000_000_000).default(1_000_000),
   /** How often a fleet replica saves learner snapshots, ms. Env TACT_SNAPSHOT_INTERVAL_MS. @defaultValue 30000 */
   snapshotIntervalMs: z.coerce.number().int().min(100).max(86_400_000).default(30_000),
   /** Also write fleet snapshots to this file (e.g. models/fleet-snapshot.json). Env TACT_SNAPSHOT_FILE. */
@@ -125,6 +137,10 @@ export const ENV: Record<string, keyof TactConfig> = {
   TACT_CAPS_FAIL_CLOSED: 'capsFailClosed',
   TACT_REDIS_DOWN_HEALTH: 'redisDownHealth',
   TACT_SNAPSHOT_INTERVAL_MS: 'snapshotIntervalMs',
+  TACT_LEDGER_RETENTION_MS: 'ledgerRetentionMs',
+  TACT_LEDGER_MAX_PER_CUSTOMER: 'ledgerMaxPerCustomer',
+  TACT_MEMORY_MAX_CUSTOMERS: 'memoryMaxCustomers',
+  TACT_MEMORY_MAX_DECISIONS: 'memoryMaxDecisions',
   TACT_SNAPSHOT_FILE: 'snapshotFile',
   TACT_DECISION_LOG: 'decisionLog',
   TACT_SEED: 'seed',
