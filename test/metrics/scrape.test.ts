@@ -95,3 +95,23 @@ describe('/metrics after Decide and Reward calls', () => {
     expect((await fetch(`${base}/nope`)).status).toBe(404);
   });
 });
+
+describe('/metrics on the memory store\'s bounds', () => {
+  it('counts decisions closed early and customers evicted by the caps', async () => {
+    const running = await serve(configSchema.parse({ ...config, memoryMaxDecisions: 3, memoryMaxCustomers: 2 }));
+    const client = new TestClient(`127.0.0.1:${running.grpc.port}`);
+    try {
+      for (let i = 0; i < 5; i++) {
+        await client.decide({ customer_id: `cap-${i}`, trigger: 'cart_abandoned', candidates: [{ id: 'a', channel: 'email' }] });
+      }
+      const s = parsePromText(await (await fetch(`http://127.0.0.1:${running.metricsServer.port}/metrics`)).text());
+      expect(sumSeries(s, 'tact_decisions_held')).toBe(3);
+      expect(sumSeries(s, 'tact_store_evictions_total', { kind: 'decision' })).toBe(2);
+      expect(sumSeries(s, 'tact_store_evictions_total', { kind: 'customer' })).toBe(3);
+      expect(sumSeries(s, 'tact_store_evictions_total', { kind: 'ledger' })).toBe(0);
+    } finally {
+      client.close();
+      await running.stop();
+    }
+  });
+});
