@@ -62,6 +62,15 @@ export const configSchema = z.object({
   snapshotFile: z.string().optional(),
   /** Decision log (JSON lines) for offline evaluation; unset means none. Flag --decision-log, env TACT_DECISION_LOG. */
   decisionLog: z.string().optional(),
+  /** The decision log's written segment rotates at this size, bytes (numbered <file>.1 newest .. <file>.N). Env TACT_DECISION_LOG_MAX_BYTES. @defaultValue 134217728 (128 MiB) */
+  decisionLogMaxBytes: z.coerce.number().int().min(1024).max(2 ** 45).default(128 * 1024 * 1024),
+  /** Rotated decision log segments kept; older ones are deleted. Env TACT_DECISION_LOG_KEEP. @defaultValue 8 */
+  decisionLogKeep: z.coerce.number().int().min(0).max(10_000).default(8),
+  /**
+   * A forgotten customer's decision log lines are gone from every segment within this, ms (one compaction for every
+   * forget since the last; export and evaluate skip them meanwhile). Env TACT_DECISION_LOG_ERASE_DEADLINE_MS. @defaultValue 3600000
+   */
+  decisionLogEraseDeadlineMs: z.coerce.number().int().min(0).max(30 * 86_400_000).default(3_600_000),
   /** Seed mixed into every decision's sampling; unset means random per process. Flag --seed, env TACT_SEED. */
   seed: z.coerce.number().int().min(0).max(0xffffffff).optional(),
   /** How often attribution windows are closed, ms. Env TACT_SWEEP_INTERVAL_MS. @defaultValue 1000 */
@@ -143,6 +152,9 @@ export const ENV: Record<string, keyof TactConfig> = {
   TACT_MEMORY_MAX_DECISIONS: 'memoryMaxDecisions',
   TACT_SNAPSHOT_FILE: 'snapshotFile',
   TACT_DECISION_LOG: 'decisionLog',
+  TACT_DECISION_LOG_MAX_BYTES: 'decisionLogMaxBytes',
+  TACT_DECISION_LOG_KEEP: 'decisionLogKeep',
+  TACT_DECISION_LOG_ERASE_DEADLINE_MS: 'decisionLogEraseDeadlineMs',
   TACT_SEED: 'seed',
   TACT_LOG_LEVEL: 'logLevel',
   TACT_SWEEP_INTERVAL_MS: 'sweepIntervalMs',

@@ -115,7 +115,15 @@ export function createTact(config: TactConfig, adapters: Adapters = {}): Tact {
   const clock = adapters.clock ?? systemClock;
   const logger = adapters.logger ?? createLogger(config.logLevel);
   const store = (adapters.wrapStore ?? ((s: TactStore) => s))(adapters.store ?? new MemoryStore(memoryStoreOptions(config, clock)));
-  const log = adapters.log ?? (config.decisionLog ? new JsonlFileLogSink(config.decisionLog) : nullLogSink);
+  const log =
+    adapters.log ??
+    (config.decisionLog
+      ? new JsonlFileLogSink(config.decisionLog, {
+          maxBytes: config.decisionLogMaxBytes,
+          keep: config.decisionLogKeep,
+          eraseDeadlineMs: config.decisionLogEraseDeadlineMs,
+        })
+      : nullLogSink);
   const policies = adapters.policies ?? configuredPolicies(config);
   const catalogSource = adapters.catalog ? new CatalogSource(adapters.catalog) : CatalogSource.fromFile(config.catalog);
   const catalog = catalogSource.get;
