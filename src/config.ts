@@ -64,6 +64,8 @@ export const configSchema = z.object({
   decisionLog: z.string().optional(),
   /** The decision log's written segment rotates at this size, bytes (numbered <file>.1 newest .. <file>.N). Env TACT_DECISION_LOG_MAX_BYTES. @defaultValue 134217728 (128 MiB) */
   decisionLogMaxBytes: z.coerce.number().int().min(1024).max(2 ** 45).default(128 * 1024 * 1024),
+  /** The decision log's written segment also rotates once it is this old, ms (e.g. 86400000: a segment a day); 0 rotates by size only. Env TACT_DECISION_LOG_MAX_AGE_MS. @defaultValue 0 */
+  decisionLogMaxAgeMs: z.coerce.number().int().min(0).max(366 * 86_400_000).default(0),
   /** Rotated decision log segments kept; older ones are deleted. Env TACT_DECISION_LOG_KEEP. @defaultValue 8 */
   decisionLogKeep: z.coerce.number().int().min(0).max(10_000).default(8),
   /**
@@ -154,6 +156,7 @@ export const ENV: Record<string, keyof TactConfig> = {
   TACT_DECISION_LOG: 'decisionLog',
   TACT_DECISION_LOG_MAX_BYTES: 'decisionLogMaxBytes',
   TACT_DECISION_LOG_KEEP: 'decisionLogKeep',
+  TACT_DECISION_LOG_MAX_AGE_MS: 'decisionLogMaxAgeMs',
   TACT_DECISION_LOG_ERASE_DEADLINE_MS: 'decisionLogEraseDeadlineMs',
   TACT_SEED: 'seed',
   TACT_LOG_LEVEL: 'logLevel',

@@ -120,6 +120,7 @@ export function createTact(config: TactConfig, adapters: Adapters = {}): Tact {
     (config.decisionLog
       ? new JsonlFileLogSink(config.decisionLog, {
           maxBytes: config.decisionLogMaxBytes,
+          maxAgeMs: config.decisionLogMaxAgeMs,
           keep: config.decisionLogKeep,
           eraseDeadlineMs: config.decisionLogEraseDeadlineMs,
         })

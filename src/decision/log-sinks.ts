@@ -37,6 +37,8 @@ export class MemoryLogSink implements DecisionLogSink {
 export interface FileLogOptions {
   /** The written segment is rotated once it reaches this size. @defaultValue 128 MiB */
   readonly maxBytes?: number;
+  /** The written segment is also rotated once it is this old, ms; 0: by size only. @defaultValue 0 */
+  readonly maxAgeMs?: number;
   /** Rotated segments kept; the oldest beyond it is deleted. @defaultValue 8 */
   readonly keep?: number;
   /** A forgotten customer's lines are gone from every segment within this, ms. @defaultValue 3600000 */
@@ -56,7 +58,8 @@ export const DEFAULT_LOG_ERASE_DEADLINE_MS = 3_600_000;
 /**
  * JSON-lines file in numbered segments (log-segments.ts), appended in batches
  * off the request path: Decide only pushes to an array; a timer (or a full
- * batch) writes it out. The written segment rotates by size and at most
+ * batch) writes it out. The written segment rotates by size (and by age when
+ * `maxAgeMs` is set: a write finds it older) and at most
  * `keep` older ones stay, so the log's disk use is bounded by
  * (keep + 1) x maxBytes plus one batch.
  *
@@ -80,6 +83,9 @@ export class JsonlFileLogSink implements DecisionLogSink {
   /** Forgotten customers not yet compacted away, with when they were forgotten. */
   private readonly pending: Map<string, number>;
   private readonly maxBytes: number;
+  private readonly maxAgeMs: number;
+  /** When the written segment was started (its first write, or its file's birth). */
+  private segmentStarted: number;
   private readonly keep: number;
   private readonly eraseDeadlineMs: number;
   private readonly maxBatch: number;
@@ -90,11 +96,13 @@ export class JsonlFileLogSink implements DecisionLogSink {
     options: FileLogOptions = {},
   ) {
     this.maxBytes = whole(options.maxBytes ?? DEFAULT_LOG_MAX_BYTES, 1024, 'decisionLogMaxBytes');
+    this.maxAgeMs = whole(options.maxAgeMs ?? 0, 0, 'decisionLogMaxAgeMs');
     this.keep = whole(options.keep ?? DEFAULT_LOG_KEEP, 0, 'decisionLogKeep');
     this.eraseDeadlineMs = whole(options.eraseDeadlineMs ?? DEFAULT_LOG_ERASE_DEADLINE_MS, 0, 'decisionLogEraseDeadlineMs');
     this.maxBatch = options.maxBatch ?? 512;
     this.now = options.now ?? Date.now;
     this.size = sizeOf(path);
+    this.segmentStarted = this.size > 0 ? bornAt(path) : this.now();
     this.stream = appendStream(path);
     // Erasures asked for before a restart still have their deadline.
     this.pending = readEraseList(path);
@@ -168,7 +176,8 @@ export class JsonlFileLogSink implements DecisionLogSink {
     this.bufferedLines = [];
     await new Promise<void>((resolve, reject) => this.stream.write(chunk, (err) => (err ? reject(err) : resolve())));
     this.size += Buffer.byteLength(chunk);
-    if (this.size >= this.maxBytes) await this.rotate();
+    const aged = this.maxAgeMs > 0 && this.now() - this.segmentStarted >= this.maxAgeMs;
+    if (this.size >= this.maxBytes || aged) await this.rotate();
   }
 
   /** `<path>` becomes `<path>.1`, each older one moves up a number, the one beyond `keep` is deleted. */
@@ -179,6 +188,7 @@ export class JsonlFileLogSink implements DecisionLogSink {
     for (let n = Math.min(rotated, this.keep - 1); n >= 0; n--) await rename(segmentPath(this.path, n), segmentPath(this.path, n + 1));
     if (this.keep === 0) await rm(this.path, { force: true });
     this.size = 0;
+    this.segmentStarted = this.now();
     this.stream = appendStream(this.path);
     if (this.pending.size > 0) await this.compactNow();
   }
@@ -224,6 +234,12 @@ function whole(n: number, min: number, field: string): number {
 /** Opened at once, so the written segment exists for readers from the moment it replaces the rotated one. */
 function appendStream(path: string): WriteStream {
   return createWriteStream(path, { fd: openSync(path, 'a') });
+}
+
+/** A segment left by an earlier run counts its age from its file's creation. */
+function bornAt(path: string): number {
+  const st = statSync(path);
+  return st.birthtimeMs > 0 ? st.birthtimeMs : st.mtimeMs;
 }
 
 function sizeOf(path: string): number {

@@ -102,6 +102,20 @@ describe('decision log rotation and the erase list', () => {
     expect(ids.filter((l) => l.startsWith('decision')).map((l) => Number(l.slice('decision:d'.length)))).toEqual(Array.from({ length: 400 - first }, (_, i) => first + i));
   });
 
+  it('also rotates a segment by age, at the first write that finds it older', async () => {
+    const file = tmp();
+    let now = 1_000_000;
+    const sink = new JsonlFileLogSink(file, { maxAgeMs: 60_000, keep: 5, flushIntervalMs: 10_000, now: () => now });
+    for (let minute = 0; minute < 4; minute++) {
+      sink.append(decision(`m${minute}`, 'c'));
+      await sink.flush();
+      now += 45_000;
+    }
+    await sink.close();
+    // Batches at 0, 45 and 90 s go to the first segment (the write at 90 s finds it 90 s old and rotates after it), 135 s to the next.
+    expect(segmentPaths(file).map(lineIds)).toEqual([['decision:m0', 'decision:m1', 'decision:m2'], ['decision:m3']]);
+  });
+
   it('forgets in parallel without rewriting, hides the lines from readers at once, erases them from every segment by the deadline', async () => {
     const file = tmp();
     const sink = new JsonlFileLogSink(file, { maxBytes: 8192, keep: 100, flushIntervalMs: 10_000, eraseDeadlineMs: 300 });

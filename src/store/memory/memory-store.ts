@@ -156,7 +156,7 @@ export class MemoryStore implements TactStore {
     return false;
   }
 
-  /** Pop the earliest window end; undefined when its decision is already gone (rewarded away by forget). */
+  /** Pop the earliest window end; undefined when its decision is gone already (forgotten). */
   private takeNext(): ExpiredDecision | undefined {
     const held = this.decisions.get(this.expiry.pop() as string);
     if (!held) return undefined;
