@@ -69,3 +69,20 @@ describe('redis-only: keys expire', () => {
     }
   });
 });
+
+describe('redis-only: a ledger written before retention', () => {
+  it('still unlearns its entries (they carry no time: kept until the key expires)', async () => {
+    const store = await RedisStore.connect({ url: REDIS_URL, prefix: `test-${randomBytes(6).toString('hex')}` });
+    try {
+      const f = { numeric: { x: 2 }, categorical: { s: 'vip' } };
+      const old = { policy: 'default', customerId: 'legacy', decisionId: 'd0', context: f, actionId: 'a', actionFeatures: f, reward: 1 };
+      await store.connection.rpush(store.keys.ledger('legacy'), `0123456789abcdef|${JSON.stringify(old)}`, `0123456789abcdef|${JSON.stringify(old)}`);
+      await store.publish({ ...old, decisionId: 'd1', reward: 2 });
+      expect(await store.connection.llen(store.keys.ledger('legacy'))).toBe(3);
+      expect((await store.forgetCustomer('legacy')).updates).toEqual([old, { ...old, decisionId: 'd1', reward: 2 }]);
+    } finally {
+      await deleteByPrefix(store.connection, store.keys.all());
+      await store.close();
+    }
+  });
+});
