@@ -5,7 +5,6 @@ import { tactError } from '../core/errors.js';
 import type { DecisionLogSink, LogLine } from './log-entry.js';
 import { ErasureFilter, eraseListPath, readEraseList, segmentPath, segmentPaths } from './log-segments.js';
 
-
 /** No decision log (the default when none is configured). */
 export const nullLogSink: DecisionLogSink = {
   enabled: false,
