@@ -43,12 +43,35 @@ export const configSchema = z.object({
   capsFailClosed: z.string().default('sms'),
   /** Health while Redis is down: keep SERVING (local model) or report NOT_SERVING. @defaultValue "serving" */
   redisDownHealth: z.enum(['serving', 'not_serving']).default('serving'),
+  /**
+   * The learning ledger (what ForgetCustomer unlearns) keeps a customer's updates this long, ms; the
+   * Redis ledger key expires after it. A forget unlearns exactly the updates within it; older ones stay
+   * folded into the model (docs/operations.md, "Memory bounds"). @defaultValue 7776000000 (90 days)
+   */
+  ledgerRetentionMs: z.coerce.number().int().min(60_000).max(3650 * 86_400_000).default(90 * 86_400_000),
+  /** Most ledger entries kept per customer (the latest). @defaultValue 256 */
+  ledgerMaxPerCustomer: z.coerce.number().int().min(1).max(100_000).default(256),
+  /** Memory mode: customers held (state and ledger); the least recently active is evicted beyond it (refusals are kept). @defaultValue 1000000 */
+  memoryMaxCustomers: z.coerce.number().int().min(1).max(1_000_000_000).default(1_000_000),
+  /** Memory mode: decisions held in their window; beyond it the one closest to its window's end is closed early (default reward). @defaultValue 1000000 */
+  memoryMaxDecisions: z.coerce.number().int().min(1).max(1_000_000_000).default(1_000_000),
   /** How often a fleet replica saves learner snapshots, ms. @defaultValue 30000 */
   snapshotIntervalMs: z.coerce.number().int().min(100).max(86_400_000).default(30_000),
   /** Also write fleet snapshots to this file (e.g. models/fleet-snapshot.json). */
   snapshotFile: z.string().optional(),
   /** Decision log (JSON lines) for offline evaluation; unset means none. */
   decisionLog: z.string().optional(),
+  /** The decision log's written segment rotates at this size, bytes (numbered <file>.1 newest .. <file>.N). @defaultValue 134217728 (128 MiB) */
+  decisionLogMaxBytes: z.coerce.number().int().min(1024).max(2 ** 45).default(128 * 1024 * 1024),
+  /** The decision log's written segment also rotates once it is this old, ms (e.g. 86400000: a segment a day); 0 rotates by size only. @defaultValue 0 */
+  decisionLogMaxAgeMs: z.coerce.number().int().min(0).max(366 * 86_400_000).default(0),
+  /** Rotated decision log segments kept; older ones are deleted. @defaultValue 8 */
+  decisionLogKeep: z.coerce.number().int().min(0).max(10_000).default(8),
+  /**
+   * A forgotten customer's decision log lines are gone from every segment within this, ms (one compaction for every
+   * forget since the last; export and evaluate skip them meanwhile). @defaultValue 3600000
+   */
+  decisionLogEraseDeadlineMs: z.coerce.number().int().min(0).max(30 * 86_400_000).default(3_600_000),
   /** Seed mixed into every decision's sampling; unset means random per process. */
   seed: z.coerce.number().int().min(0).max(0xffffffff).optional(),
   /** How often attribution windows are closed, ms. @defaultValue 1000 */
@@ -135,9 +158,17 @@ export const SETTING_SOURCES = {
   redisBufferMax: { env: 'TACT_REDIS_BUFFER_MAX' },
   capsFailClosed: { env: 'TACT_CAPS_FAIL_CLOSED' },
   redisDownHealth: { env: 'TACT_REDIS_DOWN_HEALTH' },
+  ledgerRetentionMs: { env: 'TACT_LEDGER_RETENTION_MS' },
+  ledgerMaxPerCustomer: { env: 'TACT_LEDGER_MAX_PER_CUSTOMER' },
+  memoryMaxCustomers: { env: 'TACT_MEMORY_MAX_CUSTOMERS' },
+  memoryMaxDecisions: { env: 'TACT_MEMORY_MAX_DECISIONS' },
   snapshotIntervalMs: { env: 'TACT_SNAPSHOT_INTERVAL_MS' },
   snapshotFile: { env: 'TACT_SNAPSHOT_FILE' },
   decisionLog: { flag: 'decision-log', env: 'TACT_DECISION_LOG' },
+  decisionLogMaxBytes: { env: 'TACT_DECISION_LOG_MAX_BYTES' },
+  decisionLogMaxAgeMs: { env: 'TACT_DECISION_LOG_MAX_AGE_MS' },
+  decisionLogKeep: { env: 'TACT_DECISION_LOG_KEEP' },
+  decisionLogEraseDeadlineMs: { env: 'TACT_DECISION_LOG_ERASE_DEADLINE_MS' },
   seed: { flag: 'seed', env: 'TACT_SEED' },
   sweepIntervalMs: { env: 'TACT_SWEEP_INTERVAL_MS' },
   shutdownGraceMs: { env: 'TACT_SHUTDOWN_GRACE_MS' },

@@ -20,7 +20,7 @@ import { loadPolicies } from './policies/load-policies.js';
 import { DEFAULT_POLICIES } from './policies/policy-config.js';
 import { PolicySet } from './policies/policy-set.js';
 import { DEFAULT_CONTACT_RULES, type ContactRules } from './rules/contact-rules.js';
-import { MemoryStore } from './store/memory/memory-store.js';
+import { MemoryStore, type MemoryStoreOptions } from './store/memory/memory-store.js';
 import type { TactStore } from './store/store.js';
 import type { TactConfig } from './config.js';
 import { openFleet, type FleetState } from './fleet/fleet.js';
@@ -97,6 +97,15 @@ export async function openTact(config: TactConfig, adapters: Adapters = {}): Pro
   return { tact: createTact(config, { ...adapters, logger, store: fleet.store, policies: fleet.policies }), fleet };
 }
 
+function memoryStoreOptions(config: TactConfig, clock: Clock): MemoryStoreOptions {
+  return {
+    clock,
+    ledger: { retentionMs: config.ledgerRetentionMs, maxPerCustomer: config.ledgerMaxPerCustomer },
+    maxCustomers: config.memoryMaxCustomers,
+    maxDecisions: config.memoryMaxDecisions,
+  };
+}
+
 function configuredPolicies(config: TactConfig): PolicySet {
   return PolicySet.fromConfig(config.policies ? loadPolicies(config.policies) : DEFAULT_POLICIES);
 }
@@ -105,8 +114,17 @@ function configuredPolicies(config: TactConfig): PolicySet {
 export function createTact(config: TactConfig, adapters: Adapters = {}): Tact {
   const clock = adapters.clock ?? systemClock;
   const logger = adapters.logger ?? createLogger(config.logLevel);
-  const store = (adapters.wrapStore ?? ((s: TactStore) => s))(adapters.store ?? new MemoryStore());
-  const log = adapters.log ?? (config.decisionLog ? new JsonlFileLogSink(config.decisionLog) : nullLogSink);
+  const store = (adapters.wrapStore ?? ((s: TactStore) => s))(adapters.store ?? new MemoryStore(memoryStoreOptions(config, clock)));
+  const log =
+    adapters.log ??
+    (config.decisionLog
+      ? new JsonlFileLogSink(config.decisionLog, {
+          maxBytes: config.decisionLogMaxBytes,
+          maxAgeMs: config.decisionLogMaxAgeMs,
+          keep: config.decisionLogKeep,
+          eraseDeadlineMs: config.decisionLogEraseDeadlineMs,
+        })
+      : nullLogSink);
   const policies = adapters.policies ?? configuredPolicies(config);
   const catalogSource = adapters.catalog ? new CatalogSource(adapters.catalog) : CatalogSource.fromFile(config.catalog);
   const catalog = catalogSource.get;

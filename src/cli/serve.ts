@@ -107,7 +107,7 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
             dataLossDetections: () => fleet.integrity.detections,
           },
         }
-      : {}),
+      : { storeHealth: { up: () => true, evictions: () => tact.store.evicted?.() ?? {} } }),
   });
   const journeys = openJourneys(config, tact, metrics);
   const receipts = new ReceiptJoiner({ store: tact.store, log: tact.log, clock: tact.clock, observer: journeys.metrics });

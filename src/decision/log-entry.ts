@@ -90,7 +90,9 @@ export interface DecisionLogSink {
   /**
    * Right to be forgotten: remove the customer's decision lines and the
    * outcome lines of those decisions, already written or still buffered.
-   * Returns the number of lines removed. Rare and slow (rewrites a file).
+   * Returns the number of lines removed at once; a file sink removes the
+   * written ones by a deadline instead (log-sinks.ts), hiding them from
+   * readers meanwhile, so a forget never waits for a rewrite.
    */
   erase(customerId: string): Promise<number>;
   close(): Promise<void>;

@@ -13,8 +13,10 @@ export interface ForgetOutcome {
  * back the ledger of learning updates they contributed; each is published
  * with `unlearn`, newest first, so every replica removes them from its
  * learner in the reverse of the order they were added (a correction is
- * undone before the observation it corrects). Then the decision log drops the
- * customer's lines.
+ * undone before the observation it corrects). Which updates the ledger still
+ * holds is the ledger's retention (src/store/ledger.ts says what older ones
+ * leave in the model). Then the decision log drops the customer's lines (a
+ * file log: buffered ones at once, written ones by its erase deadline).
  *
  * The store is erased first, so a reward arriving afterwards finds no
  * decision (NOT_FOUND). A reward joined just before the erase whose update is

@@ -39,6 +39,7 @@ export async function openFleet(config: TactConfig, fresh: PolicySet, logger: Lo
     ...(target.kind === 'cluster' ? { cluster: target.seeds } : { url: target.url }),
     prefix: config.redisPrefix,
     connectTimeoutMs: config.redisConnectTimeoutMs,
+    ledger: { retentionMs: config.ledgerRetentionMs, maxPerCustomer: config.ledgerMaxPerCustomer },
     onWarning: (message, err) => logger.warn({ err }, message),
   });
   const integrity = new FleetIntegrity(redis.connection, redis.keys, logger, () => redis.available);

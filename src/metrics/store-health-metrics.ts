@@ -1,4 +1,4 @@
-import { Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 
 /** What the metrics read about the store's health at scrape time; none of it touches the store. */
 export interface StoreHealthSource {
@@ -8,7 +8,12 @@ export interface StoreHealthSource {
   sendsStopped?(): string | undefined;
   /** Data losses this replica detected. */
   dataLossDetections?(): number;
+  /** Entries the store dropped to stay within its memory bounds, by kind (memory store). */
+  evictions?(): Readonly<Record<string, number>>;
 }
+
+/** Every eviction kind, so a bound that never bit reads 0 rather than being absent. */
+const EVICTION_KINDS = ['customer', 'decision', 'ledger'] as const;
 
 /** Every reason label the stop gauge reports, so a resumed stop reads 0 rather than vanishing. */
 const STOP_REASONS = ['redis_data_lost', 'redis_unverified'] as const;
@@ -42,6 +47,17 @@ export function defineStoreHealthMetrics(registry: Registry, prefix: string, sou
     registers: [registry],
     collect() {
       this.set(source.dataLossDetections?.() ?? 0);
+    },
+  });
+  new Counter({
+    name: `${prefix}store_evictions_total`,
+    help: 'Entries the memory store dropped to stay within its bounds: customer (idle or beyond --memory-max-customers; refusals kept), decision (closed early beyond memoryMaxDecisions, default reward), ledger (a customer ledger beyond the customer cap: forget no longer reaches it).',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+    collect() {
+      const counts = source.evictions?.() ?? {};
+      this.reset();
+      for (const kind of EVICTION_KINDS) this.inc({ kind }, counts[kind] ?? 0);
     },
   });
 }

@@ -143,6 +143,8 @@ export interface UpdateBus {
 export interface TactStore extends DecisionStore, UpdateBus, CustomerStore {
   /** The adapter's name ("memory", "redis", ...), for logs; nothing may branch on it. */
   readonly kind: string;
+  /** Entries dropped to stay within a memory bound, by kind; absent when the adapter drops nothing (Redis uses TTLs). */
+  evicted?(): Readonly<Record<string, number>>;
   close(): Promise<void>;
 }
 

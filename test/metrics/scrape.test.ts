@@ -87,3 +87,18 @@ describe('/metrics after Decide and Reward calls', () => {
     expect((await fetch(`${base}/nope`)).status).toBe(404);
   });
 });
+
+describe('/metrics on the memory store\'s bounds', () => {
+  const server = serveSuite({ memoryMaxDecisions: 3, memoryMaxCustomers: 2 });
+
+  it('counts decisions closed early and customers evicted by the caps', async () => {
+    for (let i = 0; i < 5; i++) {
+      await server.client.decide({ customer_id: `cap-${i}`, trigger: 'cart_abandoned', candidates: [{ id: 'a', channel: 'email' }] });
+    }
+    const s = parsePromText(await (await fetch(`http://127.0.0.1:${server.running.metricsServer.port}/metrics`)).text());
+    expect(sumSeries(s, 'tact_decisions_held')).toBe(3);
+    expect(sumSeries(s, 'tact_store_evictions_total', { kind: 'decision' })).toBe(2);
+    expect(sumSeries(s, 'tact_store_evictions_total', { kind: 'customer' })).toBe(3);
+    expect(sumSeries(s, 'tact_store_evictions_total', { kind: 'ledger' })).toBe(0);
+  });
+});

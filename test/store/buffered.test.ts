@@ -5,8 +5,8 @@ import { redisFixture } from './redis-fixture.js';
 import { REDIS_URL } from './redis-support.js';
 
 /** The store as production runs it: the Redis store behind the outage buffer (src/store/redis/buffer.ts). */
-storeConformance('redis behind the outage buffer', async () => {
-  const bare = await redisFixture({ url: REDIS_URL });
+storeConformance('redis behind the outage buffer', async (options) => {
+  const bare = await redisFixture({ url: REDIS_URL }, options);
   const silent = pino({ level: 'silent' });
   const store = new BufferedStore(bare.store, silent);
   const peer = new BufferedStore(bare.peer, silent);

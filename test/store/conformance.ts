@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { ManualClock, type Clock } from '../../src/core/clock.js';
 import type { Decision } from '../../src/domain/decision.js';
+import type { LedgerPolicy } from '../../src/store/ledger.js';
 import { features } from '../../src/domain/features.js';
 import type { DecisionRecord, LearningUpdate, SendReservation, TactStore } from '../../src/store/store.js';
 
@@ -69,13 +71,19 @@ const until = async (check: () => boolean, ms = 3000): Promise<void> => {
   }
 };
 
+/** What a test may set on a fresh store: its clock and ledger retention. */
+export interface StoreOptions {
+  readonly clock?: Clock;
+  readonly ledger?: Partial<LedgerPolicy>;
+}
+
 /** The one suite every TactStore adapter passes. */
 /**
  * `replicas`: the adapter is shared by replicas (Redis), so its fixture must
  * give a `peer` and the multi-replica tests run; for a single-process adapter
  * they are reported skipped, never passed without running.
  */
-export function storeConformance(name: string, open: () => Promise<StoreFixture>, options: { readonly replicas: boolean } = { replicas: false }): void {
+export function storeConformance(name: string, open: (options?: StoreOptions) => Promise<StoreFixture>, options: { readonly replicas: boolean } = { replicas: false }): void {
   const fleetIt = options.replicas ? it : it.skip;
   /** The fixture's second replica; a fleet adapter without one is a broken fixture, not a pass. */
   const peerOf = (f: StoreFixture): TactStore => {
@@ -83,8 +91,8 @@ export function storeConformance(name: string, open: () => Promise<StoreFixture>
     return f.peer;
   };
   describe(`TactStore conformance: ${name}`, () => {
-    const withStore = (fn: (f: StoreFixture) => Promise<void>) => async () => {
-      const f = await open();
+    const withStore = (fn: (f: StoreFixture) => Promise<void>, options?: StoreOptions) => async () => {
+      const f = await open(options);
       try {
         await fn(f);
       } finally {
@@ -325,6 +333,41 @@ export function storeConformance(name: string, open: () => Promise<StoreFixture>
         expect((await store.forgetCustomer('gone')).updates).toEqual([]);
         expect((await store.forgetCustomer('stays')).updates.map((u) => u.reward)).toEqual([2]);
       }));
+
+      const clock = new ManualClock(T0);
+      const DAY = 86_400_000;
+      it('keeps the ledger within its retention: forget unlearns the updates of the last retention period, at most the latest K', withStore(async ({ store }) => {
+        clock.set(T0);
+        store.subscribe(() => undefined);
+        await store.publish(update('old', 1));
+        await store.publish(update('old', 2, { context: features({ x: 2, y: -0.5 }, { seg: 'vip' }), actionFeatures: features({ d: 3 }, { ch: 'sms' }) }));
+        clock.advance(10 * DAY - 1);
+        await store.publish(update('old', 3, { previousReward: 1 }));
+        // Still within ten days of each: all three, exactly as published.
+        expect((await store.forgetCustomer('old')).updates).toEqual([
+          update('old', 1),
+          update('old', 2, { context: features({ x: 2, y: -0.5 }, { seg: 'vip' }), actionFeatures: features({ d: 3 }, { ch: 'sms' }) }),
+          update('old', 3, { previousReward: 1 }),
+        ]);
+
+        clock.set(T0);
+        await store.publish(update('aged', 1));
+        clock.advance(10 * DAY + 1);
+        await store.publish(update('aged', 2));
+        clock.advance(DAY);
+        await store.publish(update('aged', 3));
+        // The first aged out: it stays folded into the model, forget removes the rest.
+        expect((await store.forgetCustomer('aged')).updates.map((u) => u.reward)).toEqual([2, 3]);
+
+        clock.set(T0);
+        await store.publish(update('quiet', 1));
+        clock.advance(10 * DAY + 1);
+        // Aged out with no later publish for the customer: nothing left to unlearn.
+        expect((await store.forgetCustomer('quiet')).updates).toEqual([]);
+
+        for (let i = 1; i <= 12; i++) await store.publish(update('busy', i));
+        expect((await store.forgetCustomer('busy')).updates.map((u) => u.reward)).toEqual([8, 9, 10, 11, 12]);
+      }, { clock, ledger: { retentionMs: 10 * DAY, maxPerCustomer: 5 } }));
     });
   });
 }

@@ -16,7 +16,7 @@ describe('Redis Cluster', () => {
     await cluster?.stop();
   });
 
-  storeConformance('redis cluster', () => redisFixture({ cluster: cluster.seeds }), { replicas: true });
+  storeConformance('redis cluster', (options) => redisFixture({ cluster: cluster.seeds }, options), { replicas: true });
 
   describe('key placement', () => {
     it('keeps every key of one customer in one slot and spreads customers over every master', async () => {

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { RedisStore, type RedisStoreOptions } from '../../src/store/redis/redis-store.js';
-import type { StoreFixture } from './conformance.js';
+import type { StoreFixture, StoreOptions } from './conformance.js';
 import { deleteByPrefix, scanKeys } from './redis-support.js';
 
 /** Two RedisStores (a replica and its peer) on one random prefix, for the conformance suite. */
-export async function redisFixture(target: Pick<RedisStoreOptions, 'url' | 'cluster'>): Promise<StoreFixture & { store: RedisStore; peer: RedisStore }> {
+export async function redisFixture(target: Pick<RedisStoreOptions, 'url' | 'cluster'>, extra: StoreOptions = {}): Promise<StoreFixture & { store: RedisStore; peer: RedisStore }> {
   const prefix = `test-${randomBytes(6).toString('hex')}`;
   // A loaded 2-core machine can take seconds to open a cluster's node connections.
-  const options = { ...target, prefix, connectTimeoutMs: 10_000 };
+  const options = { ...target, ...extra, prefix, connectTimeoutMs: 10_000 };
   const store = await RedisStore.connect(options);
   const peer = await RedisStore.connect(options);
   return {

@@ -1,3 +1,4 @@
+import type { Clock } from '../../core/clock.js';
 import { EMPTY_FEATURES, mergeFeatures, type Features } from '../../domain/features.js';
 import { countForCap } from '../../domain/caps.js';
 import { emptyCustomerState, NO_CONSENT } from '../../domain/customer-state.js';
@@ -10,9 +11,10 @@ import type {
   SendReservation,
 } from '../store.js';
 
-/** Consent of a customer Tact has never heard from: no answers recorded yet. */
 /** Mutable per-customer record; copied out by `load` so callers see a snapshot. */
 interface Entry {
+  /** Clock time of the last write: idle customers are evicted by it. */
+  touched: number;
   profile: Features;
   consent: ConsentState;
   cart: ItemEvent[];
@@ -32,15 +34,37 @@ export const DEFAULT_RETENTION_MS = 90 * 86_400_000;
  *
  * Histories are pruned `retentionMs` behind the newest time seen for the
  * customer, so memory stays bounded by activity, not by age of the process.
+ * Customers are bounded too: one idle for `retentionMs` (every history would
+ * have been pruned by then) or, beyond `maxCustomers`, the least recently
+ * written one is evicted. Eviction keeps a refusal (opt-out, a channel
+ * refused, an unreachable channel) in a small consent-only map, so a bound
+ * never makes Tact contact someone who said no; an opt-in is dropped (the
+ * customer then looks as if never asked: fails closed on opt-in channels).
  */
 export class CustomerMemory {
+  /** In order of last write (re-inserted on each), so the idlest customer is first. */
   private readonly entries = new Map<string, Entry>();
+  /** Refusals of evicted customers: never evicted (removed by forget). */
+  private readonly refusals = new Map<string, ConsentState>();
+  private readonly maxCustomers: number;
+  private readonly clock: Clock | undefined;
+  private readonly onEvict: () => void;
 
-  constructor(private readonly retentionMs = DEFAULT_RETENTION_MS) {}
+  constructor(
+    private readonly retentionMs = DEFAULT_RETENTION_MS,
+    bounds: { readonly maxCustomers?: number; readonly clock?: Clock; readonly onEvict?: () => void } = {},
+  ) {
+    this.maxCustomers = bounds.maxCustomers ?? Infinity;
+    this.clock = bounds.clock;
+    this.onEvict = bounds.onEvict ?? (() => undefined);
+  }
 
   load(customerId: string): CustomerState {
     const e = this.entries.get(customerId);
-    if (!e) return emptyCustomerState(customerId);
+    if (!e) {
+      const consent = this.refusals.get(customerId);
+      return consent ? { ...emptyCustomerState(customerId), consent } : emptyCustomerState(customerId);
+    }
     return {
       customerId,
       profile: e.profile,
@@ -89,29 +113,61 @@ export class CustomerMemory {
 
   /** Remove the customer entirely; true when there was anything to remove. */
   erase(customerId: string): boolean {
-    return this.entries.delete(customerId);
+    const refused = this.refusals.delete(customerId);
+    return this.entries.delete(customerId) || refused;
   }
 
   /** Customer ids with state (debugging, and the forget-me test). */
   customerIds(): string[] {
-    return [...this.entries.keys()];
+    return [...new Set([...this.entries.keys(), ...this.refusals.keys()])];
   }
 
+  /** Customers held in full (refusals of evicted customers not counted). */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The customer's entry, moved to the end of the idle order. */
   private entry(customerId: string): Entry {
+    const now = this.clock?.now() ?? 0;
     let e = this.entries.get(customerId);
-    if (!e) {
-      e = newEntry();
-      this.entries.set(customerId, e);
+    if (e) this.entries.delete(customerId);
+    else {
+      e = newEntry(this.refusals.get(customerId) ?? NO_CONSENT);
+      this.refusals.delete(customerId);
     }
+    e.touched = now;
+    this.entries.set(customerId, e);
+    this.evictIdle(now);
     return e;
+  }
+
+  /** A few per write: enough to keep up with the inflow, never a pause. */
+  private evictIdle(now: number): void {
+    for (let i = 0; i < 4; i++) {
+      const head = this.entries.entries().next();
+      if (head.done) return;
+      const [id, e] = head.value;
+      const idle = this.clock !== undefined && e.touched < now - this.retentionMs;
+      if (!idle && this.entries.size <= this.maxCustomers) return;
+      this.entries.delete(id);
+      if (refuses(e.consent)) this.refusals.set(id, e.consent);
+      this.onEvict();
+    }
   }
 }
 
-/** A customer Tact has heard nothing from. */
-function newEntry(): Entry {
+/** Consent whose loss would let Tact contact someone who said no. */
+function refuses(c: ConsentState): boolean {
+  return c.optOut || c.unreachable.length > 0 || Object.values(c.channels).some((allowed) => !allowed);
+}
+
+/** A customer Tact has heard nothing from (but a refusal it kept). */
+function newEntry(consent: ConsentState): Entry {
   return {
+    touched: 0,
     profile: EMPTY_FEATURES,
-    consent: NO_CONSENT,
+    consent,
     cart: [],
     purchases: [],
     openTickets: 0,

@@ -1,3 +1,5 @@
+import { systemClock, type Clock } from '../../core/clock.js';
+import { tactError } from '../../core/errors.js';
 import { MinHeap } from '../../core/min-heap.js';
 import type { Decision } from '../../domain/decision.js';
 import type {
@@ -13,7 +15,28 @@ import type {
   SendReservation,
   TactStore,
 } from '../store.js';
+import { ledgerPolicy, type LedgerPolicy } from '../ledger.js';
 import { CustomerMemory } from './customer-memory.js';
+import { MemoryLedger } from './memory-ledger.js';
+
+/** What the memory store drops to stay within its bounds (tact_store_evictions_total{kind}). */
+export type EvictionKind = 'customer' | 'decision' | 'ledger';
+
+export interface MemoryStoreOptions {
+  /** How far back a customer's histories reach, and how long an idle customer is kept. @defaultValue 90 days */
+  readonly retentionMs?: number;
+  /** What forget can unlearn (see ledger.ts). */
+  readonly ledger?: Partial<LedgerPolicy>;
+  /** Customers held (state, and ledgers); the least recently active one is evicted beyond it. @defaultValue 1000000 */
+  readonly maxCustomers?: number;
+  /** Decisions held in their window; beyond it the one closest to its window's end is closed early. @defaultValue 1000000 */
+  readonly maxDecisions?: number;
+  /** Retention is measured on this clock (simulations run weeks in seconds). */
+  readonly clock?: Clock;
+}
+
+export const DEFAULT_MEMORY_MAX_CUSTOMERS = 1_000_000;
+export const DEFAULT_MEMORY_MAX_DECISIONS = 1_000_000;
 
 /**
  * A decision in its attribution window. Held by the million, so every field
@@ -40,17 +63,33 @@ export class MemoryStore implements TactStore {
   private readonly expiry = new MinHeap<string>();
   private readonly handlers: Array<(u: LearningUpdate) => void> = [];
   private readonly customers: CustomerMemory;
-  /** Decision ids per customer, so forget-me does not scan every decision. */
   /** Decision ids per customer, for forget-me: one id as a plain string, more as an array. */
   private readonly decisionsOf = new Map<string, string | string[]>();
   /** Applied learning updates per customer: what forget-me unlearns. */
-  private readonly ledger = new Map<string, LearningUpdate[]>();
+  private readonly ledger: MemoryLedger;
+  private readonly clock: Clock;
+  private readonly maxDecisions: number;
+  /** Decisions closed early by the cap, handed to the next sweep with their default rewards. */
+  private shed: ExpiredDecision[] = [];
+  private readonly evictions: Record<EvictionKind, number> = { customer: 0, decision: 0, ledger: 0 };
 
-  constructor(options: { readonly retentionMs?: number } = {}) {
-    this.customers = new CustomerMemory(options.retentionMs);
+  constructor(options: MemoryStoreOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    const maxCustomers = positive(options.maxCustomers ?? DEFAULT_MEMORY_MAX_CUSTOMERS, 'memoryMaxCustomers');
+    this.maxDecisions = positive(options.maxDecisions ?? DEFAULT_MEMORY_MAX_DECISIONS, 'memoryMaxDecisions');
+    this.customers = new CustomerMemory(options.retentionMs, { maxCustomers, clock: this.clock, onEvict: () => this.evictions.customer++ });
+    this.ledger = new MemoryLedger(ledgerPolicy(options.ledger), maxCustomers, () => this.evictions.ledger++);
+  }
+
+  /** Entries dropped to stay within the bounds, by kind. */
+  evicted(): Readonly<Record<EvictionKind, number>> {
+    return this.evictions;
   }
 
   async saveDecision(record: DecisionRecord, decision: Decision, requestId?: string): Promise<void> {
+    // Shedding, not refusing: the Decide that needs room still gets its answer,
+    // and the shed decision is learned from as if its window had closed.
+    while (this.decisions.size >= this.maxDecisions) if (!this.shedOne()) break;
     const held: HeldDecision = requestId === undefined ? { record } : { record, decision, requestId };
     if (requestId !== undefined) this.byRequest.set(requestId, record.decisionId);
     this.decisions.set(record.decisionId, held);
@@ -95,20 +134,35 @@ export class MemoryStore implements TactStore {
   }
 
   async takeExpired(now: number, limit: number): Promise<ExpiredDecision[]> {
-    const out: ExpiredDecision[] = [];
+    const out = this.shed.splice(0, limit);
     while (out.length < limit) {
       const key = this.expiry.peekKey();
       if (key === undefined || key > now) break;
-      const id = this.expiry.pop() as string;
-      const held = this.decisions.get(id);
-      if (!held) continue;
-      this.remove(held);
-      const unrewardedActions = held.record.choices
-        .map((c) => c.actionId)
-        .filter((a) => !held.rewards?.has(a));
-      out.push({ record: held.record, unrewardedActions });
+      const taken = this.takeNext();
+      if (taken) out.push(taken);
     }
     return out;
+  }
+
+  /** Close the held decision whose window ends first; false when none is held. */
+  private shedOne(): boolean {
+    while (this.expiry.size > 0) {
+      const taken = this.takeNext();
+      if (!taken) continue;
+      this.shed.push(taken);
+      this.evictions.decision++;
+      return true;
+    }
+    return false;
+  }
+
+  /** Pop the earliest window end; undefined when its decision is gone already (forgotten). */
+  private takeNext(): ExpiredDecision | undefined {
+    const held = this.decisions.get(this.expiry.pop() as string);
+    if (!held) return undefined;
+    this.remove(held);
+    const unrewardedActions = held.record.choices.map((c) => c.actionId).filter((a) => !held.rewards?.has(a));
+    return { record: held.record, unrewardedActions };
   }
 
   async countDecisions(): Promise<number> {
@@ -116,11 +170,7 @@ export class MemoryStore implements TactStore {
   }
 
   async publish(update: LearningUpdate): Promise<void> {
-    if (!update.unlearn) {
-      let list = this.ledger.get(update.customerId);
-      if (!list) this.ledger.set(update.customerId, (list = []));
-      list.push(update);
-    }
+    if (!update.unlearn) this.ledger.push(update, this.clock.now());
     for (const h of this.handlers) h(update);
   }
 
@@ -141,9 +191,11 @@ export class MemoryStore implements TactStore {
   }
 
   async forgetCustomer(customerId: string): Promise<ForgetResult> {
-    const updates = this.ledger.get(customerId) ?? [];
-    this.ledger.delete(customerId);
+    const updates = this.ledger.take(customerId, this.clock.now());
     this.customers.erase(customerId);
+    // A shed decision waiting for the sweep is the customer's too.
+    const before = this.shed.length;
+    this.shed = this.shed.filter((e) => e.record.customerId !== customerId);
     let decisionsErased = 0;
     for (const id of idsOf(this.decisionsOf.get(customerId))) {
       const held = this.decisions.get(id);
@@ -152,7 +204,7 @@ export class MemoryStore implements TactStore {
       decisionsErased++;
     }
     this.decisionsOf.delete(customerId);
-    return { updates, decisionsErased };
+    return { updates, decisionsErased: decisionsErased + before - this.shed.length };
   }
 
   /**
@@ -162,13 +214,13 @@ export class MemoryStore implements TactStore {
   debugCustomerKeys(): Record<'customers' | 'decisions' | 'requestIds' | 'decisionIndex' | 'ledger', string[]> {
     return {
       customers: this.customers.customerIds(),
-      decisions: [...this.decisions.values()].map((h) => h.record.customerId),
+      decisions: [...[...this.decisions.values()].map((h) => h.record), ...this.shed.map((e) => e.record)].map((r) => r.customerId),
       requestIds: [...this.byRequest.values()].flatMap((id) => {
         const held = this.decisions.get(id);
         return held ? [held.record.customerId] : [];
       }),
       decisionIndex: [...this.decisionsOf.keys()],
-      ledger: [...this.ledger.keys()],
+      ledger: this.ledger.customerIds(),
     };
   }
 
@@ -190,6 +242,11 @@ export class MemoryStore implements TactStore {
       else this.decisionsOf.set(customerId, rest.length === 1 ? (rest[0] as string) : rest);
     }
   }
+}
+
+function positive(n: number, field: string): number {
+  if (!Number.isInteger(n) || n < 1) throw tactError('BAD_CONFIGURATION', `${field} must be a positive whole number, got ${n}`, field);
+  return n;
 }
 
 function idsOf(entry: string | string[] | undefined): readonly string[] {

@@ -7,14 +7,15 @@ import { tactError } from '../../core/errors.js';
  * Layout (prefix defaults to "tact"; tests pass a random one):
  *
  *   <p>:{c:<customer>}:profile    hash   profile attributes ("n:<name>" numeric, "c:<name>" categorical)
- *   <p>:{c:<customer>}:consent    hash   per-channel consent and preferences
+ *   <p>:{c:<customer>}:consent    hash   per-channel consent and preferences; no TTL (an opt-out outlives any silence; forget removes it)
  *   <p>:{c:<customer>}:cart       hash   itemId -> {category, at}
  *   <p>:{c:<customer>}:purchases  zset   recent purchases, scored by time
  *   <p>:{c:<customer>}:tickets    string open service tickets
  *   <p>:{c:<customer>}:sends      zset   recent sends (frequency caps), scored by time
  *   <p>:{c:<customer>}:ignored    zset   recent ignored messages (fatigue), scored by time
- *   <p>:{c:<customer>}:decisions  zset   the customer's held decision ids, scored by window end
- *   <p>:{c:<customer>}:ledger     list   the customer's published learning updates (for unlearning)
+ *       (profile .. ignored: TTL = customer retention, 90 days, renewed by each event or send)
+ *   <p>:{c:<customer>}:decisions  zset   the customer's held decision ids, scored by window end; TTL = its longest decision's
+ *   <p>:{c:<customer>}:ledger     list   the customer's learning updates within the ledger retention (ledger.ts); TTL = that retention
  *   <p>:{d:<decision>}            hash   one decision: record, answer, rewards, event ids; TTL = window + grace
  *   <p>:{r:<request>}             string request id -> decision id (idempotent Decide); same TTL
  *   <p>:{x:<n>}:expiry            zset   sweep index shard n (0..SWEEP_SHARDS-1): held decision ids, scored by window end

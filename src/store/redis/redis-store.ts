@@ -23,6 +23,8 @@ import { RedisKeys } from './keys.js';
 import { runScript, type ScriptReply } from './scripts.js';
 import { compareStreamIds, STREAM_START } from './stream-id.js';
 import { tactError } from '../../core/errors.js';
+import { systemClock, type Clock } from '../../core/clock.js';
+import { encodeLedgerEntry, ledgerPolicy, updatesToUnlearn, type LedgerPolicy } from '../ledger.js';
 
 export interface RedisStoreOptions {
   /** One Redis (redis:// or rediss:// URL); give this or `cluster`. */
@@ -48,6 +50,10 @@ export interface RedisStoreOptions {
    * client was told was joined. @defaultValue 1 on a cluster, 0 on one Redis
    */
   readonly streamReplicas?: number;
+  /** What forget can unlearn (see ledger.ts); also the ledger key's TTL. */
+  readonly ledger?: Partial<LedgerPolicy>;
+  /** Ledger retention is measured on this clock (key TTLs are Redis's own, in real time). */
+  readonly clock?: Clock;
 }
 
 const UPDATE_FIELD = 'u';
@@ -71,6 +77,8 @@ export class RedisStore implements TactStore {
   readonly kind = 'redis' as const;
   readonly keys: RedisKeys;
   private readonly customers: RedisCustomers;
+  private readonly ledger: LedgerPolicy;
+  private readonly clock: Clock;
   private readonly handlers: Array<(u: LearningUpdate) => void> = [];
   private readonly events = new EventEmitter();
   private lastApplied: string = STREAM_START;
@@ -87,6 +95,8 @@ export class RedisStore implements TactStore {
     private readonly options: RedisStoreOptions,
   ) {
     this.keys = new RedisKeys(options.prefix);
+    this.ledger = ledgerPolicy(options.ledger);
+    this.clock = options.clock ?? systemClock;
     this.customers = new RedisCustomers(cmd, this.keys, options.customerRetentionMs ?? 90 * 86_400_000);
     // Availability follows the command connection; the reader reconnects on its own.
     // A cluster stays "ready" while one node fails over: those calls fail with
@@ -185,7 +195,11 @@ export class RedisStore implements TactStore {
           .pipeline()
           .zadd(index, record.expiresAt, record.decisionId)
           // Ids whose decisions have surely expired by TTL; forget deletes the rest.
-          .zremrangebyscore(index, '-inf', `(${record.expiresAt - INDEX_HORIZON_MS}`),
+          .zremrangebyscore(index, '-inf', `(${record.expiresAt - INDEX_HORIZON_MS}`)
+          // The index lives as long as its longest-lived decision (NX sets a first TTL,
+          // GT only lengthens it), so it never outlives them nor drops one early.
+          .pexpire(index, keepMs, 'NX')
+          .pexpire(index, keepMs, 'GT'),
       ),
       this.guard(() => this.cmd.zadd(k.expiry(record.decisionId), record.expiresAt, record.decisionId)),
     ];
@@ -334,7 +348,13 @@ export class RedisStore implements TactStore {
    * detectable; the other order would unlearn something never learned.
    */
   async recordInLedger(update: LearningUpdate, publishId: string): Promise<void> {
-    await this.guard(() => this.cmd.rpush(this.keys.ledger(update.customerId), `${publishId}|${JSON.stringify(update)}`));
+    const now = this.clock.now();
+    await this.script('ledgerPush', [this.keys.ledger(update.customerId)], [
+      encodeLedgerEntry(update, now, publishId),
+      now - this.ledger.retentionMs,
+      this.ledger.maxPerCustomer,
+      this.ledger.retentionMs,
+    ]);
   }
 
   subscribe(handler: (update: LearningUpdate) => void): void {
@@ -384,15 +404,7 @@ export class RedisStore implements TactStore {
       }),
     );
     const decisionsErased = erased.reduce<number>((a, b) => a + b, 0);
-    const seen = new Set<string>();
-    const updates: LearningUpdate[] = [];
-    for (const entry of ledger) {
-      const bar = entry.indexOf('|');
-      if (seen.has(entry.slice(0, bar))) continue;
-      seen.add(entry.slice(0, bar));
-      updates.push(JSON.parse(entry.slice(bar + 1)) as LearningUpdate);
-    }
-    return { updates, decisionsErased };
+    return { updates: updatesToUnlearn(customerId, ledger, this.ledger, this.clock.now()), decisionsErased };
   }
 
   // -------------------------------------------------------------------------

@@ -19,6 +19,7 @@ const SCRIPTS = {
   recordEvent: { file: 'record-event-7.lua', keys: 7, version: 1 },
   loadCustomer: { file: 'load-customer-7.lua', keys: 7, version: 1 },
   saveSnapshot: { file: 'save-snapshot-2.lua', keys: 2, version: 1 },
+  ledgerPush: { file: 'ledger-push-1.lua', keys: 1, version: 1 },
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

@@ -11,7 +11,8 @@
   ARGV[3]  item id ("" if none)       ARGV[4]  category ("" if none)
   ARGV[5]  message id ("" if none)    ARGV[6]  channel ("" if none)
   ARGV[7]  profile attributes as flat JSON {"n:<name>": number, "c:<name>": string}
-  ARGV[8]  retention, ms: purchases, sends and ignored older than (at - retention) are trimmed
+  ARGV[8]  retention, ms: purchases, sends and ignored older than (at - retention) are trimmed,
+           and every key but consent expires this long after the customer's last event
   ARGV[9]  unique suffix for zset members
 
   Ignored entries: {"m": messageId, "a": at, "c": channel ("" if unknown), "u"} JSON.
@@ -94,4 +95,10 @@ local cutoff = '(' .. (at - tonumber(ARGV[8]))
 redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', cutoff)
 redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', cutoff)
 redis.call('ZREMRANGEBYSCORE', KEYS[7], '-inf', cutoff)
+-- A customer silent for the retention has nothing a rule still reads: the keys
+-- go with it. Consent (KEYS[2]) never expires: an opt-out must outlive any
+-- silence, and forget is what removes it.
+for _, i in ipairs({1, 3, 4, 5, 6, 7}) do
+  redis.call('PEXPIRE', KEYS[i], ARGV[8])
+end
 return 1

@@ -10,7 +10,7 @@
   ARGV[2]  retention, ms: sends older than (latest at - retention) are trimmed;
            beyond that at most the 256 latest sends are kept (as the memory
            store's MAX_HISTORY: no cap needs more, and a very busy customer's
-           reads stay bounded)
+           reads stay bounded); the key expires this long after the last send
 
   A send counts against a cap when it matches the cap key and lies within
   windowMs of the new send on either side (sends may be scheduled ahead).
@@ -62,5 +62,7 @@ end
 if latest ~= nil then
   redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. (latest - retention))
   redis.call('ZREMRANGEBYRANK', key, 0, -257)
+  -- Sends older than the retention count against no cap.
+  redis.call('PEXPIRE', key, retention)
 end
 return -1
