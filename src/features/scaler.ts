@@ -4,6 +4,38 @@ export interface Rescale {
   readonly factor: number;
 }
 
+/**
+ * A scaled value is kept within this many learned scales. While learning it
+ * is within +-1 (the scale is the largest value learned); a value scored
+ * later can be any multiple of it, and one 1e300 times a scale learned from
+ * a tiny value overflowed a score to Infinity (bench/integrity-properties.ts
+ * found it). Beyond a thousand times anything ever learned, the model knows
+ * nothing more about the value than that it is large.
+ */
+export const MAX_SCALED = 1e3;
+
+/**
+ * The smallest scale a feature gets. A first value of 1e-308 made a scale
+ * from which the next ordinary value (20) grew it by a factor of 1e310, and
+ * rescaling the learner's statistics by that overflowed them to Infinity
+ * (bench/integrity-properties.ts found it). With this floor and the feature
+ * bound (bounds.maxAbsFeature <= 1e15) one step grows a scale at most 1e24-fold.
+ */
+export const MIN_SCALE = 1e-9;
+
+/** A feature's max-abs scale after learning `raw`: unchanged unless |raw| is larger, and never below MIN_SCALE. */
+export function grownScale(old: number, raw: number): number {
+  const v = Math.abs(raw);
+  return v > old ? Math.max(v, MIN_SCALE) : old;
+}
+
+/** `raw` in units of `scale`, clipped to +-MAX_SCALED; a feature with no scale yet maps to its sign. */
+export function scaleValue(raw: number, scale: number): number {
+  if (!(scale > 0)) return raw === 0 ? 0 : Math.sign(raw);
+  const v = raw / scale;
+  return v > MAX_SCALED ? MAX_SCALED : v < -MAX_SCALED ? -MAX_SCALED : v;
+}
+
 export interface ScalerSnapshot {
   readonly scales: readonly number[];
 }
@@ -37,12 +69,12 @@ export class MaxAbsScaler {
    * no scale yet (all its past values were 0, which scaling leaves at 0).
    */
   observe(index: number, value: number): number {
-    const v = Math.abs(value);
     const old = this.scaleOf(index);
-    if (!(v > old)) return 1;
+    const next = grownScale(old, value);
+    if (next === old) return 1;
     this.ensure(index + 1);
-    this.scales[index] = v;
-    return old === 0 ? 1 : old / v;
+    this.scales[index] = next;
+    return old === 0 ? 1 : old / next;
   }
 
   /**
@@ -51,9 +83,7 @@ export class MaxAbsScaler {
    * on the same footing as every other feature.
    */
   apply(index: number, value: number): number {
-    const s = this.scaleOf(index);
-    if (s > 0) return value / s;
-    return value === 0 ? 0 : Math.sign(value);
+    return scaleValue(value, this.scaleOf(index));
   }
 
   private ensure(n: number): void {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { invalidArgument } from '../core/errors.js';
 import { categoricalKey, hasFeatures, type Features } from '../domain/features.js';
 import { BIAS_INDEX, FeatureVocabulary } from '../features/vocabulary.js';
+import { grownScale, scaleValue } from '../features/scaler.js';
 import type { ActionRef } from './learner.js';
 
 /** A context feature and the action feature it is compared with. */
@@ -208,7 +209,7 @@ export class JointEncoding {
       if (learning) this.observeScale(id, raw);
       const s = this.baseScales[id]!;
       ids.push(id);
-      values.push(s > 0 ? raw / s : Math.sign(raw));
+      values.push(scaleValue(raw, s));
     }
     for (const name in features.categorical) {
       const key = prefix + categoricalKey(name, features.categorical[name] ?? '');
@@ -304,11 +305,11 @@ export class JointEncoding {
   }
 
   private observeScale(id: number, raw: number): void {
-    const v = Math.abs(raw);
     const old = this.baseScales[id]!;
-    if (!(v > old)) return;
-    this.baseScales[id] = v;
-    if (old > 0) this.onRescale(this.uses[id] ?? [], old / v);
+    const next = grownScale(old, raw);
+    if (next === old) return;
+    this.baseScales[id] = next;
+    if (old > 0) this.onRescale(this.uses[id] ?? [], old / next);
     this.actionCache.clear();
   }
 }

@@ -11,6 +11,7 @@ import {
   type LearningExample,
   type ScoreBuffers,
 } from './learner.js';
+import { MIN_SCALE } from '../features/scaler.js';
 import { parseLearnerConfig } from './learner-config.js';
 
 export const SGD_KIND = 'sgd';
@@ -174,7 +175,8 @@ export class SgdRegressionLearner implements Learner<HashedContext> {
     for (let k = 0; k < v.length; k++) {
       const i = v.index[k]!;
       const x = Math.abs(v.value[k]!);
-      if (x === 0) continue;
+      // Below MIN_SCALE a value counts as 0: its square underflows and the adaptive rate would divide by it.
+      if (x < MIN_SCALE) continue;
       const old = this.maxAbs[i]!;
       if (x > old) {
         if (old > 0) {
@@ -207,7 +209,7 @@ export class SgdRegressionLearner implements Learner<HashedContext> {
     for (let k = 0; k < v.length; k++) {
       const i = v.index[k]!;
       const x = v.value[k]!;
-      if (x === 0 || n[i] === 0) continue;
+      if (!(Math.abs(x) >= MIN_SCALE) || n[i] === 0) continue;
       if (accumulate) g2[i] = g2[i]! + error * error * x * x;
       const rate = global / (Math.sqrt(g2[i]! || error * error * x * x) * n[i]!);
       predictedMove += rate * x * x;
@@ -219,7 +221,7 @@ export class SgdRegressionLearner implements Learner<HashedContext> {
     for (let k = 0; k < v.length; k++) {
       const i = v.index[k]!;
       const x = v.value[k]!;
-      if (x === 0 || n[i] === 0) continue;
+      if (!(Math.abs(x) >= MIN_SCALE) || n[i] === 0) continue;
       const rate = (shrink * global) / (Math.sqrt(g2[i]! || error * error * x * x) * n[i]!);
       w[i] = w[i]! * (1 - l2) - rate * error * x;
     }

@@ -17,7 +17,8 @@ function toProtoChoice(c: Choice): ProtoChoice {
     channel: c.channel,
     probability: c.probability,
     score: c.score,
-    send_at: c.noSend || c.sendAt === 0 ? null : toTimestamp(c.sendAt),
+    // A send at the epoch (a backfilled Decide at time 0) still has its time: null means no send.
+    send_at: c.noSend ? null : toTimestamp(c.sendAt),
     send_slot: c.sendSlot,
     no_send: c.noSend,
     explored: c.explored,

@@ -63,7 +63,7 @@ export class RedisTriggerState implements TriggerState {
     return (await this.redis.get(k)) === jobId;
   }
 
-  async markFired(customerId: string, firingId: string, at: number): Promise<boolean> {
+  async markHandled(customerId: string, firingId: string, at: number): Promise<boolean> {
     const key = this.key(customerId, 'done');
     const replies = await this.redis.multi().zadd(key, 'NX', at, firingId).zremrangebyrank(key, 0, -(MAX_FIRINGS_KEPT + 1)).pexpire(key, this.retentionMs).exec();
     return Number(replies?.[0]?.[1] ?? 0) === 1;

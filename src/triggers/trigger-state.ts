@@ -33,16 +33,16 @@ export interface TriggerState {
    */
   claimFiring(customerId: string, key: string, jobId: string, cooldownMs: number, now: number): Promise<boolean>;
   /**
-   * Note that a firing is done (decided, sends scheduled): true the first
-   * time, false when it already was. A timer job can run twice (BullMQ hands
-   * a job whose lock lapsed on a loaded replica to another); its effects are
-   * idempotent, and this keeps it counted once. The last MAX_FIRINGS_KEPT
-   * firings of a customer are remembered.
+   * Note that a due timer was handled (fired: decided and sends scheduled;
+   * or cancelled): true the first time, false when it already was. A timer
+   * job can run twice (BullMQ hands a job whose lock lapsed on a loaded
+   * replica to another); its effects are idempotent, and this keeps it
+   * counted once. The last MAX_FIRINGS_KEPT of a customer are remembered.
    */
-  markFired(customerId: string, firingId: string, at: number): Promise<boolean>;
+  markHandled(customerId: string, firingId: string, at: number): Promise<boolean>;
 }
 
-/** Firings remembered per customer for markFired (a job runs again within minutes, not after 64 more firings). */
+/** Firings remembered per customer for markHandled (a job runs again within minutes, not after 64 more firings). */
 export const MAX_FIRINGS_KEPT = 64;
 
 /** Keys an event is noted under: any such event, its item, its category, or a whole-cart one. */
@@ -117,7 +117,7 @@ export class MemoryTriggerState implements TriggerState {
     return true;
   }
 
-  async markFired(customerId: string, firingId: string, _at: number): Promise<boolean> {
+  async markHandled(customerId: string, firingId: string, _at: number): Promise<boolean> {
     const { done } = this.entry(customerId);
     if (done.has(firingId)) return false;
     done.add(firingId);

@@ -149,7 +149,7 @@ export class Triggers {
     const firingId = `${job.id}|${t.startedAt}`;
     const reason = rule ? await this.whyNot(rule, t, firingId) : 'rule_removed';
     if (reason) {
-      this.deps.observer?.onCancelled?.(t.trigger, reason);
+      if (await state.markHandled(t.customerId, firingId, clock.now())) this.deps.observer?.onCancelled?.(t.trigger, reason);
       return;
     }
     await this.deps.fire({
@@ -161,7 +161,7 @@ export class Triggers {
       ...(t.itemId ? { itemId: t.itemId } : {}),
       ...(t.category ? { category: t.category } : {}),
     });
-    if (await state.markFired(t.customerId, firingId, clock.now())) this.deps.observer?.onFired?.(t.trigger, Math.max(0, clock.now() - t.dueAt));
+    if (await state.markHandled(t.customerId, firingId, clock.now())) this.deps.observer?.onFired?.(t.trigger, Math.max(0, clock.now() - t.dueAt));
   }
 
   private async whyNot(rule: TriggerRule, t: TimerData, id: string): Promise<CancelReason | undefined> {

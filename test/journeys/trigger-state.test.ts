@@ -18,18 +18,18 @@ describe.each([
 ])('trigger state (%s): a firing is counted once', (_name, open) => {
   it('answers true the first time a firing is marked done, false when its job runs again', async () => {
     const state = open();
-    expect(await state.markFired('c1', 'job-a|100', 1000)).toBe(true);
-    expect(await state.markFired('c1', 'job-a|100', 2000)).toBe(false);
+    expect(await state.markHandled('c1', 'job-a|100', 1000)).toBe(true);
+    expect(await state.markHandled('c1', 'job-a|100', 2000)).toBe(false);
     // Another firing, or the same firing id of another customer, is new.
-    expect(await state.markFired('c1', 'job-a|200', 3000)).toBe(true);
-    expect(await state.markFired('c2', 'job-a|100', 3000)).toBe(true);
+    expect(await state.markHandled('c1', 'job-a|200', 3000)).toBe(true);
+    expect(await state.markHandled('c2', 'job-a|100', 3000)).toBe(true);
   });
 
   it(`remembers the last ${MAX_FIRINGS_KEPT} firings of a customer`, async () => {
     const state = open();
-    for (let i = 0; i <= MAX_FIRINGS_KEPT; i++) expect(await state.markFired('c', `f${i}`, 1000 + i)).toBe(true);
-    expect(await state.markFired('c', `f${MAX_FIRINGS_KEPT}`, 5000)).toBe(false);
+    for (let i = 0; i <= MAX_FIRINGS_KEPT; i++) expect(await state.markHandled('c', `f${i}`, 1000 + i)).toBe(true);
+    expect(await state.markHandled('c', `f${MAX_FIRINGS_KEPT}`, 5000)).toBe(false);
     // The oldest was let go.
-    expect(await state.markFired('c', 'f0', 5000)).toBe(true);
+    expect(await state.markHandled('c', 'f0', 5000)).toBe(true);
   });
 });

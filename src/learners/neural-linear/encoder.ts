@@ -1,4 +1,5 @@
 import { categoricalKey, type Features } from '../../domain/features.js';
+import { scaleValue } from '../../features/scaler.js';
 import { BIAS_INDEX, type FeatureVocabulary } from '../../features/vocabulary.js';
 import type { NetworkMeta } from './network.js';
 
@@ -39,8 +40,7 @@ export class InputEncoder {
       const i = this.vocabulary.lookup(name);
       const p = i >= 0 && i < pos.length ? pos[i]! : -1;
       if (p < 0) continue;
-      const s = scales[p]!;
-      input[p] = input[p]! + (s > 0 ? v / s : Math.sign(v));
+      input[p] = input[p]! + scaleValue(v, scales[p]!);
     }
     for (const name in context.categorical) {
       const i = this.vocabulary.lookup(categoricalKey(name, context.categorical[name] ?? ''));
