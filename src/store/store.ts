@@ -52,6 +52,13 @@ export interface RewardJoinRequest {
   readonly value: number;
   readonly eventId?: string;
   readonly now: number;
+  /**
+   * The latest time the decision can have been issued (its window's end
+   * less the shortest policy window). A fleet store answers a decision it
+   * does not hold but issued this recently "retry later": it may still wait
+   * in another replica's outage buffer.
+   */
+  readonly issuedBy?: number;
 }
 
 export type JoinResult =

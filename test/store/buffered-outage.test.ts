@@ -43,10 +43,18 @@ describe('the outage buffer after Redis returns', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const reward = (decisionId: string) => store.joinReward({ decisionId, actionId: '', value: 1, eventId: 'e1', now });
+  const reward = (decisionId: string, issuedBy?: number) =>
+    store.joinReward({ decisionId, actionId: '', value: 1, eventId: 'e1', now, ...(issuedBy === undefined ? {} : { issuedBy }) });
 
-  it('answers unknown at once while no outage was seen', async () => {
+  it('answers unknown at once while no outage was seen, unless the decision was issued in the last 30 s', async () => {
     await expect(reward('never-issued-1')).resolves.toEqual({ status: 'unknown' });
+    await expect(reward('never-issued-1', now - 31_000)).resolves.toEqual({ status: 'unknown' });
+    // Its window end puts the issue time in the future: no decision of ours, nothing to wait for.
+    await expect(reward('never-issued-1', now + 1000)).resolves.toEqual({ status: 'unknown' });
+    // Another replica may be replaying it after a failover this one did not see.
+    await expect(reward('young-1', now - 29_000)).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(store.stats.rewardsDeferred).toBe(1);
+    store.stats.rewardsDeferred = 0;
   });
 
   it('refuses the reward of an unknown decision as retryable until the replay horizon has passed', async () => {

@@ -43,6 +43,13 @@ type Kind = Pending['kind'];
  * rather than NOT_FOUND: it may still wait in another replica's buffer.
  */
 const REPLAY_HORIZON_MS = 120_000;
+/**
+ * A decision issued this recently that Redis does not hold is answered
+ * "retry later" even if this replica saw no trouble: in a cluster, the
+ * replica that issued it may be replaying it after a failover this one
+ * never noticed. In steady state a decision is in Redis before Decide answers.
+ */
+const YOUNG_DECISION_MS = 30_000;
 /** Rewards whose direct join lost its reply, remembered so their retry learns what landed. */
 const UNCERTAIN_JOINS_KEPT = 10_000;
 
@@ -201,7 +208,7 @@ export class BufferedStore implements TactStore {
       } catch (err) {
         this.fellBack(err);
       }
-      if (result?.status === 'unknown' && this.soonAfterOutage()) {
+      if (result?.status === 'unknown' && (this.soonAfterOutage() || this.issuedRecently(request))) {
         this.stats.rewardsDeferred++;
         throw new StoreUnavailableError('the decision is not in Redis yet (another replica may still replay it after an outage); retry the reward later');
       }
@@ -215,6 +222,11 @@ export class BufferedStore implements TactStore {
     }
     this.enqueue({ kind: 'reward', request, uncertain: tried, record });
     return { status: 'buffered' };
+  }
+
+  private issuedRecently({ issuedBy, now }: RewardJoinRequest): boolean {
+    // A window end that puts the issue time in the future is not Tact's id: no wait for it.
+    return issuedBy !== undefined && issuedBy <= now && now - issuedBy < YOUNG_DECISION_MS;
   }
 
   private soonAfterOutage(): boolean {

@@ -17,6 +17,10 @@ export function connectionOptions(connectTimeoutMs: number): RedisOptions {
     enableOfflineQueue: false,
     autoResendUnfulfilledCommands: false,
     maxRetriesPerRequest: 0,
+    // Commands issued in one event-loop turn (a Decide's reads, 16 callers'
+    // saves) leave in one socket write: the write syscalls, not Redis, were
+    // most of Redis mode's cost per Decide (bench/fleet-throughput.ts).
+    enableAutoPipelining: true,
     connectTimeout: connectTimeoutMs,
     // Keep trying for ever with a capped backoff: a replica outlives a Redis restart.
     retryStrategy: (attempt: number) => Math.min(100 * attempt, 1000),
@@ -67,12 +71,23 @@ export function parseClusterSeeds(spec: string): ClusterSeeds {
  * ASK are followed by ioredis (the command did not run); so is TRYAGAIN,
  * up to `maxRedirections`.
  */
-export function clusterOptions(seeds: ClusterSeeds, connectTimeoutMs: number, name: string): ClusterOptions {
+/**
+ * Where a cluster connection sends read-only commands: "master", or
+ * "replica" (a master's replica when it has one). The update stream is read
+ * from replicas: an entry a reader has applied is then already on a replica,
+ * so a master's crash cannot lose it after one replica applied it and before
+ * another did (their learners would then apply updates in different orders).
+ */
+export type ReadFrom = 'master' | 'replica';
+
+export function clusterOptions(seeds: ClusterSeeds, connectTimeoutMs: number, name: string, readFrom: ReadFrom = 'master'): ClusterOptions {
   const { retryStrategy: _retry, enableOfflineQueue: _queue, ...node } = connectionOptions(connectTimeoutMs);
   return {
     lazyConnect: true,
     enableOfflineQueue: false,
     enableReadyCheck: true,
+    enableAutoPipelining: true,
+    scaleReads: readFrom === 'replica' ? 'slave' : 'master',
     retryDelayOnFailover: 0,
     retryDelayOnClusterDown: 0,
     retryDelayOnTryAgain: 100,
@@ -99,14 +114,14 @@ export function describeTarget(target: RedisTarget): string {
 }
 
 /** Open a connection with the scripts defined; a clear error within `timeoutMs`, never a hang. */
-export async function openConnection(target: RedisTarget | string, timeoutMs: number, name: string): Promise<RedisClient> {
+export async function openConnection(target: RedisTarget | string, timeoutMs: number, name: string, readFrom: ReadFrom = 'master'): Promise<RedisClient> {
   const t: RedisTarget = typeof target === 'string' ? { kind: 'single', url: target } : target;
   let redis: RedisClient;
   if (t.kind === 'single') {
     redis = new Redis(t.url, { ...connectionOptions(timeoutMs), connectionName: name });
   } else {
     const seeds = parseClusterSeeds(t.seeds);
-    redis = new Cluster(seeds.nodes, clusterOptions(seeds, timeoutMs, name));
+    redis = new Cluster(seeds.nodes, clusterOptions(seeds, timeoutMs, name, readFrom));
   }
   defineScripts(redis);
   let lastError: unknown;

@@ -105,7 +105,7 @@ export class RedisStore implements TactStore {
     const target = redisTarget(options);
     const cmd = await openConnection(target, timeout, 'tact-cmd');
     try {
-      const sub = await openConnection(target, timeout, 'tact-stream');
+      const sub = await openConnection(target, timeout, 'tact-stream', 'replica');
       return new RedisStore(cmd, sub, options);
     } catch (err) {
       cmd.disconnect();
