@@ -20,7 +20,8 @@ export interface BullSettings {
  * one replica at a time under a lock, and a dead replica's jobs are taken
  * over when its lock lapses; retries back off with our jittered schedule;
  * jobs out of attempts stay in BullMQ's failed set: the dead-letter list.
- * Completed jobs are removed at once, so an id can be used again.
+ * Completed jobs are removed at once, so an id can be used again, unless
+ * the queue remembers them (rememberDoneMs).
  */
 export class BullJobQueue<T> implements JobQueue<T> {
   private readonly queue: Queue;
@@ -43,7 +44,7 @@ export class BullJobQueue<T> implements JobQueue<T> {
       delay: Math.max(0, job.runAt - this.clock.now()),
       attempts: this.options.maxAttempts,
       backoff: { type: 'tact' },
-      removeOnComplete: true,
+      removeOnComplete: this.options.rememberDoneMs ? { age: Math.ceil(this.options.rememberDoneMs / 1000) } : true,
       removeOnFail: false,
     });
     return true;
@@ -51,7 +52,7 @@ export class BullJobQueue<T> implements JobQueue<T> {
 
   async remove(id: string): Promise<boolean> {
     const job = await this.queue.getJob(id);
-    if (!job || (await job.isFailed())) return false;
+    if (!job || (await job.isFailed()) || (await job.isCompleted())) return false;
     return (await this.queue.remove(id)) === 1;
   }
 

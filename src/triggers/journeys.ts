@@ -9,19 +9,19 @@ import type { DeliverySink } from '../delivery/outbound.js';
 import { secretKey } from '../delivery/signature.js';
 import { RedisStreamSink, type StreamAppend } from '../delivery/stream-sink.js';
 import { fetchHttp, WebhookSink, type HttpPost } from '../delivery/webhook-sink.js';
-import { exponentialBackoff, type JobQueue, type QueueOptions } from '../jobs/job-queue.js';
+import { exponentialBackoff, retryHorizonMs, type JobQueue, type QueueOptions } from '../jobs/job-queue.js';
 import type { ContactRules } from '../rules/contact-rules.js';
 import type { CustomerStore, DecisionStore } from '../store/store.js';
 import type { JourneyEvent } from './event.js';
 import type { TriggerState } from './trigger-state.js';
-import { cancelledSince, Triggers, type Firing, type TimerData, type TriggerObserver } from './triggers.js';
+import { cancelledSince, firingRequestId, Triggers, type Firing, type TimerData, type TriggerObserver } from './triggers.js';
 
 /** Makes the job queues: memory (MemoryQueues) or BullMQ (Redis mode). */
 export type QueueFactory = <T>(name: string, options: QueueOptions) => JobQueue<T>;
 
 export type JourneySettings = Pick<
   TactConfig,
-  'webhookUrl' | 'webhookSecret' | 'deliveryMaxAttempts' | 'deliveryBackoffMs' | 'deliveryConcurrency' | 'webhookTimeoutMs'
+  'webhookUrl' | 'webhookSecret' | 'deliveryMaxAttempts' | 'deliveryBackoffMs' | 'deliveryConcurrency' | 'webhookTimeoutMs' | 'journeyLockMs'
 >;
 
 export interface JourneyDeps {
@@ -129,8 +129,7 @@ export class Journeys {
       topK: 1,
       at: this.deps.clock.now(),
       explain: false,
-      // A retried firing (a replica killed mid-way) gets the same decision back.
-      requestId: `trigger|${f.firingId}`,
+      requestId: firingRequestId(f.firingId),
     });
     await this.delivery.schedule(decision, {
       trigger: f.trigger,
@@ -152,6 +151,10 @@ export class Journeys {
       backoffMs: exponentialBackoff(s.deliveryBackoffMs, MAX_BACKOFF_MS, this.deps.random),
       concurrency: spec?.concurrency ?? s.deliveryConcurrency,
       ratePerSecond: spec?.ratePerSecond ?? 0,
+      // A send's id stays taken while the timer that queued it may still be
+      // retried (its replica killed after queueing, before finishing): the
+      // retried firing decides the same decision again, and must not send it again.
+      rememberDoneMs: retryHorizonMs(s.deliveryMaxAttempts, s.deliveryBackoffMs, MAX_BACKOFF_MS, s.journeyLockMs),
     });
     const sink = this.sinkFor(spec, key);
     return { queue, maxAttempts, ...(sink ? { sink } : {}) };

@@ -117,7 +117,7 @@ export class Triggers {
     // trigger is one firing per event, so its id carries the event's time.
     const id =
       rule.kind === 'delay'
-        ? jobId('t', trigger, event.customerId, key)
+        ? delayTimerId(trigger, event.customerId, key)
         : jobId('t', trigger, event.customerId, key, String(event.at));
     const data = timerData(trigger, event, key, event.at + rule.afterMs);
     if (!(await this.deps.timers.add({ id, runAt: data.dueAt, data }))) return;
@@ -145,8 +145,7 @@ export class Triggers {
     const { state, clock } = this.deps;
     const rule = this.deps.catalog().triggers.get(t.trigger)?.when;
     await state.removePending(t.customerId, job.id);
-    // A delay timer's job id is reused by the key's next entry: the firing is the id and the start.
-    const firingId = `${job.id}|${t.startedAt}`;
+    const firingId = firingIdOf(job.id, t.startedAt);
     const reason = rule ? await this.whyNot(rule, t, firingId) : 'rule_removed';
     if (reason) {
       this.deps.observer?.onCancelled?.(t.trigger, reason);
@@ -174,6 +173,21 @@ export class Triggers {
     const claimed = await state.claimFiring(t.customerId, `${t.trigger}|${t.key}`, id, rule.reentry.cooldownMs, clock.now());
     return claimed ? undefined : 'reentry';
   }
+}
+
+/** The one pending timer of a delay trigger's re-entry key. */
+export function delayTimerId(trigger: string, customerId: string, key: string): string {
+  return jobId('t', trigger, customerId, key);
+}
+
+/** A delay timer's job id is reused by the key's next entry: a firing is the id and the start. */
+export function firingIdOf(timerId: string, startedAt: number): string {
+  return `${timerId}|${startedAt}`;
+}
+
+/** The request id a firing decides under, so a retried firing (a replica killed mid-way) gets the same decision back. */
+export function firingRequestId(firingId: string): string {
+  return `trigger|${firingId}`;
 }
 
 /**
