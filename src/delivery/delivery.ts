@@ -70,6 +70,8 @@ export interface DeliveryDeps {
    * the cart reminder was decided), or undefined.
    */
   readonly cancelledBy?: (job: DeliveryJob) => Promise<string | undefined>;
+  /** A send entered its channel's queue: indexed by customer, so ForgetCustomer can take it out. */
+  readonly queued?: (customerId: string, send: { id: string; channel: string }) => Promise<void>;
   readonly observer?: DeliveryObserver;
 }
 
@@ -122,6 +124,7 @@ export class Delivery {
       };
       const id = deliveryId(job);
       if (!(await this.deps.channel(job.channel).queue.add({ id, runAt: job.sendAt, data: job }))) continue;
+      await this.deps.queued?.(job.customerId, { id, channel: job.channel });
       queued++;
       this.deps.observer?.onScheduled?.(this.label(job.channel));
       this.receipt(job, 'scheduled');
@@ -135,6 +138,13 @@ export class Delivery {
       for (const d of await this.deps.channel(channel).queue.deadLetters(limit)) out.push({ ...d, channel });
     }
     return out.slice(0, limit);
+  }
+
+  /** ForgetCustomer: take the customer's waiting sends out of their queues (one already running still goes); returns how many. */
+  async forget(sends: readonly { id: string; channel: string }[]): Promise<number> {
+    let removed = 0;
+    for (const s of sends) if (await this.deps.channel(s.channel).queue.remove(s.id)) removed++;
+    return removed;
   }
 
   /** Send a dead letter again, from its first attempt, with the same webhook-id. */

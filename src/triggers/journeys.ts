@@ -90,6 +90,7 @@ export class Journeys {
       channel: (c) => this.channels.get(c) ?? (this.channels.get(OTHER_CHANNELS) as ChannelDelivery),
       channels: () => channelIds,
       cancelledBy: (job) => this.cancelledBy(job),
+      queued: (customerId, send) => deps.triggerState.addSend(customerId, send),
       ...(deps.observer ? { observer: deps.observer } : {}),
     });
   }
@@ -107,6 +108,16 @@ export class Journeys {
   /** DecideRequest.deliver: hand a decision's sends to delivery. */
   deliver(decision: Decision, origin: DeliveryOrigin): Promise<number> {
     return this.delivery.schedule(decision, origin);
+  }
+
+  /**
+   * ForgetCustomer: the customer's trigger state, waiting timers and queued
+   * sends are erased (a job already running finishes). Runs before the store
+   * forgets, so no timer fires for a customer whose state is gone.
+   */
+  async forget(customerId: string): Promise<{ timers: number; sends: number }> {
+    const { timers, sends } = await this.triggers.forget(customerId);
+    return { timers, sends: await this.delivery.forget(sends) };
   }
 
   async close(): Promise<void> {

@@ -32,6 +32,22 @@ export interface TriggerState {
    * this job already holds the claim (a retried firing is not refused).
    */
   claimFiring(customerId: string, key: string, jobId: string, cooldownMs: number, now: number): Promise<boolean>;
+  /** Remember a send queued for the customer, so ForgetCustomer can take it out of its channel's queue. */
+  addSend(customerId: string, send: QueuedSend): Promise<void>;
+  /** ForgetCustomer: erase everything kept for the customer; returns the jobs to take out of the queues. */
+  forget(customerId: string): Promise<ForgottenJobs>;
+}
+
+/** A send in a channel's queue, by its job id. */
+export interface QueuedSend {
+  readonly id: string;
+  readonly channel: string;
+}
+
+export interface ForgottenJobs {
+  /** Timer job ids of the customer's waiting triggers. */
+  readonly timers: readonly string[];
+  readonly sends: readonly QueuedSend[];
 }
 
 /** Keys an event is noted under: any such event, its item, its category, or a whole-cart one. */
@@ -47,6 +63,7 @@ interface CustomerEntry {
   readonly seen: Map<string, number>;
   readonly pending: Map<string, PendingTrigger>;
   readonly fired: Map<string, { jobId: string; until: number }>;
+  readonly sends: Map<string, QueuedSend>;
 }
 
 /** Most recent event keys kept per customer (items and categories make the set open-ended). */
@@ -58,7 +75,7 @@ export class MemoryTriggerState implements TriggerState {
 
   private entry(customerId: string): CustomerEntry {
     let e = this.customers.get(customerId);
-    if (!e) this.customers.set(customerId, (e = { seen: new Map(), pending: new Map(), fired: new Map() }));
+    if (!e) this.customers.set(customerId, (e = { seen: new Map(), pending: new Map(), fired: new Map(), sends: new Map() }));
     return e;
   }
 
@@ -103,5 +120,15 @@ export class MemoryTriggerState implements TriggerState {
     if (held && held.until > now && held.jobId !== jobId) return false;
     if (cooldownMs > 0) fired.set(key, { jobId, until: now + cooldownMs });
     return true;
+  }
+
+  async addSend(customerId: string, send: QueuedSend): Promise<void> {
+    this.entry(customerId).sends.set(send.id, send);
+  }
+
+  async forget(customerId: string): Promise<ForgottenJobs> {
+    const e = this.customers.get(customerId);
+    this.customers.delete(customerId);
+    return { timers: [...(e?.pending.keys() ?? [])], sends: [...(e?.sends.values() ?? [])] };
   }
 }

@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock.js';
 import { mergeFeatures, EMPTY_FEATURES, type Features } from '../domain/features.js';
 import { jobId, type JobQueue, type RunningJob } from '../jobs/job-queue.js';
 import type { JourneyEvent } from './event.js';
-import { eventKeys, type PendingTrigger, type TriggerState } from './trigger-state.js';
+import { eventKeys, type ForgottenJobs, type PendingTrigger, type TriggerState } from './trigger-state.js';
 
 /** A timer waiting in the job queue: everything its firing needs. */
 export interface TimerData {
@@ -78,6 +78,14 @@ export class Triggers {
         if (noted) await this.restartInactivity(t.id, rule, event);
       } else await this.startTimer(t.id, rule, event);
     }
+  }
+
+  /** ForgetCustomer: erase the customer's trigger state and take their timers out of the queue; returns the sends still queued. */
+  async forget(customerId: string): Promise<{ timers: number; sends: ForgottenJobs['sends'] }> {
+    const jobs = await this.deps.state.forget(customerId);
+    let timers = 0;
+    for (const id of jobs.timers) if (await this.deps.timers.remove(id)) timers++;
+    return { timers, sends: jobs.sends };
   }
 
   /**
