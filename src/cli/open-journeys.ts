@@ -19,6 +19,11 @@ export interface OpenJourneys {
 /** Trigger state is kept this long after a customer's last event: longer than any inactivity rule (90 days). */
 const JOURNEY_STATE_RETENTION_MS = 90 * 86_400_000;
 
+/** Where the fleet's journey queues live in Redis: the server and `tact dead-letters` agree on it here. */
+export function journeyJobPrefix(redisPrefix: string): string {
+  return `${redisPrefix}:jobs`;
+}
+
 /**
  * Trigger rules and delivery on this replica. Memory mode: in-process queues
  * (a crash loses pending timers and sends, docs/journeys.md). Redis mode:
@@ -32,7 +37,7 @@ export function openJourneys(config: TactConfig, tact: Tact, metrics: TactMetric
   let queues: QueueFactory;
   let state: TriggerState;
   if (redisUrl && redis) {
-    const settings = { url: redisUrl, prefix: `${config.redisPrefix}:jobs`, lockMs: config.journeyLockMs };
+    const settings = { url: redisUrl, prefix: journeyJobPrefix(config.redisPrefix), lockMs: config.journeyLockMs };
     queues = <T>(name: string, options: QueueOptions) => new BullJobQueue<T>(name, options, settings, tact.clock);
     state = new RedisTriggerState(redis, config.redisPrefix, JOURNEY_STATE_RETENTION_MS);
   } else {
@@ -41,7 +46,7 @@ export function openJourneys(config: TactConfig, tact: Tact, metrics: TactMetric
   }
   let journeys: Journeys | undefined;
   const journeyMetrics = new JourneyMetrics(metrics.registry, METRIC_PREFIX, async () =>
-    journeys ? (await journeys.delivery.deadLetters(10_000)).length : 0,
+    journeys ? (await journeys.delivery.deadLetters.list(10_000)).length : 0,
   );
   journeys = new Journeys({
     settings: config,

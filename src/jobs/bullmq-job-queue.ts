@@ -1,4 +1,5 @@
 import { Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Clock } from '../core/clock.js';
 import type { DeadLetter, JobHandler, JobQueue, NewJob, QueueOptions } from './job-queue.js';
 
@@ -108,4 +109,20 @@ export class BullJobQueue<T> implements JobQueue<T> {
     await this.worker?.close();
     await this.queue.close();
   }
+}
+
+/**
+ * Names of the queues under `prefix` whose names start with `startsWith`,
+ * found by their BullMQ meta key, so an operator tool sees every queue the
+ * fleet ever made (a channel since removed from the catalog included).
+ */
+export async function bullQueueNames(redis: Redis, prefix: string, startsWith: string): Promise<string[]> {
+  const names = new Set<string>();
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:${startsWith}*:meta`, 'COUNT', 1000);
+    for (const k of keys) names.add(k.slice(prefix.length + 1, -':meta'.length));
+    cursor = next;
+  } while (cursor !== '0');
+  return [...names].sort();
 }

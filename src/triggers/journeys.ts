@@ -44,6 +44,9 @@ export interface JourneyDeps {
   readonly observer?: TriggerObserver & DeliveryObserver;
 }
 
+/** Every channel's send queue is named this plus the channel id. */
+export const DELIVERY_QUEUE = 'delivery-';
+
 /** Queue of channels outside the catalog (client candidates with deliver=true). */
 const OTHER_CHANNELS = '_other';
 /** Retry delays stop growing here. */
@@ -157,7 +160,7 @@ export class Journeys {
     const s = this.deps.settings;
     const spec = this.deps.catalog().channels.get(id)?.delivery;
     const maxAttempts = spec?.maxAttempts ?? s.deliveryMaxAttempts;
-    const queue = this.deps.queues<DeliveryJob>(`delivery-${id}`, {
+    const queue = this.deps.queues<DeliveryJob>(`${DELIVERY_QUEUE}${id}`, {
       maxAttempts,
       backoffMs: exponentialBackoff(s.deliveryBackoffMs, MAX_BACKOFF_MS, this.deps.random),
       concurrency: spec?.concurrency ?? s.deliveryConcurrency,
