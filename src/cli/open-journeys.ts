@@ -24,6 +24,30 @@ export function journeyJobPrefix(redisPrefix: string): string {
   return `${redisPrefix}:jobs`;
 }
 
+export type JourneyBackend = { readonly kind: 'redis'; readonly url: string } | { readonly kind: 'memory'; readonly warning?: string };
+
+/**
+ * Where this replica keeps timers, sends and trigger state. On a Redis
+ * Cluster the journeys do not run on Redis yet (BullMQ would need every
+ * queue key under one hash tag, and that is not built or tested): they run
+ * in memory, and the replica says so at start, because in a fleet that is
+ * more than a durability loss: a cancelling event recorded on another
+ * replica is not seen by this one's timers.
+ */
+export function journeyBackend(config: Pick<TactConfig, 'redisUrl' | 'redisCluster'>, storeKind: string): JourneyBackend {
+  if (storeKind === 'redis' && config.redisUrl) return { kind: 'redis', url: config.redisUrl };
+  if (config.redisCluster) {
+    return {
+      kind: 'memory',
+      warning:
+        'journeys are not supported on --redis-cluster yet: trigger timers, queued sends and trigger state live in this process, ' +
+        'so a restart loses them and a cancelling event (a purchase) recorded on another replica does not cancel this one\'s timers; ' +
+        'route each customer to one replica, or run journeys on a fleet with --redis (docs/journeys.md)',
+    };
+  }
+  return { kind: 'memory' };
+}
+
 /**
  * Trigger rules and delivery on this replica. Memory mode: in-process queues
  * (a crash loses pending timers and sends, docs/journeys.md). Redis mode:
@@ -31,7 +55,9 @@ export function journeyJobPrefix(redisPrefix: string): string {
  * pending sends survive a replica's kill -9 and each runs on one replica.
  */
 export function openJourneys(config: TactConfig, tact: Tact, metrics: TactMetrics): OpenJourneys {
-  const redisUrl = tact.store.kind === 'redis' ? config.redisUrl : undefined;
+  const backend = journeyBackend(config, tact.store.kind);
+  if (backend.kind === 'memory' && backend.warning) tact.logger.warn({ problem: backend.warning }, 'journeys run in memory mode on this replica');
+  const redisUrl = backend.kind === 'redis' ? backend.url : undefined;
   const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
   redis?.on('error', (err) => tact.logger.debug({ err }, 'journeys Redis connection error'));
   let queues: QueueFactory;
