@@ -1,11 +1,18 @@
 import { Queue, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Clock } from '../core/clock.js';
 import type { DeadLetter, JobHandler, JobQueue, NewJob, QueueOptions } from './job-queue.js';
 
+/**
+ * Where the queues live: one Redis by URL, or a Redis Cluster through a
+ * client made per use (`worker`: for a Worker, which needs
+ * maxRetriesPerRequest null). On a cluster the prefix must be a hash tag
+ * (`{...}`): BullMQ's scripts touch several keys of a queue at once.
+ */
+export type BullTarget = { readonly url: string } | { readonly cluster: (worker: boolean) => Cluster };
+
 export interface BullSettings {
-  /** Redis URL (the fleet's). */
-  readonly url: string;
+  readonly target: BullTarget;
   /** Key prefix of every queue key: `<prefix>:<queue>:...`. */
   readonly prefix: string;
   /**
@@ -27,6 +34,8 @@ export interface BullSettings {
 export class BullJobQueue<T> implements JobQueue<T> {
   private readonly queue: Queue;
   private worker: Worker | undefined;
+  /** Cluster clients made for this queue: BullMQ leaves a client it was given open. */
+  private readonly owned: Cluster[] = [];
 
   constructor(
     readonly name: string,
@@ -34,7 +43,17 @@ export class BullJobQueue<T> implements JobQueue<T> {
     private readonly settings: BullSettings,
     private readonly clock: Clock,
   ) {
-    this.queue = new Queue(name, { connection: { url: settings.url }, prefix: settings.prefix });
+    this.queue = new Queue(name, { connection: this.connection(false), prefix: settings.prefix });
+    // Connection errors surface on the calls that fail; unheard, an 'error' event would end the process.
+    this.queue.on('error', () => undefined);
+  }
+
+  private connection(worker: boolean): { url: string; maxRetriesPerRequest?: null } | Cluster {
+    const t = this.settings.target;
+    if ('url' in t) return worker ? { url: t.url, maxRetriesPerRequest: null } : { url: t.url };
+    const client = t.cluster(worker);
+    this.owned.push(client);
+    return client;
   }
 
   async add(job: NewJob<T>): Promise<boolean> {
@@ -63,7 +82,7 @@ export class BullJobQueue<T> implements JobQueue<T> {
       this.name,
       async (job: Job) => handler({ id: job.id as string, data: job.data as T, attempt: job.attemptsMade + 1 }),
       {
-        connection: { url: settings.url, maxRetriesPerRequest: null },
+        connection: this.connection(true),
         prefix: settings.prefix,
         concurrency: options.concurrency,
         lockDuration: settings.lockMs,
@@ -108,6 +127,7 @@ export class BullJobQueue<T> implements JobQueue<T> {
   async close(): Promise<void> {
     await this.worker?.close();
     await this.queue.close();
+    for (const c of this.owned) c.disconnect();
   }
 }
 
@@ -116,13 +136,17 @@ export class BullJobQueue<T> implements JobQueue<T> {
  * found by their BullMQ meta key, so an operator tool sees every queue the
  * fleet ever made (a channel since removed from the catalog included).
  */
-export async function bullQueueNames(redis: Redis, prefix: string, startsWith: string): Promise<string[]> {
+export async function bullQueueNames(redis: Redis | Cluster, prefix: string, startsWith: string): Promise<string[]> {
   const names = new Set<string>();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:${startsWith}*:meta`, 'COUNT', 1000);
-    for (const k of keys) names.add(k.slice(prefix.length + 1, -':meta'.length));
-    cursor = next;
-  } while (cursor !== '0');
+  // A cluster's SCAN answers for one node's slots only: ask every master.
+  const nodes: Redis[] = 'nodes' in redis && redis.isCluster ? redis.nodes('master') : [redis as Redis];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}:${startsWith}*:meta`, 'COUNT', 1000);
+      for (const k of keys) names.add(k.slice(prefix.length + 1, -':meta'.length));
+      cursor = next;
+    } while (cursor !== '0');
+  }
   return [...names].sort();
 }

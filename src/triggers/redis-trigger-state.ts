@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis/client.js';
 import { MAX_EVENT_KEYS, type ForgottenJobs, type PendingTrigger, type QueuedSend, type TriggerState } from './trigger-state.js';
 
 /**
@@ -16,7 +16,7 @@ import { MAX_EVENT_KEYS, type ForgottenJobs, type PendingTrigger, type QueuedSen
  */
 export class RedisTriggerState implements TriggerState {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly retentionMs: number,
   ) {}

@@ -41,7 +41,7 @@ describe('a completed job id (rememberDoneMs)', () => {
     const redis = new Redis(REDIS_URL);
     const queues: BullJobQueue<number>[] = [];
     const open = (name: string, remember: number) => {
-      const q = new BullJobQueue<number>(name, options(remember), { url: REDIS_URL, prefix, lockMs: 5000 }, systemClock);
+      const q = new BullJobQueue<number>(name, options(remember), { target: { url: REDIS_URL }, prefix, lockMs: 5000 }, systemClock);
       queues.push(q);
       return q;
     };
