@@ -52,6 +52,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'treated vs control-holdout reward per policy',
     load: async () => import('./uplift.js').then((m) => ({ run: (a, io) => m.runUplift(a, io), usage: m.UPLIFT_USAGE })),
   },
+  'dead-letters': {
+    summary: 'list and replay sends that failed their last attempt (Redis mode)',
+    load: async () => import('./dead-letters.js').then((m) => ({ run: (a, io) => m.runDeadLetters(a, io), usage: m.DEAD_LETTERS_USAGE })),
+  },
   'confirm-data-loss': {
     summary: 'resume marketing sends after the fleet\'s Redis lost its data',
     load: async () =>

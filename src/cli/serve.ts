@@ -117,6 +117,7 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
     clock: tact.clock,
     receipts,
     onEvent: (event) => journeys.journeys.onEvent(event),
+    journeys: journeys.journeys,
     maxFutureSkewMs: config.maxFutureSkewMs,
     maxAbsFeature: tact.policies.maxAbsFeature,
   });

@@ -4,7 +4,8 @@ import type { Clock } from '../core/clock.js';
 import type { DecisionLogSink } from '../decision/log-entry.js';
 import type { Candidate, Decision } from '../domain/decision.js';
 import { EMPTY_FEATURES, type Features } from '../domain/features.js';
-import { jobId, type DeadLetter, type JobQueue, type RunningJob } from '../jobs/job-queue.js';
+import { jobId, type JobQueue, type RunningJob } from '../jobs/job-queue.js';
+import { DeadLetters } from './dead-letters.js';
 import { applyContactRules, type ContactRules } from '../rules/contact-rules.js';
 import type { CustomerState, CustomerStore, DecisionStore } from '../store/store.js';
 import type { DeliverySink, OutboundMessage } from './outbound.js';
@@ -70,6 +71,8 @@ export interface DeliveryDeps {
    * the cart reminder was decided), or undefined.
    */
   readonly cancelledBy?: (job: DeliveryJob) => Promise<string | undefined>;
+  /** A send entered its channel's queue: indexed by customer, so ForgetCustomer can take it out. */
+  readonly queued?: (customerId: string, send: { id: string; channel: string }) => Promise<void>;
   readonly observer?: DeliveryObserver;
 }
 
@@ -122,6 +125,7 @@ export class Delivery {
       };
       const id = deliveryId(job);
       if (!(await this.deps.channel(job.channel).queue.add({ id, runAt: job.sendAt, data: job }))) continue;
+      await this.deps.queued?.(job.customerId, { id, channel: job.channel });
       queued++;
       this.deps.observer?.onScheduled?.(this.label(job.channel));
       this.receipt(job, 'scheduled');
@@ -129,20 +133,17 @@ export class Delivery {
     return queued;
   }
 
-  async deadLetters(limit = 100): Promise<(DeadLetter<DeliveryJob> & { channel: string })[]> {
-    const out: (DeadLetter<DeliveryJob> & { channel: string })[] = [];
-    for (const channel of this.deps.channels()) {
-      for (const d of await this.deps.channel(channel).queue.deadLetters(limit)) out.push({ ...d, channel });
-    }
-    return out.slice(0, limit);
-  }
+  /** Failed sends of every channel, for the operator (tact dead-letters) and the dead-letter gauge. */
+  readonly deadLetters = new DeadLetters<DeliveryJob>(
+    () => this.deps.channels(),
+    (c) => this.deps.channel(c).queue,
+  );
 
-  /** Send a dead letter again, from its first attempt, with the same webhook-id. */
-  async replay(id: string): Promise<boolean> {
-    for (const channel of this.deps.channels()) {
-      if (await this.deps.channel(channel).queue.replay(id)) return true;
-    }
-    return false;
+  /** ForgetCustomer: take the customer's waiting sends out of their queues (one already running still goes); returns how many. */
+  async forget(sends: readonly { id: string; channel: string }[]): Promise<number> {
+    let removed = 0;
+    for (const s of sends) if (await this.deps.channel(s.channel).queue.remove(s.id)) removed++;
+    return removed;
   }
 
   private async run(job: RunningJob<DeliveryJob>): Promise<void> {

@@ -1,10 +1,18 @@
 import { Queue, Worker, type Job } from 'bullmq';
+import type { Cluster, Redis } from 'ioredis';
 import type { Clock } from '../core/clock.js';
 import type { DeadLetter, JobHandler, JobQueue, NewJob, QueueOptions } from './job-queue.js';
 
+/**
+ * Where the queues live: one Redis by URL, or a Redis Cluster through a
+ * client made per use (`worker`: for a Worker, which needs
+ * maxRetriesPerRequest null). On a cluster the prefix must be a hash tag
+ * (`{...}`): BullMQ's scripts touch several keys of a queue at once.
+ */
+export type BullTarget = { readonly url: string } | { readonly cluster: (worker: boolean) => Cluster };
+
 export interface BullSettings {
-  /** Redis URL (the fleet's). */
-  readonly url: string;
+  readonly target: BullTarget;
   /** Key prefix of every queue key: `<prefix>:<queue>:...`. */
   readonly prefix: string;
   /**
@@ -20,11 +28,14 @@ export interface BullSettings {
  * one replica at a time under a lock, and a dead replica's jobs are taken
  * over when its lock lapses; retries back off with our jittered schedule;
  * jobs out of attempts stay in BullMQ's failed set: the dead-letter list.
- * Completed jobs are removed at once, so an id can be used again.
+ * Completed jobs are removed at once, so an id can be used again, unless
+ * the queue remembers them (rememberDoneMs).
  */
 export class BullJobQueue<T> implements JobQueue<T> {
   private readonly queue: Queue;
   private worker: Worker | undefined;
+  /** Cluster clients made for this queue: BullMQ leaves a client it was given open. */
+  private readonly owned: Cluster[] = [];
 
   constructor(
     readonly name: string,
@@ -32,7 +43,17 @@ export class BullJobQueue<T> implements JobQueue<T> {
     private readonly settings: BullSettings,
     private readonly clock: Clock,
   ) {
-    this.queue = new Queue(name, { connection: { url: settings.url }, prefix: settings.prefix });
+    this.queue = new Queue(name, { connection: this.connection(false), prefix: settings.prefix });
+    // Connection errors surface on the calls that fail; unheard, an 'error' event would end the process.
+    this.queue.on('error', () => undefined);
+  }
+
+  private connection(worker: boolean): { url: string; maxRetriesPerRequest?: null } | Cluster {
+    const t = this.settings.target;
+    if ('url' in t) return worker ? { url: t.url, maxRetriesPerRequest: null } : { url: t.url };
+    const client = t.cluster(worker);
+    this.owned.push(client);
+    return client;
   }
 
   async add(job: NewJob<T>): Promise<boolean> {
@@ -43,7 +64,7 @@ export class BullJobQueue<T> implements JobQueue<T> {
       delay: Math.max(0, job.runAt - this.clock.now()),
       attempts: this.options.maxAttempts,
       backoff: { type: 'tact' },
-      removeOnComplete: true,
+      removeOnComplete: this.options.rememberDoneMs ? { age: Math.ceil(this.options.rememberDoneMs / 1000) } : true,
       removeOnFail: false,
     });
     return true;
@@ -51,7 +72,7 @@ export class BullJobQueue<T> implements JobQueue<T> {
 
   async remove(id: string): Promise<boolean> {
     const job = await this.queue.getJob(id);
-    if (!job || (await job.isFailed())) return false;
+    if (!job || (await job.isFailed()) || (await job.isCompleted())) return false;
     return (await this.queue.remove(id)) === 1;
   }
 
@@ -61,7 +82,7 @@ export class BullJobQueue<T> implements JobQueue<T> {
       this.name,
       async (job: Job) => handler({ id: job.id as string, data: job.data as T, attempt: job.attemptsMade + 1 }),
       {
-        connection: { url: settings.url, maxRetriesPerRequest: null },
+        connection: this.connection(true),
         prefix: settings.prefix,
         concurrency: options.concurrency,
         lockDuration: settings.lockMs,
@@ -106,5 +127,26 @@ export class BullJobQueue<T> implements JobQueue<T> {
   async close(): Promise<void> {
     await this.worker?.close();
     await this.queue.close();
+    for (const c of this.owned) c.disconnect();
   }
+}
+
+/**
+ * Names of the queues under `prefix` whose names start with `startsWith`,
+ * found by their BullMQ meta key, so an operator tool sees every queue the
+ * fleet ever made (a channel since removed from the catalog included).
+ */
+export async function bullQueueNames(redis: Redis | Cluster, prefix: string, startsWith: string): Promise<string[]> {
+  const names = new Set<string>();
+  // A cluster's SCAN answers for one node's slots only: ask every master.
+  const nodes: Redis[] = 'nodes' in redis && redis.isCluster ? redis.nodes('master') : [redis as Redis];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}:${startsWith}*:meta`, 'COUNT', 1000);
+      for (const k of keys) names.add(k.slice(prefix.length + 1, -':meta'.length));
+      cursor = next;
+    } while (cursor !== '0');
+  }
+  return [...names].sort();
 }

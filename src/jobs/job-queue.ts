@@ -43,6 +43,13 @@ export interface QueueOptions {
   readonly concurrency: number;
   /** At most this many job starts per second across the queue (BullMQ: across the fleet); 0 = unlimited. */
   readonly ratePerSecond: number;
+  /**
+   * A completed job's id still refuses an add this long, so a producer that
+   * is itself retried after a crash (a timer whose replica died after it
+   * queued its send) cannot run the job a second time. 0 or absent: the id
+   * may be used again at once (a delay trigger's next entry reuses it).
+   */
+  readonly rememberDoneMs?: number;
 }
 
 export type JobHandler<T> = (job: RunningJob<T>) => Promise<void>;
@@ -69,6 +76,16 @@ export interface JobQueue<T> {
  */
 export function jobId(...parts: readonly string[]): string {
   return parts.map((p) => encodeURIComponent(p)).join('|');
+}
+
+/**
+ * The longest a job can keep being retried: every backoff step at its
+ * largest, plus one lock period for a replica killed mid-run.
+ */
+export function retryHorizonMs(maxAttempts: number, baseMs: number, maxMs: number, lockMs: number): number {
+  let total = lockMs;
+  for (let n = 1; n < maxAttempts; n++) total += Math.min(maxMs, baseMs * 2 ** (n - 1));
+  return total;
 }
 
 /**

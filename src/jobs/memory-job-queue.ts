@@ -40,6 +40,8 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
   private readonly jobs = new Map<string, Entry<T>>();
   private readonly heap = new MinHeap<{ id: string; version: number }>();
   private readonly dead = new Map<string, DeadLetter<T>>();
+  /** Completed ids still refusing an add, until when; in completion order, so the oldest come first. */
+  private readonly done = new Map<string, number>();
   private handler: JobHandler<T> | undefined;
   private running = 0;
   private readonly starts: number[] = [];
@@ -58,7 +60,7 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
   ) {}
 
   async add(job: NewJob<T>): Promise<boolean> {
-    if (this.jobs.has(job.id)) return false;
+    if (this.jobs.has(job.id) || (this.done.get(job.id) ?? 0) > this.clock.now()) return false;
     const entry: Entry<T> = { id: job.id, data: job.data, runAt: job.runAt, attempt: 1, version: ++this.seq, running: false };
     this.jobs.set(job.id, entry);
     this.push(entry);
@@ -164,6 +166,7 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
       .then(
         () => {
           this.jobs.delete(entry.id);
+          this.remember(entry.id);
         },
         (err: unknown) => this.failed(entry, err),
       )
@@ -174,6 +177,18 @@ export class MemoryJobQueue<T> implements JobQueue<T> {
         if (this.wakeups) void this.runDue();
       });
     this.inFlight.add(p);
+  }
+
+  private remember(id: string): void {
+    const keep = this.options.rememberDoneMs ?? 0;
+    if (keep <= 0) return;
+    const now = this.clock.now();
+    for (const [old, until] of this.done) {
+      if (until > now) break;
+      this.done.delete(old);
+    }
+    this.done.delete(id);
+    this.done.set(id, now + keep);
   }
 
   private failed(entry: Entry<T>, err: unknown): void {

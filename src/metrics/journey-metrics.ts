@@ -65,7 +65,7 @@ export class JourneyMetrics implements TriggerObserver, DeliveryObserver, Receip
     });
     new Gauge({
       name: `${prefix}delivery_dead_letters`,
-      help: 'Sends in the dead-letter list, waiting to be replayed (tact deliveries dead-letters).',
+      help: 'Sends in the dead-letter list, waiting to be replayed (tact dead-letters).',
       registers,
       async collect() {
         // Read from Redis in fleet mode: while Redis is down the scrape must still answer (stale value).

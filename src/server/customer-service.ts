@@ -2,7 +2,7 @@ import type { Clock } from '../core/clock.js';
 import { invalidArgument, quote, tactError } from '../core/errors.js';
 import { isValidTimeZone } from '../catalog/time.js';
 import type { DecisionLogSink } from '../decision/log-entry.js';
-import { forgetCustomer } from '../feedback/forget-customer.js';
+import { forgetCustomer, type JourneyForget } from '../feedback/forget-customer.js';
 import type { ConsentState, CustomerEvent, CustomerEventType, TactStore } from '../store/store.js';
 import { unary } from './decision-service.js';
 import type { DecisionServiceHandlers } from './generated/tact/v1/DecisionService.js';
@@ -22,6 +22,8 @@ export interface CustomerServiceDeps {
   readonly receipts?: ReceiptJoiner;
   /** Every recorded event, after the store has it: the trigger rules (journeys). */
   readonly onEvent?: (event: JourneyEvent) => Promise<void>;
+  /** ForgetCustomer erases the customer's journeys too (trigger state, timers, queued sends). */
+  readonly journeys?: JourneyForget;
   /** How far ahead of server time an event's `at` may be (config maxFutureSkewMs); default 5 minutes. */
   readonly maxFutureSkewMs?: number;
   /** Largest |numeric attribute| accepted (the widest policy bound: a profile feeds every policy); default unbounded. */

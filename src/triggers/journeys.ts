@@ -9,19 +9,19 @@ import type { DeliverySink } from '../delivery/outbound.js';
 import { secretKey } from '../delivery/signature.js';
 import { RedisStreamSink, type StreamAppend } from '../delivery/stream-sink.js';
 import { fetchHttp, WebhookSink, type HttpPost } from '../delivery/webhook-sink.js';
-import { exponentialBackoff, type JobQueue, type QueueOptions } from '../jobs/job-queue.js';
+import { exponentialBackoff, retryHorizonMs, type JobQueue, type QueueOptions } from '../jobs/job-queue.js';
 import type { ContactRules } from '../rules/contact-rules.js';
 import type { CustomerStore, DecisionStore } from '../store/store.js';
 import type { JourneyEvent } from './event.js';
 import type { TriggerState } from './trigger-state.js';
-import { cancelledSince, Triggers, type Firing, type TimerData, type TriggerObserver } from './triggers.js';
+import { cancelledSince, firingRequestId, Triggers, type Firing, type TimerData, type TriggerObserver } from './triggers.js';
 
 /** Makes the job queues: memory (MemoryQueues) or BullMQ (Redis mode). */
 export type QueueFactory = <T>(name: string, options: QueueOptions) => JobQueue<T>;
 
 export type JourneySettings = Pick<
   TactConfig,
-  'webhookUrl' | 'webhookSecret' | 'deliveryMaxAttempts' | 'deliveryBackoffMs' | 'deliveryConcurrency' | 'webhookTimeoutMs'
+  'webhookUrl' | 'webhookSecret' | 'deliveryMaxAttempts' | 'deliveryBackoffMs' | 'deliveryConcurrency' | 'webhookTimeoutMs' | 'journeyLockMs'
 >;
 
 export interface JourneyDeps {
@@ -43,6 +43,9 @@ export interface JourneyDeps {
   readonly streams?: StreamAppend;
   readonly observer?: TriggerObserver & DeliveryObserver;
 }
+
+/** Every channel's send queue is named this plus the channel id. */
+export const DELIVERY_QUEUE = 'delivery-';
 
 /** Queue of channels outside the catalog (client candidates with deliver=true). */
 const OTHER_CHANNELS = '_other';
@@ -90,6 +93,7 @@ export class Journeys {
       channel: (c) => this.channels.get(c) ?? (this.channels.get(OTHER_CHANNELS) as ChannelDelivery),
       channels: () => channelIds,
       cancelledBy: (job) => this.cancelledBy(job),
+      queued: (customerId, send) => deps.triggerState.addSend(customerId, send),
       ...(deps.observer ? { observer: deps.observer } : {}),
     });
   }
@@ -107,6 +111,16 @@ export class Journeys {
   /** DecideRequest.deliver: hand a decision's sends to delivery. */
   deliver(decision: Decision, origin: DeliveryOrigin): Promise<number> {
     return this.delivery.schedule(decision, origin);
+  }
+
+  /**
+   * ForgetCustomer: the customer's trigger state, waiting timers and queued
+   * sends are erased (a job already running finishes). Runs before the store
+   * forgets, so no timer fires for a customer whose state is gone.
+   */
+  async forget(customerId: string): Promise<{ timers: number; sends: number }> {
+    const { timers, sends } = await this.triggers.forget(customerId);
+    return { timers, sends: await this.delivery.forget(sends) };
   }
 
   async close(): Promise<void> {
@@ -129,8 +143,7 @@ export class Journeys {
       topK: 1,
       at: this.deps.clock.now(),
       explain: false,
-      // A retried firing (a replica killed mid-way) gets the same decision back.
-      requestId: `trigger|${f.firingId}`,
+      requestId: firingRequestId(f.firingId),
     });
     await this.delivery.schedule(decision, {
       trigger: f.trigger,
@@ -147,11 +160,15 @@ export class Journeys {
     const s = this.deps.settings;
     const spec = this.deps.catalog().channels.get(id)?.delivery;
     const maxAttempts = spec?.maxAttempts ?? s.deliveryMaxAttempts;
-    const queue = this.deps.queues<DeliveryJob>(`delivery-${id}`, {
+    const queue = this.deps.queues<DeliveryJob>(`${DELIVERY_QUEUE}${id}`, {
       maxAttempts,
       backoffMs: exponentialBackoff(s.deliveryBackoffMs, MAX_BACKOFF_MS, this.deps.random),
       concurrency: spec?.concurrency ?? s.deliveryConcurrency,
       ratePerSecond: spec?.ratePerSecond ?? 0,
+      // A send's id stays taken while the timer that queued it may still be
+      // retried (its replica killed after queueing, before finishing): the
+      // retried firing decides the same decision again, and must not send it again.
+      rememberDoneMs: retryHorizonMs(s.deliveryMaxAttempts, s.deliveryBackoffMs, MAX_BACKOFF_MS, s.journeyLockMs),
     });
     const sink = this.sinkFor(spec, key);
     return { queue, maxAttempts, ...(sink ? { sink } : {}) };

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
-import { MAX_EVENT_KEYS, MAX_FIRINGS_KEPT, type PendingTrigger, type TriggerState } from './trigger-state.js';
+import type { RedisClient } from '../store/redis/client.js';
+import { MAX_EVENT_KEYS, MAX_FIRINGS_KEPT, type ForgottenJobs, type PendingTrigger, type QueuedSend, type TriggerState } from './trigger-state.js';
 
 /**
  * Trigger state in Redis, per customer under one hash tag so a cluster keeps
@@ -9,13 +9,15 @@ import { MAX_EVENT_KEYS, MAX_FIRINGS_KEPT, type PendingTrigger, type TriggerStat
  *   <p>:{j:<customer>}:pending  hash  timer job id -> PendingTrigger JSON
  *   <p>:{j:<customer>}:fired:<key>  string  job holding the re-entry claim; TTL = cooldown
  *   <p>:{j:<customer>}:done     zset  firing id -> time, the last MAX_FIRINGS_KEPT firings done
+ *   <p>:{j:<customer>}:claims   set   the fired:<key> keys, so ForgetCustomer finds them without a SCAN
+ *   <p>:{j:<customer>}:sends    hash  delivery job id -> channel (ForgetCustomer takes them out of the queues)
  *
  * Every key expires `retentionMs` after its last write, so a customer who
  * goes quiet leaves nothing behind (the inactivity window must fit in it).
  */
 export class RedisTriggerState implements TriggerState {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly retentionMs: number,
   ) {}
@@ -59,7 +61,9 @@ export class RedisTriggerState implements TriggerState {
   async claimFiring(customerId: string, key: string, jobId: string, cooldownMs: number, _now: number): Promise<boolean> {
     if (cooldownMs <= 0) return true;
     const k = this.key(customerId, `fired:${key}`);
-    if ((await this.redis.set(k, jobId, 'PX', Math.ceil(cooldownMs), 'NX')) === 'OK') return true;
+    const claims = this.key(customerId, 'claims');
+    const [set] = (await this.redis.multi().set(k, jobId, 'PX', Math.ceil(cooldownMs), 'NX').sadd(claims, k).pexpire(claims, this.retentionMs).exec()) ?? [];
+    if (set?.[1] === 'OK') return true;
     return (await this.redis.get(k)) === jobId;
   }
 
@@ -67,5 +71,21 @@ export class RedisTriggerState implements TriggerState {
     const key = this.key(customerId, 'done');
     const replies = await this.redis.multi().zadd(key, 'NX', at, firingId).zremrangebyrank(key, 0, -(MAX_FIRINGS_KEPT + 1)).pexpire(key, this.retentionMs).exec();
     return Number(replies?.[0]?.[1] ?? 0) === 1;
+  }
+
+  async addSend(customerId: string, send: QueuedSend): Promise<void> {
+    const key = this.key(customerId, 'sends');
+    await this.redis.multi().hset(key, send.id, send.channel).pexpire(key, this.retentionMs).exec();
+  }
+
+  async forget(customerId: string): Promise<ForgottenJobs> {
+    const [pending, sends, claims] = await Promise.all([
+      this.redis.hkeys(this.key(customerId, 'pending')),
+      this.redis.hgetall(this.key(customerId, 'sends')),
+      this.redis.smembers(this.key(customerId, 'claims')),
+    ]);
+    // One slot (the hash tag): one DEL for all of them, on a cluster too.
+    await this.redis.del(...['seen', 'pending', 'sends', 'claims', 'done'].map((p) => this.key(customerId, p)), ...claims);
+    return { timers: pending, sends: Object.entries(sends).map(([id, channel]) => ({ id, channel })) };
   }
 }

@@ -40,6 +40,22 @@ export interface TriggerState {
    * counted once. The last MAX_FIRINGS_KEPT of a customer are remembered.
    */
   markHandled(customerId: string, firingId: string, at: number): Promise<boolean>;
+  /** Remember a send queued for the customer, so ForgetCustomer can take it out of its channel's queue. */
+  addSend(customerId: string, send: QueuedSend): Promise<void>;
+  /** ForgetCustomer: erase everything kept for the customer; returns the jobs to take out of the queues. */
+  forget(customerId: string): Promise<ForgottenJobs>;
+}
+
+/** A send in a channel's queue, by its job id. */
+export interface QueuedSend {
+  readonly id: string;
+  readonly channel: string;
+}
+
+export interface ForgottenJobs {
+  /** Timer job ids of the customer's waiting triggers. */
+  readonly timers: readonly string[];
+  readonly sends: readonly QueuedSend[];
 }
 
 /** Firings remembered per customer for markHandled (a job runs again within minutes, not after 64 more firings). */
@@ -59,6 +75,7 @@ interface CustomerEntry {
   readonly pending: Map<string, PendingTrigger>;
   readonly fired: Map<string, { jobId: string; until: number }>;
   readonly done: Set<string>;
+  readonly sends: Map<string, QueuedSend>;
 }
 
 /** Most recent event keys kept per customer (items and categories make the set open-ended). */
@@ -70,7 +87,7 @@ export class MemoryTriggerState implements TriggerState {
 
   private entry(customerId: string): CustomerEntry {
     let e = this.customers.get(customerId);
-    if (!e) this.customers.set(customerId, (e = { seen: new Map(), pending: new Map(), fired: new Map(), done: new Set() }));
+    if (!e) this.customers.set(customerId, (e = { seen: new Map(), pending: new Map(), fired: new Map(), done: new Set(), sends: new Map() }));
     return e;
   }
 
@@ -123,5 +140,15 @@ export class MemoryTriggerState implements TriggerState {
     done.add(firingId);
     if (done.size > MAX_FIRINGS_KEPT) done.delete(done.values().next().value as string);
     return true;
+  }
+
+  async addSend(customerId: string, send: QueuedSend): Promise<void> {
+    this.entry(customerId).sends.set(send.id, send);
+  }
+
+  async forget(customerId: string): Promise<ForgottenJobs> {
+    const e = this.customers.get(customerId);
+    this.customers.delete(customerId);
+    return { timers: [...(e?.pending.keys() ?? [])], sends: [...(e?.sends.values() ?? [])] };
   }
 }

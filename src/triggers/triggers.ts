@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock.js';
 import { mergeFeatures, EMPTY_FEATURES, type Features } from '../domain/features.js';
 import { jobId, type JobQueue, type RunningJob } from '../jobs/job-queue.js';
 import type { JourneyEvent } from './event.js';
-import { eventKeys, type PendingTrigger, type TriggerState } from './trigger-state.js';
+import { eventKeys, type ForgottenJobs, type PendingTrigger, type TriggerState } from './trigger-state.js';
 
 /** A timer waiting in the job queue: everything its firing needs. */
 export interface TimerData {
@@ -80,6 +80,14 @@ export class Triggers {
     }
   }
 
+  /** ForgetCustomer: erase the customer's trigger state and take their timers out of the queue; returns the sends still queued. */
+  async forget(customerId: string): Promise<{ timers: number; sends: ForgottenJobs['sends'] }> {
+    const jobs = await this.deps.state.forget(customerId);
+    let timers = 0;
+    for (const id of jobs.timers) if (await this.deps.timers.remove(id)) timers++;
+    return { timers, sends: jobs.sends };
+  }
+
   /**
    * Remember events that some rule cancels on or watches for inactivity.
    * Returns whether the event is the newest of its name (inactivity restarts
@@ -117,7 +125,7 @@ export class Triggers {
     // trigger is one firing per event, so its id carries the event's time.
     const id =
       rule.kind === 'delay'
-        ? jobId('t', trigger, event.customerId, key)
+        ? delayTimerId(trigger, event.customerId, key)
         : jobId('t', trigger, event.customerId, key, String(event.at));
     const data = timerData(trigger, event, key, event.at + rule.afterMs);
     if (!(await this.deps.timers.add({ id, runAt: data.dueAt, data }))) return;
@@ -145,8 +153,7 @@ export class Triggers {
     const { state, clock } = this.deps;
     const rule = this.deps.catalog().triggers.get(t.trigger)?.when;
     await state.removePending(t.customerId, job.id);
-    // A delay timer's job id is reused by the key's next entry: the firing is the id and the start.
-    const firingId = `${job.id}|${t.startedAt}`;
+    const firingId = firingIdOf(job.id, t.startedAt);
     const reason = rule ? await this.whyNot(rule, t, firingId) : 'rule_removed';
     if (reason) {
       if (await state.markHandled(t.customerId, firingId, clock.now())) this.deps.observer?.onCancelled?.(t.trigger, reason);
@@ -174,6 +181,21 @@ export class Triggers {
     const claimed = await state.claimFiring(t.customerId, `${t.trigger}|${t.key}`, id, rule.reentry.cooldownMs, clock.now());
     return claimed ? undefined : 'reentry';
   }
+}
+
+/** The one pending timer of a delay trigger's re-entry key. */
+export function delayTimerId(trigger: string, customerId: string, key: string): string {
+  return jobId('t', trigger, customerId, key);
+}
+
+/** A delay timer's job id is reused by the key's next entry: a firing is the id and the start. */
+export function firingIdOf(timerId: string, startedAt: number): string {
+  return `${timerId}|${startedAt}`;
+}
+
+/** The request id a firing decides under, so a retried firing (a replica killed mid-way) gets the same decision back. */
+export function firingRequestId(firingId: string): string {
+  return `trigger|${firingId}`;
 }
 
 /**

@@ -8,7 +8,7 @@ import { dispatch } from '../../src/cli/dispatch.js';
 import { ENV, FLAG_KEY, FLAGS, configSchema } from '../../src/config.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const COMMANDS = ['serve', 'simulate', 'evaluate', 'compare', 'export', 'train', 'promote', 'uplift'];
+const COMMANDS = ['serve', 'simulate', 'evaluate', 'compare', 'export', 'train', 'promote', 'uplift', 'dead-letters'];
 
 async function tact(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';

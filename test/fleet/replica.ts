@@ -110,7 +110,8 @@ export async function dumpUntil(r: Replica, dumpDir: string, check: (d: ReplicaD
 
 export async function stopReplica(r: Replica, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   r.client.close();
-  if (r.child.exitCode !== null) return;
+  // A replica killed by a signal has no exit code, only a signal code.
+  if (r.child.exitCode !== null || r.child.signalCode !== null) return;
   const exited = new Promise((resolve) => r.child.once('exit', resolve));
   r.child.kill(signal);
   await exited;

@@ -1,19 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCatalog } from '../../src/catalog/load.js';
 import { configSchema } from '../../src/config.js';
 import { systemClock } from '../../src/core/clock.js';
-import { BullJobQueue } from '../../src/jobs/bullmq-job-queue.js';
-import type { QueueOptions } from '../../src/jobs/job-queue.js';
 import { createTact } from '../../src/main.js';
 import { recordEvent } from '../../src/server/customer-service.js';
 import type { RecordEventRequest__Output } from '../../src/server/generated/tact/v1/RecordEventRequest.js';
 import { Journeys } from '../../src/triggers/journeys.js';
-import { RedisTriggerState } from '../../src/triggers/redis-trigger-state.js';
 import { deleteByPrefix, REDIS_URL } from '../store/redis-support.js';
-import { FakeReceiver, JOURNEY_CATALOG, SECRET } from './harness.js';
+import { FakeReceiver, JOURNEY_CATALOG, redisJourneys, SECRET } from './harness.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -51,23 +47,7 @@ describe('journeys on BullMQ (Redis mode), two replicas in one process', () => {
     for (let i = 0; i < 2; i++) {
       const client = new Redis(REDIS_URL);
       clients.push(client);
-      const settings = { url: REDIS_URL, prefix: `${prefix}:jobs`, lockMs: 5000 };
-      const journeys = new Journeys({
-        settings: config,
-        catalog: () => catalog,
-        decide: (input) => tact.engine.decide(input),
-        store: tact.store,
-        contactRules: tact.contactRules,
-        clock: systemClock,
-        log: tact.log,
-        logger: pino({ level: 'silent' }),
-        queues: <T>(name: string, options: QueueOptions) => new BullJobQueue<T>(name, options, settings, systemClock),
-        triggerState: new RedisTriggerState(client, prefix, 3_600_000),
-        random: Math.random,
-        http: receiver,
-        observer,
-      });
-      journeys.start();
+      const journeys = redisJourneys({ redisUrl: REDIS_URL, redis: client, prefix, config, catalog, tact, http: receiver, observer });
       replicas.push(journeys);
     }
     const event = (i: number, req: Partial<RecordEventRequest__Output>) =>

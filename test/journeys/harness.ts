@@ -9,6 +9,15 @@ import { verify, secretKey } from '../../src/delivery/signature.js';
 import type { HttpPost } from '../../src/delivery/webhook-sink.js';
 import { ReceiptJoiner } from '../../src/feedback/receipts.js';
 import { MemoryQueues } from '../../src/jobs/memory-job-queue.js';
+import { BullJobQueue, type BullTarget } from '../../src/jobs/bullmq-job-queue.js';
+import type { RedisClient } from '../../src/store/redis/client.js';
+import type { QueueOptions } from '../../src/jobs/job-queue.js';
+import { systemClock } from '../../src/core/clock.js';
+import { RedisTriggerState } from '../../src/triggers/redis-trigger-state.js';
+import type { TactConfig } from '../../src/config.js';
+import type { Catalog } from '../../src/catalog/catalog.js';
+import type { JourneyDeps } from '../../src/triggers/journeys.js';
+import { journeyJobPrefix } from '../../src/cli/open-journeys.js';
 import { createTact, type Tact } from '../../src/main.js';
 import { recordEvent } from '../../src/server/customer-service.js';
 import type { RecordEventRequest__Output } from '../../src/server/generated/tact/v1/RecordEventRequest.js';
@@ -187,3 +196,38 @@ export function journeyHarness(options: { catalog?: string; webhook?: boolean; m
 }
 
 export { ts };
+
+/** One replica's journeys in Redis mode (BullMQ queues, Redis trigger state) on real time, as open-journeys wires them. */
+export function redisJourneys(o: {
+  /** Where BullMQ runs; default the one Redis at redisUrl. */
+  readonly target?: BullTarget;
+  readonly redisUrl: string;
+  readonly redis: RedisClient;
+  readonly prefix: string;
+  /** BullMQ's key prefix; default the server's for one Redis. */
+  readonly jobPrefix?: string;
+  readonly config: TactConfig;
+  readonly catalog: Catalog;
+  readonly tact: Tact;
+  readonly http: HttpPost;
+  readonly observer?: JourneyDeps['observer'];
+}): Journeys {
+  const settings = { target: o.target ?? { url: o.redisUrl }, prefix: o.jobPrefix ?? journeyJobPrefix(o.prefix), lockMs: 5000 };
+  const journeys = new Journeys({
+    settings: o.config,
+    catalog: () => o.catalog,
+    decide: (input) => o.tact.engine.decide(input),
+    store: o.tact.store,
+    contactRules: o.tact.contactRules,
+    clock: systemClock,
+    log: o.tact.log,
+    logger: pino({ level: 'silent' }),
+    queues: <T>(name: string, options: QueueOptions) => new BullJobQueue<T>(name, options, settings, systemClock),
+    triggerState: new RedisTriggerState(o.redis, o.prefix, 3_600_000),
+    random: Math.random,
+    http: o.http,
+    ...(o.observer ? { observer: o.observer } : {}),
+  });
+  journeys.start();
+  return journeys;
+}

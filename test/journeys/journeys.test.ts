@@ -138,15 +138,15 @@ describe('journeys on a fake clock', () => {
     await h.event({ customer_id: 'lee', type: 'CUSTOM', name: 'order_shipped' });
     await h.advance(60_000);
     expect(h.receiver.attempts).toHaveLength(3);
-    const dead = await h.journeys.delivery.deadLetters();
+    const dead = await h.journeys.delivery.deadLetters.list();
     expect(dead).toHaveLength(1);
     expect(dead[0]).toMatchObject({ channel: 'email', attempts: 3, error: expect.stringContaining('HTTP 503') });
     expect(h.counts.outcomes.map((o) => o.outcome)).toEqual(['dead_lettered']);
-    expect(await h.journeys.delivery.replay(dead[0]!.id)).toBe(true);
+    expect(await h.journeys.delivery.deadLetters.replay(dead[0]!.id)).toBe(true);
     await h.advance(1000);
     expect(h.receiver.delivered).toHaveLength(1);
     expect(h.receiver.delivered[0]!.headers['webhook-id']).toBe(h.receiver.attempts[0]!.headers['webhook-id']);
-    expect(await h.journeys.delivery.deadLetters()).toHaveLength(0);
+    expect(await h.journeys.delivery.deadLetters.list()).toHaveLength(0);
   });
 
   it('inactivity: fires 30 days after the last app_open, not after an earlier one', async () => {

@@ -1,0 +1,16 @@
+import pino from 'pino';
+import { configSchema } from './src/config.js';
+import { createTact } from './src/main.js';
+import { BufferedStore } from './src/store/redis/buffer.js';
+import { RedisStore } from './src/store/redis/redis-store.js';
+import { MemoryStore } from './src/store/memory/memory-store.js';
+const mode = process.argv[2] ?? 'redis';
+const inner = mode === 'redis' ? await RedisStore.connect({ url: 'redis://127.0.0.1:6379', prefix: `prof${Date.now()}`, connectTimeoutMs: 10_000 }) : undefined;
+const store = inner ? new BufferedStore(inner, pino({ level: 'silent' })) : new MemoryStore();
+const tact = createTact(configSchema.parse({ logLevel: 'silent', seed: 5 }), { store });
+const input = (i: number) => ({ customerId: `c-${i}`, trigger: 'cart_abandoned', at: Date.now(), topK: 1, explain: false, requestId: `r${i}`, context: { numeric: { basket: i % 50 }, categorical: { device: i % 2 ? 'ios' : 'web' } } });
+let next = 0; const N = 3000;
+const t = Date.now();
+await Promise.all(Array.from({ length: 16 }, async () => { while (next < N) { const i = next++; const d = await tact.engine.decide(input(i) as any); if (i === 5) console.log('decision json bytes', JSON.stringify(d).length); } }));
+console.log(mode, (N / ((Date.now() - t) / 1000)).toFixed(0), '/s');
+await tact.close();
