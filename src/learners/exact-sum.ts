@@ -8,6 +8,8 @@
 export class ExactSum {
   /** Non-overlapping, increasing in magnitude; their exact sum is the value. */
   private readonly partials: number[] = [];
+  /** The rounded value, read once per score and changed once per reward. */
+  private rounded: number | undefined;
 
   add(term: number): void {
     const p = this.partials;
@@ -23,6 +25,7 @@ export class ExactSum {
     }
     p.length = kept;
     if (x !== 0) p.push(x);
+    this.rounded = undefined;
   }
 
   /**
@@ -30,6 +33,11 @@ export class ExactSum {
    * never on the order they came in.
    */
   get value(): number {
+    this.rounded ??= this.round();
+    return this.rounded;
+  }
+
+  private round(): number {
     const p = this.partials;
     let n = p.length;
     if (n === 0) return 0;

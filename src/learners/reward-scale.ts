@@ -33,6 +33,7 @@ const HIGHEST_BIN = 64 * BINS_PER_OCTAVE - 1;
 const MAX_MAGNITUDE = 2 ** 64;
 
 interface Bin {
+  readonly bin: number;
   count: number;
   readonly sumSq: ExactSum;
 }
@@ -79,7 +80,7 @@ function sumOf(terms: readonly number[], what: string): ExactSum {
 }
 
 /** Placed at its RMS: all that is known of where its rewards lie. */
-function pooledBin(count: number, sumSq: ExactSum): Bin & { bin: number } {
+function pooledBin(count: number, sumSq: ExactSum): Bin {
   return { bin: binOf(Math.sqrt(sumSq.value / count)), count, sumSq };
 }
 
@@ -102,13 +103,13 @@ function pooledBin(count: number, sumSq: ExactSum): Bin & { bin: number } {
  */
 export class RewardScale {
   private readonly bins = new Map<number, Bin>();
-  /** Bin numbers in use, ascending. */
-  private order: number[] = [];
+  /** The bins in use, ascending. */
+  private order: Bin[] = [];
   /**
    * A snapshot written before the histogram had only totals: they stand as
    * one bin at their RMS until unlearning has taken them all back.
    */
-  private pooled: (Bin & { bin: number }) | undefined;
+  private pooled: Bin | undefined;
   private cached: number | undefined;
 
   get value(): number {
@@ -123,9 +124,9 @@ export class RewardScale {
     const b = binOf(Math.abs(next));
     let bin = this.bins.get(b);
     if (!bin) {
-      bin = { count: 0, sumSq: new ExactSum() };
+      bin = { bin: b, count: 0, sumSq: new ExactSum() };
       this.bins.set(b, bin);
-      this.order = [...this.order, b].sort((x, y) => x - y);
+      this.order = [...this.order, bin].sort((x, y) => x.bin - y.bin);
     }
     bin.count++;
     bin.sumSq.add(square(next));
@@ -145,18 +146,13 @@ export class RewardScale {
       this.pooled = undefined;
     } else {
       this.bins.delete(b);
-      this.order = this.order.filter((x) => x !== b);
+      this.order = this.order.filter((x) => x !== bin);
     }
   }
 
   /** Every bin held, the pool among them, ascending. */
-  private held(): Array<Bin & { bin: number }> {
-    const bins = this.order.map((b) => ({ bin: b, ...this.bins.get(b)! }));
-    if (this.pooled) {
-      bins.push(this.pooled);
-      bins.sort((x, y) => x.bin - y.bin);
-    }
-    return bins;
+  private held(): readonly Bin[] {
+    return this.pooled ? [...this.order, this.pooled].sort((x, y) => x.bin - y.bin) : this.order;
   }
 
   private compute(): number {
@@ -180,7 +176,7 @@ export class RewardScale {
     const state: RewardScaleState = {
       sumSq: held.reduce((s, b) => s + nonNegative(b.sumSq), 0),
       count: held.reduce((n, b) => n + b.count, 0),
-      bins: this.order.map((b) => ({ bin: b, count: this.bins.get(b)!.count, sumSq: this.bins.get(b)!.sumSq.terms() })),
+      bins: this.order.map((b) => ({ bin: b.bin, count: b.count, sumSq: b.sumSq.terms() })),
     };
     if (this.pooled) state.pooled = { count: this.pooled.count, sumSq: this.pooled.sumSq.terms() };
     return state;
@@ -196,9 +192,9 @@ export class RewardScale {
     for (const { bin: b, count, sumSq } of s.bins) {
       if (b < LOWEST_BIN || b > HIGHEST_BIN) throw tactError('SNAPSHOT_INVALID', `reward scale: bin ${b} out of range`);
       if (scale.bins.has(b)) throw tactError('SNAPSHOT_INVALID', `reward scale: bin ${b} twice`);
-      scale.bins.set(b, { count, sumSq: sumOf(sumSq, `bin ${b}`) });
+      scale.bins.set(b, { bin: b, count, sumSq: sumOf(sumSq, `bin ${b}`) });
     }
-    scale.order = [...scale.bins.keys()].sort((x, y) => x - y);
+    scale.order = [...scale.bins.values()].sort((x, y) => x.bin - y.bin);
     if (s.pooled) scale.pooled = pooledBin(s.pooled.count, sumOf(s.pooled.sumSq, 'pool'));
     const count = [...scale.bins.values(), ...(scale.pooled ? [scale.pooled] : [])].reduce((n, b) => n + b.count, 0);
     if (count !== s.count) throw tactError('SNAPSHOT_INVALID', `reward scale: bins hold ${count} rewards, total says ${s.count}`);
