@@ -5,7 +5,7 @@ import { MaxAbsScaler } from '../features/scaler.js';
 import { BIAS_INDEX, DEFAULT_MAX_FEATURES, DEFAULT_OVERFLOW_SLOTS, FeatureVocabulary } from '../features/vocabulary.js';
 import { parseLearnerConfig } from './learner-config.js';
 import { Arm, armStateSchema, changeUnits, learnExample, quadraticForm, unlearnExample } from './linear-posterior.js';
-import { RewardScale } from './reward-scale.js';
+import { RewardScale, rewardScaleStateSchema } from './reward-scale.js';
 import type {
   ActionRef,
   Contribution,
@@ -81,7 +81,7 @@ const stateSchema = z.object({
     overflowed: z.boolean(),
   }),
   scaler: z.object({ scales: z.array(z.number().nonnegative()) }),
-  rewardScale: z.object({ sumSq: z.number().nonnegative(), count: z.number().int().nonnegative() }).optional(),
+  rewardScale: rewardScaleStateSchema.optional(),
   arms: z.array(idArmStateSchema),
 });
 
@@ -294,7 +294,7 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
     }
     learner.enforceBudget();
     learner.count = snapshot.updates;
-    if (s.rewardScale) learner.rewardScale = new RewardScale(s.rewardScale.sumSq, s.rewardScale.count);
+    if (s.rewardScale) learner.rewardScale = RewardScale.restore(s.rewardScale);
     return learner;
   }
 

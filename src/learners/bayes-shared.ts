@@ -6,7 +6,7 @@ import { JointEncoding, jointEncodingStateSchema, type BaseEntries, type SharedM
 import type { ActionRef, Contribution, Learner, LearnerSnapshot, LearningExample, ScoreBuffers } from './learner.js';
 import { parseLearnerConfig } from './learner-config.js';
 import { Arm, armStateSchema, changeUnits, learnExample, unlearnExample } from './linear-posterior.js';
-import { RewardScale } from './reward-scale.js';
+import { RewardScale, rewardScaleStateSchema } from './reward-scale.js';
 
 export const BAYES_SHARED_KIND = 'bayes-shared';
 
@@ -211,7 +211,7 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
     const learner = new BayesSharedLearner(s.config);
     learner.encoding = JointEncoding.restore(s.config, s, learner.rescale);
     learner.arm = Arm.fromState(s.arm, 'snapshot arm');
-    learner.rewardScale = new RewardScale(s.rewardScale.sumSq, s.rewardScale.count);
+    learner.rewardScale = RewardScale.restore(s.rewardScale);
     learner.count = snapshot.updates;
     return learner;
   }
@@ -255,7 +255,7 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
 const sharedStateSchema = z.object({
   config: bayesSharedConfigSchema,
   ...jointEncodingStateSchema.shape,
-  rewardScale: z.object({ sumSq: z.number().nonnegative(), count: z.number().int().nonnegative() }),
+  rewardScale: rewardScaleStateSchema,
   arm: armStateSchema,
 });
 

@@ -1,38 +1,203 @@
+import { z } from 'zod';
+import { tactError } from '../core/errors.js';
+import { ExactSum } from './exact-sum.js';
+
+/** Bins per doubling of |reward|: a bin's rewards are within 2^(1/8) (9%) of each other. */
+const BINS_PER_OCTAVE = 8;
 /**
- * The typical size of a reward: root mean square of the non-zero rewards
- * learned so far (1 until one is seen). Exploration widths are expressed in
- * this unit, so one default `noise` serves click rewards (0/1) and order
- * values (tens of EUR) alike: the width grows with the unit of the reward
- * instead of being tuned per data set. Zeros are left out because most
+ * At most this share of the rewards, the largest, can be left out of the
+ * unit, and only those more than CUT_OCTAVES above the rest (above the 95th
+ * percentile of |reward|). Not the median: rewards net
+ * of a channel's cost are mostly the cost (-0.001) with conversions (+50) on
+ * a few percent of them, and the conversions are the reward's real size.
+ * Conversions rarer than this share that far above the cost are taken for
+ * outliers, and the widths then follow the cost; a policy's `noise` can widen
+ * them.
+ */
+const OUTLIER_SHARE = 0.05;
+/**
+ * Rewards more than 2^6 = 64 times the 95th percentile of |reward| (up to
+ * 2^(1/8) more, the width of a bin) are outliers. Ordinary money values have
+ * next to nothing out there (log-normal order values, sigma 1.2: 0.3% of the
+ * mean square), while 1e3 times the median is out for clicks and for order
+ * values alike.
+ */
+const CUT_OCTAVES = 6;
+/**
+ * The bins cover 2^-64 .. 2^64, beyond any reward bounds.maxAbsReward allows
+ * (at most 1e12); a smaller magnitude goes to the lowest bin, a larger one to
+ * the highest, with its square taken at 2^64 so that no sum can overflow.
+ */
+const LOWEST_BIN = -64 * BINS_PER_OCTAVE;
+const HIGHEST_BIN = 64 * BINS_PER_OCTAVE - 1;
+const MAX_MAGNITUDE = 2 ** 64;
+
+interface Bin {
+  readonly bin: number;
+  count: number;
+  readonly sumSq: ExactSum;
+}
+
+const binSchema = z.object({ bin: z.number().int(), count: z.number().int().positive(), sumSq: z.array(z.number()) });
+
+/**
+ * The stored reward unit. `sumSq` and `count` are the totals, all that code
+ * before the histogram stored and read (so a replica of that code can still
+ * restore a newer snapshot, with the plain RMS); `bins` is the histogram, and
+ * `pooled` what remains of a snapshot that had no histogram.
+ */
+export const rewardScaleStateSchema = z.object({
+  sumSq: z.number().nonnegative(),
+  count: z.number().int().nonnegative(),
+  bins: z.array(binSchema).optional(),
+  pooled: z.object({ count: z.number().int().positive(), sumSq: z.array(z.number()) }).optional(),
+});
+
+export type RewardScaleState = z.infer<typeof rewardScaleStateSchema>;
+
+function binOf(magnitude: number): number {
+  return Math.min(HIGHEST_BIN, Math.max(LOWEST_BIN, Math.floor(Math.log2(magnitude) * BINS_PER_OCTAVE)));
+}
+
+function square(reward: number): number {
+  const m = Math.min(Math.abs(reward), MAX_MAGNITUDE);
+  return m * m;
+}
+
+/** Never below zero, even after a reward that was never learned was removed. */
+function nonNegative(sum: ExactSum): number {
+  return Math.max(0, sum.value);
+}
+
+function sumOf(terms: readonly number[], what: string): ExactSum {
+  const sum = new ExactSum();
+  for (const t of terms) {
+    if (!Number.isFinite(t)) throw tactError('SNAPSHOT_INVALID', `reward scale: ${what} has a non-finite term`);
+    sum.add(t);
+  }
+  if (sum.value < 0) throw tactError('SNAPSHOT_INVALID', `reward scale: ${what} has a negative sum of squares`);
+  return sum;
+}
+
+/** Placed at its RMS: all that is known of where its rewards lie. */
+function pooledBin(count: number, sumSq: ExactSum): Bin {
+  return { bin: binOf(Math.sqrt(sumSq.value / count)), count, sumSq };
+}
+
+/**
+ * The typical size of a reward (1 until one is seen). Exploration widths are
+ * expressed in this unit, so one default `noise` serves click rewards (0/1)
+ * and order values (tens of EUR) alike: the width grows with the unit of the
+ * reward instead of being tuned per data set. Zeros are left out because most
  * marketing decisions earn nothing; counting them would make the unit shrink
- * with the conversion rate. Additive, so unlearning removes a reward exactly.
+ * with the conversion rate.
+ *
+ * The unit is the root mean square of the non-zero rewards, less outliers
+ * (see OUTLIER_SHARE and CUT_OCTAVES): a plain RMS lets a handful of rewards
+ * at the bound (1e6 among 0/1 clicks) make the unit 1e5, and the learner then
+ * explores for good.
+ *
+ * Kept as a histogram of |reward| on fixed logarithmic bins, each with its
+ * count and exact sum of squares, so unlearning a reward undoes learning it
+ * exactly, in any order, and the unit depends only on the rewards held.
  */
 export class RewardScale {
-  constructor(
-    private sumSq = 0,
-    private count = 0,
-  ) {}
+  private readonly bins = new Map<number, Bin>();
+  /** The bins in use, ascending. */
+  private order: Bin[] = [];
+  /**
+   * A snapshot written before the histogram had only totals: they stand as
+   * one bin at their RMS until unlearning has taken them all back.
+   */
+  private pooled: Bin | undefined;
+  private cached: number | undefined;
 
   get value(): number {
-    return this.count > 0 ? Math.sqrt(this.sumSq / this.count) : 1;
+    this.cached ??= this.compute();
+    return this.cached;
   }
 
   /** Replace `previous` (undefined: none) by `next` as one observation's reward. */
   update(next: number, previous?: number): void {
     if (previous !== undefined) this.remove(previous);
-    if (next !== 0) {
-      this.sumSq += next * next;
-      this.count++;
+    if (next === 0) return;
+    const b = binOf(Math.abs(next));
+    let bin = this.bins.get(b);
+    if (!bin) {
+      bin = { bin: b, count: 0, sumSq: new ExactSum() };
+      this.bins.set(b, bin);
+      this.order = [...this.order, bin].sort((x, y) => x.bin - y.bin);
     }
+    bin.count++;
+    bin.sumSq.add(square(next));
+    this.cached = undefined;
   }
 
   remove(reward: number): void {
-    if (reward === 0 || this.count === 0) return;
-    this.sumSq = Math.max(0, this.sumSq - reward * reward);
-    this.count--;
+    if (reward === 0) return;
+    const b = binOf(Math.abs(reward));
+    // A reward learned before the restore of a snapshot without histogram is in the pool.
+    const bin = this.bins.get(b) ?? this.pooled;
+    if (!bin) return;
+    bin.sumSq.add(-square(reward));
+    this.cached = undefined;
+    if (--bin.count > 0) return;
+    if (bin === this.pooled) {
+      this.pooled = undefined;
+    } else {
+      this.bins.delete(b);
+      this.order = this.order.filter((x) => x !== bin);
+    }
   }
 
-  snapshot(): { sumSq: number; count: number } {
-    return { sumSq: this.sumSq, count: this.count };
+  /** Every bin held, the pool among them, ascending. */
+  private held(): readonly Bin[] {
+    return this.pooled ? [...this.order, this.pooled].sort((x, y) => x.bin - y.bin) : this.order;
+  }
+
+  private compute(): number {
+    const bins = this.held();
+    const total = bins.reduce((n, b) => n + b.count, 0);
+    if (total === 0) return 1;
+    let below = 0;
+    const reference = bins.find((b) => (below += b.count) >= (1 - OUTLIER_SHARE) * total)!.bin;
+    let sumSq = 0;
+    let count = 0;
+    for (const b of bins) {
+      if (b.bin > reference + CUT_OCTAVES * BINS_PER_OCTAVE) break;
+      sumSq += nonNegative(b.sumSq);
+      count += b.count;
+    }
+    return Math.sqrt(sumSq / count);
+  }
+
+  snapshot(): RewardScaleState {
+    const held = this.held();
+    const state: RewardScaleState = {
+      sumSq: held.reduce((s, b) => s + nonNegative(b.sumSq), 0),
+      count: held.reduce((n, b) => n + b.count, 0),
+      bins: this.order.map((b) => ({ bin: b.bin, count: b.count, sumSq: b.sumSq.terms() })),
+    };
+    if (this.pooled) state.pooled = { count: this.pooled.count, sumSq: this.pooled.sumSq.terms() };
+    return state;
+  }
+
+  /** Bad input gets SNAPSHOT_INVALID: a learner is never restored with a unit it did not have. */
+  static restore(s: RewardScaleState): RewardScale {
+    const scale = new RewardScale();
+    if (s.bins === undefined) {
+      if (s.count > 0) scale.pooled = pooledBin(s.count, sumOf([s.sumSq], 'total'));
+      return scale;
+    }
+    for (const { bin: b, count, sumSq } of s.bins) {
+      if (b < LOWEST_BIN || b > HIGHEST_BIN) throw tactError('SNAPSHOT_INVALID', `reward scale: bin ${b} out of range`);
+      if (scale.bins.has(b)) throw tactError('SNAPSHOT_INVALID', `reward scale: bin ${b} twice`);
+      scale.bins.set(b, { bin: b, count, sumSq: sumOf(sumSq, `bin ${b}`) });
+    }
+    scale.order = [...scale.bins.values()].sort((x, y) => x.bin - y.bin);
+    if (s.pooled) scale.pooled = pooledBin(s.pooled.count, sumOf(s.pooled.sumSq, 'pool'));
+    const count = [...scale.bins.values(), ...(scale.pooled ? [scale.pooled] : [])].reduce((n, b) => n + b.count, 0);
+    if (count !== s.count) throw tactError('SNAPSHOT_INVALID', `reward scale: bins hold ${count} rewards, total says ${s.count}`);
+    return scale;
   }
 }

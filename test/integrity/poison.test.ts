@@ -67,8 +67,7 @@ describe('poisoning the learner over gRPC (memory mode)', () => {
   it('rolls back a learner found non-finite when it next decides', async () => {
     const policy = server.running.tact.policies.get();
     // A bug (not a request) poisons the live learner behind the guard's back.
-    const poison = { context: { numeric: { x: 1 }, categorical: {} }, action: { id: 'a', features: { numeric: {}, categorical: {} } }, reward: 1e308 };
-    policy.learner.learn(poison);
+    const poison = { context: { numeric: { x: 1 }, categorical: {} }, action: { id: 'a', features: { numeric: {}, categorical: {} } }, reward: Number.NaN };
     policy.learner.learn(poison);
     expect(allFinite(policy.learner.snapshot().state)).toBe(false);
     expectSound((await decide(5)).choices.map((c) => c.score));

@@ -292,6 +292,18 @@ describe('reward unit', () => {
     const probe = toContext(rows[3]!);
     expect(scoreOne(learner, probe, 'a').width).toBeCloseTo(scoreOne(never, probe, 'a').width, 8);
   });
+
+  it('keeps its reward unit through a snapshot, and refuses a snapshot whose unit is corrupt with SNAPSHOT_INVALID', () => {
+    const learner = new BayesLinearLearner(CONFIG);
+    const rng = new SeededRandom(7);
+    for (let t = 0; t < 40; t++) learner.learn({ context: toContext(randomRow(rng, 3)), action: arm('a'), reward: t % 10 === 0 ? 1e6 : t % 2 });
+    const snapshot = JSON.parse(JSON.stringify(learner.snapshot())) as ReturnType<typeof learner.snapshot>;
+    const probe = toContext(randomRow(rng, 3));
+    expect(scoreOne(BayesLinearLearner.restore(snapshot), probe, 'a')).toEqual(scoreOne(learner, probe, 'a'));
+    const state = snapshot.state as { rewardScale: { bins: Array<{ sumSq: number[] }> } };
+    state.rewardScale.bins[0]!.sumSq = [-1];
+    expect(() => restoreLearner(snapshot)).toThrow(expect.objectContaining({ reason: 'SNAPSHOT_INVALID' }));
+  });
 });
 
 describe('BayesLinearLearner per-id memory bound', () => {

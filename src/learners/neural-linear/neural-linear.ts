@@ -3,7 +3,7 @@ import { MODELS_DIR } from '../../core/paths.js';
 import type { Features } from '../../domain/features.js';
 import { BayesLinearLearner, type BayesPrepared } from '../bayes-linear.js';
 import type { ActionRef, Contribution, Learner, LearnerSnapshot, LearningExample, ScoreBuffers } from '../learner.js';
-import { RewardScale } from '../reward-scale.js';
+import { RewardScale, rewardScaleStateSchema } from '../reward-scale.js';
 import { InputEncoder } from './encoder.js';
 import { EmbeddingHead } from './head.js';
 import { loadNetwork, policyModelsDir } from './model-files.js';
@@ -50,7 +50,7 @@ const headArmSchema = z.object({ id: z.string(), count: z.number().int().nonnega
 const stateSchema = z.object({
   config: z.record(z.string(), z.unknown()),
   raw: z.object({ kind: z.string(), updates: z.number(), state: z.unknown() }),
-  rewardScale: z.object({ sumSq: z.number().nonnegative(), count: z.number().int().nonnegative() }),
+  rewardScale: rewardScaleStateSchema,
   nextTrainAt: z.number().int().nonnegative(),
   network: z.object({ version: z.number().int().positive(), dir: z.string().optional() }).nullable(),
   head: z.array(headArmSchema),
@@ -263,7 +263,7 @@ export class NeuralLinearLearner implements Learner<NeuralPrepared> {
     const config = neuralLinearSchema.parse(s.config);
     const learner = new NeuralLinearLearner(config, options, BayesLinearLearner.restore(s.raw));
     learner.count = snapshot.updates;
-    learner.rewardScale = new RewardScale(s.rewardScale.sumSq, s.rewardScale.count);
+    learner.rewardScale = RewardScale.restore(s.rewardScale);
     learner.nextTrainAt = s.nextTrainAt;
     if (s.network?.dir !== undefined) {
       let network: Network | undefined;
