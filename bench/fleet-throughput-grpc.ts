@@ -13,10 +13,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import * as hdr from 'hdr-histogram-js';
 import { TactClient } from '../src/client/index.js';
 import { REPO_ROOT } from '../src/core/paths.js';
 import { freePort } from '../test/support/free-port.js';
+import { measure as measureCalls, type Figures } from './throughput.js';
 import { TestRedisCluster } from '../test/support/redis-cluster.js';
 
 const { values } = parseArgs({ options: { calls: { type: 'string', default: '2000' } } });
@@ -24,28 +24,7 @@ const CALLS = Number(values.calls);
 const IN_FLIGHT = 16;
 const say = (s: string) => process.stderr.write(`${s}\n`);
 
-interface Figures {
-  readonly perSecond: number;
-  readonly p99: number;
-}
 
-async function measure(inFlight: number, op: (i: number) => Promise<void>): Promise<Figures> {
-  const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
-  let next = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (next < CALLS) {
-        const i = next++;
-        const t0 = process.hrtime.bigint();
-        await op(i);
-        h.recordValue(Number(process.hrtime.bigint() - t0) / 1e3);
-      }
-    }),
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { perSecond: CALLS / seconds, p99: h.getValueAtPercentile(99) / 1e3 };
-}
 
 async function startServer(storeFlags: string[]): Promise<{ child: ChildProcess; client: TactClient }> {
   const port = await freePort();
@@ -59,6 +38,8 @@ async function startServer(storeFlags: string[]): Promise<{ child: ChildProcess;
   await client.connect(90_000);
   return { child, client };
 }
+
+const measure = (inFlight: number, op: (i: number) => Promise<void>) => measureCalls(CALLS, inFlight, op);
 
 let run = 0;
 const decideOnce = (client: TactClient, tag: string) => async (i: number) => {

@@ -13,7 +13,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import * as hdr from 'hdr-histogram-js';
 import pino from 'pino';
 import { Cluster, Redis } from 'ioredis';
 import { configSchema } from '../src/config.js';
@@ -24,6 +23,7 @@ import { MemoryStore } from '../src/store/memory/memory-store.js';
 import { BufferedStore } from '../src/store/redis/buffer.js';
 import { RedisStore } from '../src/store/redis/redis-store.js';
 import type { TactStore } from '../src/store/store.js';
+import { measure as measureCalls, type Figures } from './throughput.js';
 import { TestRedisCluster } from '../test/support/redis-cluster.js';
 import { freePort } from '../test/support/free-port.js';
 
@@ -32,34 +32,14 @@ const CALLS = Number(values.calls);
 const IN_FLIGHT = 16;
 const say = (s: string) => process.stderr.write(`${s}\n`);
 
-interface Figures {
-  readonly perSecond: number;
-  readonly p99: number;
-}
 
 interface StoreUnderTest {
   readonly name: string;
   readonly store: () => Promise<{ store: TactStore; client?: RedisClient }>;
 }
 
-/** Run `op` CALLS times with `inFlight` concurrent callers. */
-async function measure(inFlight: number, op: (i: number) => Promise<void>): Promise<Figures> {
-  const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: 3 });
-  let next = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (next < CALLS) {
-        const i = next++;
-        const t0 = process.hrtime.bigint();
-        await op(i);
-        h.recordValue(Number(process.hrtime.bigint() - t0));
-      }
-    }),
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { perSecond: CALLS / seconds, p99: h.getValueAtPercentile(99) / 1e6 };
-}
+
+const measure = (inFlight: number, op: (i: number) => Promise<void>) => measureCalls(CALLS, inFlight, op);
 
 let run = 0;
 /** A catalog Decide for a new customer, with a request id (as a retrying client sends). */
