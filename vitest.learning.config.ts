@@ -1,13 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * `npm run test:learning`: the long learning checks (fixed seeds, fixed
- * margins, full-length streams) kept out of `npm test` so that stays fast.
- * CI runs both (.ci/run).
+ * The long checks kept out of `npm test` so it stays fast: the learning
+ * checks (fixed seeds, fixed margins, full-length streams) and the journeys
+ * fleet test that kills a replica among 1,000 customers (40-70 s alone).
  */
+export const LONG_CHECKS = ['test/learning/**', 'test/journeys/fleet-kill.test.ts'];
+
+/** `npm run test:learning`: the long checks. CI runs both (.ci/run). */
 export default defineConfig({
   test: {
-    include: ['test/learning/**/*.test.ts'],
+    include: LONG_CHECKS.map((p) => (p.endsWith('/**') ? `${p}/*.test.ts` : p)),
     // Wall time depends on the machine's load; the assertions do not.
     testTimeout: 1_800_000,
     hookTimeout: 120_000,
