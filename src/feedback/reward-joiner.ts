@@ -65,7 +65,7 @@ export class RewardJoiner {
       value: input.value,
       ...(input.eventId ? { eventId: scopedEventId(input.eventId, input.caller) } : {}),
       now,
-      issuedBy: expiry - Math.min(...this.deps.policies.all().map((p) => p.windowMs)),
+      issuedBy: expiry - this.deps.policies.shortestWindowMs,
     });
     switch (result.status) {
       case 'buffered':

@@ -143,6 +143,13 @@ export class PolicySet {
   }
 
   /** Largest |reward| any policy learns from: a Reward beyond it is rejected before it is joined. */
+  /** Shortest attribution window of any policy: a decision id's window end bounds when it was issued. */
+  get shortestWindowMs(): number {
+    let min = Number.POSITIVE_INFINITY;
+    for (const p of this.byName.values()) min = Math.min(min, p.windowMs);
+    return min;
+  }
+
   get maxAbsReward(): number {
     let max = 0;
     for (const p of this.byName.values()) max = Math.max(max, p.config.bounds.maxAbsReward);

@@ -1,3 +1,5 @@
+import { dropOldest } from '../core/drop-oldest.js';
+
 /**
  * What trigger rules remember per customer between events, behind one port:
  * memory (this file) and Redis (redis-trigger-state.ts). Timers themselves
@@ -138,7 +140,7 @@ export class MemoryTriggerState implements TriggerState {
     const { done } = this.entry(customerId);
     if (done.has(firingId)) return false;
     done.add(firingId);
-    if (done.size > MAX_FIRINGS_KEPT) done.delete(done.values().next().value as string);
+    dropOldest(done, MAX_FIRINGS_KEPT);
     return true;
   }
 

@@ -1,3 +1,5 @@
+import { dropOldest } from '../../core/drop-oldest.js';
+
 /** A token bucket's size: `perSecond` refill, up to `burst` calls at once. */
 export interface RateSpec {
   readonly perSecond: number;
@@ -49,7 +51,8 @@ export class RateLimiter {
       b.at = now;
     } else {
       b = { tokens: spec.burst, at: now };
-      if (this.buckets.size >= this.maxKeys) this.buckets.delete(this.buckets.keys().next().value as string);
+      // Room for the new one.
+      dropOldest(this.buckets, this.maxKeys - 1);
     }
     this.buckets.set(key, b);
     return b;

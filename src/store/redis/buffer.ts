@@ -19,6 +19,7 @@ import type {
 } from '../store.js';
 import { emptyCustomerState } from '../../domain/customer-state.js';
 import type { RedisStore } from './redis-store.js';
+import { dropOldest } from '../../core/drop-oldest.js';
 
 /** Writes kept while Redis is down, replayed in arrival order when it returns. */
 type Pending =
@@ -217,7 +218,10 @@ export class BufferedStore implements TactStore {
     const record = this.recent.get(request.decisionId);
     if (!record) {
       this.stats.rewardsUnheld++;
-      if (tried && key !== undefined) this.rememberUncertain(key);
+      if (tried && key !== undefined) {
+        this.uncertainJoins.add(key);
+        dropOldest(this.uncertainJoins, UNCERTAIN_JOINS_KEPT);
+      }
       throw new StoreUnavailableError('Redis is unavailable and this replica does not hold the decision; retry the reward later');
     }
     this.enqueue({ kind: 'reward', request, uncertain: tried, record });
@@ -237,14 +241,6 @@ export class BufferedStore implements TactStore {
   private fellBack(err: unknown): void {
     if (!(err instanceof StoreUnavailableError)) throw err;
     this.troubleAt = this.now();
-  }
-
-  private rememberUncertain(key: string): void {
-    this.uncertainJoins.add(key);
-    if (this.uncertainJoins.size > UNCERTAIN_JOINS_KEPT) {
-      const oldest = this.uncertainJoins.values().next().value;
-      if (oldest !== undefined) this.uncertainJoins.delete(oldest);
-    }
   }
 
   /**
@@ -306,10 +302,7 @@ export class BufferedStore implements TactStore {
 
   private remember(record: DecisionRecord): void {
     this.recent.set(record.decisionId, record);
-    if (this.recent.size > this.recentMax) {
-      const oldest = this.recent.keys().next().value;
-      if (oldest !== undefined) this.recent.delete(oldest);
-    }
+    dropOldest(this.recent, this.recentMax);
   }
 
   async findByRequestId(requestId: string): Promise<Decision | undefined> {

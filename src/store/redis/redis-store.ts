@@ -25,6 +25,7 @@ import { compareStreamIds, STREAM_START } from './stream-id.js';
 import { tactError } from '../../core/errors.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { encodeLedgerEntry, ledgerPolicy, updatesToUnlearn, type LedgerPolicy } from '../ledger.js';
+import { dropOldest } from '../../core/drop-oldest.js';
 
 export interface RedisStoreOptions {
   /** One Redis (redis:// or rediss:// URL); give this or `cluster`. */
@@ -487,10 +488,7 @@ export class RedisStore implements TactStore {
     if (publishId !== undefined) {
       if (this.recentIds.has(publishId)) return;
       this.recentIds.add(publishId);
-      if (this.recentIds.size > RECENT_IDS) {
-        const oldest = this.recentIds.values().next().value;
-        if (oldest !== undefined) this.recentIds.delete(oldest);
-      }
+      dropOldest(this.recentIds, RECENT_IDS);
     }
     const update = JSON.parse(json) as LearningUpdate;
     for (const h of this.handlers) {
