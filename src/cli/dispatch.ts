@@ -63,6 +63,9 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
+/** How long past the grace period a shutdown may take to close stores and queues. */
+const SHUTDOWN_OVERRUN_MS = 15_000;
+
 async function runServe(argv: string[], io: CommandIo): Promise<number> {
   const [{ loadConfig }, { serveUsage }, { checkPaths }] = await Promise.all([
     import('../config.js'),
@@ -80,6 +83,14 @@ async function runServe(argv: string[], io: CommandIo): Promise<number> {
   await new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
       running.tact.logger.info({ signal }, 'shutting down');
+      // A stop that hangs (a store or job queue that never answers after a
+      // failover) must not keep the process alive: say so and exit, rather
+      // than wait for an orchestrator's SIGKILL that leaves no trace.
+      const deadline = setTimeout(() => {
+        running.tact.logger.error({ afterMs: config.shutdownGraceMs + SHUTDOWN_OVERRUN_MS }, 'shutdown did not finish; exiting');
+        process.exit(1);
+      }, config.shutdownGraceMs + SHUTDOWN_OVERRUN_MS);
+      deadline.unref();
       void running.stop().then(resolve);
     };
     process.once('SIGTERM', onSignal);
