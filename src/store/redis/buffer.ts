@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { uniqueId } from '../../core/unique-id.js';
 import type { Logger } from 'pino';
 import { StoreUnavailableError } from '../../core/errors.js';
 import type { Decision } from '../../domain/decision.js';
@@ -249,7 +249,7 @@ export class BufferedStore implements TactStore {
    * if Redis is gone by then it waits in the buffer like any write.
    */
   publish(update: LearningUpdate): Promise<void> {
-    const publishId = randomBytes(8).toString('hex');
+    const publishId = uniqueId();
     return this.write(
       { kind: 'update', update, publishId },
       async () => {
@@ -479,7 +479,7 @@ export class BufferedStore implements TactStore {
         this.stats.lateJoins[result.status]++;
         const update = result.status === 'joined' ? lateUpdate(result) : undefined;
         // Put the learning step first in line, so a failure now retries the publish, not the join.
-        if (update) this.queue.splice(1, 0, { kind: 'update', update, publishId: randomBytes(8).toString('hex') });
+        if (update) this.queue.splice(1, 0, { kind: 'update', update, publishId: uniqueId() });
         return;
       }
     }

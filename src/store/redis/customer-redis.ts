@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { uniqueId } from '../../core/unique-id.js';
 import type { RedisClient } from './client.js';
 import type { Features } from '../../domain/features.js';
 import type {
@@ -23,8 +23,6 @@ function pairs(flat: readonly string[]): Record<string, string> {
 
 /** Field separator inside sends zset members (a control char no id contains). */
 const SEP = '\x1f';
-
-const uniq = (): string => randomBytes(6).toString('hex');
 
 /**
  * The CustomerStore half of the Redis adapter. Each write is one command or
@@ -103,7 +101,7 @@ export class RedisCustomers {
         event.channel ?? '',
         JSON.stringify(encodeProfile(event.attributes)),
         this.retentionMs,
-        uniq(),
+        uniqueId(),
       ],
     );
   }
@@ -124,7 +122,7 @@ export class RedisCustomers {
       c: r.send.channel,
       m: r.send.messageId,
       a: r.send.at,
-      u: uniq(),
+      u: uniqueId(),
       caps: r.caps.map((cap) => ({ k: cap.key, max: cap.max, w: cap.windowMs })),
     }));
     const reply = await runScript(this.redis, 'reserve', [this.keys.sends(customerId)], [JSON.stringify(batch), this.retentionMs]);
