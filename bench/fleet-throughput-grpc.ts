@@ -6,7 +6,13 @@
  * Redis/memory ratios. bench/fleet-throughput.ts measures the engine in
  * process, where nothing but the store differs; this one includes what a
  * call costs on the wire, which is what a fleet's capacity is planned on.
- *   npx tsx bench/fleet-throughput-grpc.ts [--calls 2000]
+ *
+ * The three servers run side by side and are measured in rounds, each round
+ * visiting them in a rotated order; every figure is the median over rounds
+ * and each ratio the median of the per-round ratios (with its range). On a
+ * shared machine the load changes within a minute: one pass per store would
+ * compare one store's quiet minute with another's busy one.
+ *   npx tsx bench/fleet-throughput-grpc.ts [--calls 2000] [--rounds 3]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,8 +25,9 @@ import { freePort } from '../test/support/free-port.js';
 import { measure as measureCalls, type Figures } from './throughput.js';
 import { TestRedisCluster } from '../test/support/redis-cluster.js';
 
-const { values } = parseArgs({ options: { calls: { type: 'string', default: '2000' } } });
+const { values } = parseArgs({ options: { calls: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '3' } } });
 const CALLS = Number(values.calls);
+const ROUNDS = Number(values.rounds);
 const IN_FLIGHT = 16;
 const say = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -50,58 +57,81 @@ const pairOnce = (client: TactClient, tag: string) => async (i: number) => {
   await client.reward({ decision_id: d.decision_id, value: i % 4 === 0 ? 5 : 0, event_id: `e${i}` });
 };
 
-interface Row {
+type Phase = 'decide1' | 'decide16' | 'pair1' | 'pair16';
+const PHASES: readonly Phase[] = ['decide1', 'decide16', 'pair1', 'pair16'];
+
+interface Server {
   readonly name: string;
-  readonly decide1: Figures;
-  readonly decide16: Figures;
-  readonly pair1: Figures;
-  readonly pair16: Figures;
+  readonly child: ChildProcess;
+  readonly client: TactClient;
+  /** Every round's figures, per phase. */
+  readonly rounds: Record<Phase, Figures[]>;
 }
 
-async function bench(name: string, storeFlags: string[]): Promise<Row> {
-  say(`${name}...`);
+async function open(name: string, storeFlags: string[]): Promise<Server> {
+  say(`starting ${name}...`);
   const { child, client } = await startServer(storeFlags);
-  try {
-    const tag = `g${run++}`;
-    await measure(4, pairOnce(client, `${tag}w`));
-    const decide1 = await measure(1, decideOnce(client, `${tag}d1`));
-    const pair1 = await measure(1, pairOnce(client, `${tag}p1`));
-    const decide16 = await measure(IN_FLIGHT, decideOnce(client, `${tag}d16`));
-    const pair16 = await measure(IN_FLIGHT, pairOnce(client, `${tag}p16`));
-    return { name, decide1, decide16, pair1, pair16 };
-  } finally {
-    client.close();
-    child.kill('SIGTERM');
-  }
+  // Warm up (JIT, scripts loaded, node connections open).
+  await measure(4, pairOnce(client, `${name.replace(/\W/g, '')}w`));
+  return { name, child, client, rounds: { decide1: [], decide16: [], pair1: [], pair16: [] } };
 }
+
+async function measureRound(s: Server): Promise<void> {
+  const tag = `g${run++}`;
+  s.rounds.decide1.push(await measure(1, decideOnce(s.client, `${tag}d1`)));
+  s.rounds.pair1.push(await measure(1, pairOnce(s.client, `${tag}p1`)));
+  s.rounds.decide16.push(await measure(IN_FLIGHT, decideOnce(s.client, `${tag}d16`)));
+  s.rounds.pair16.push(await measure(IN_FLIGHT, pairOnce(s.client, `${tag}p16`)));
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tact-bench-grpc-'));
 const port = await freePort();
 const single = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
 const cluster = await TestRedisCluster.start();
+const servers: Server[] = [];
 try {
-  const rows: Row[] = [];
-  rows.push(await bench('memory', []));
-  rows.push(await bench('one Redis', ['--redis', `redis://127.0.0.1:${port}`, '--redis-prefix', `bench${Date.now()}`]));
-  rows.push(await bench('Redis Cluster (3 masters)', ['--redis-cluster', cluster.seeds, '--redis-prefix', `bench${Date.now()}`]));
-  const memory = rows[0] as Row;
-  const f = (x: Figures) => `${x.perSecond.toFixed(0)}/s, p99 ${x.p99.toFixed(2)} ms`;
-  const ratio = (a: Figures, b: Figures) => (a.perSecond / b.perSecond).toFixed(2);
+  servers.push(await open('memory', []));
+  servers.push(await open('one Redis', ['--redis', `redis://127.0.0.1:${port}`, '--redis-prefix', `bench${Date.now()}`]));
+  servers.push(await open('Redis Cluster (3 masters)', ['--redis-cluster', cluster.seeds, '--redis-prefix', `bench${Date.now()}`]));
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let j = 0; j < servers.length; j++) {
+      const s = servers[(r + j) % servers.length] as Server;
+      say(`round ${r + 1}/${ROUNDS}: ${s.name}`);
+      await measureRound(s);
+    }
+  }
+  const memory = servers[0] as Server;
+  const f = (s: Server, p: Phase) => `${median(s.rounds[p].map((x) => x.perSecond)).toFixed(0)}/s, p99 ${median(s.rounds[p].map((x) => x.p99)).toFixed(2)} ms`;
+  const ratio = (s: Server, p: Phase) => {
+    const each = s.rounds[p].map((x, r) => x.perSecond / (memory.rounds[p][r] as Figures).perSecond);
+    return `${median(each).toFixed(2)}x (${Math.min(...each).toFixed(2)}-${Math.max(...each).toFixed(2)})`;
+  };
   const lines = [
     `# Decide and Decide+Reward over gRPC: memory vs one Redis vs Redis Cluster (${new Date().toISOString()})`,
     '',
-    `\`npx tsx bench/fleet-throughput-grpc.ts --calls ${CALLS}\`: one \`tact serve\` child process per store, called over gRPC`,
+    `\`npx tsx bench/fleet-throughput-grpc.ts --calls ${CALLS} --rounds ${ROUNDS}\`: one \`tact serve\` child process per store, called over gRPC`,
     '(typed client, plaintext, one channel) from this process; catalog trigger cart_abandoned, a new customer per call;',
-    `Redis servers started by the bench on this machine. One run; ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} at the end.`,
+    `Redis servers started by the bench on this machine; the three servers measured in ${ROUNDS} rounds in rotated order,`,
+    `medians over rounds, ratios the median (and range) of the per-round ratios. ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} at the end.`,
     '',
-    '| store | Decide, 1 in flight | Decide, 16 in flight | Decide+Reward, 1 in flight | Decide+Reward, 16 in flight | vs memory at 16 (Decide / pair) |',
-    '|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.name} | ${f(r.decide1)} | ${f(r.decide16)} | ${f(r.pair1)} | ${f(r.pair16)} | ${ratio(r.decide16, memory.decide16)}x / ${ratio(r.pair16, memory.pair16)}x |`),
+    '| store | Decide, 1 in flight | Decide, 16 in flight | Decide+Reward, 1 in flight | Decide+Reward, 16 in flight | vs memory at 16: Decide | vs memory at 16: pair |',
+    '|---|---|---|---|---|---|---|',
+    ...servers.map((s) => `| ${s.name} | ${PHASES.map((p) => f(s, p)).join(' | ')} | ${ratio(s, 'decide16')} | ${ratio(s, 'pair16')} |`),
   ];
   const text = `${lines.join('\n')}\n`;
   process.stdout.write(text);
   writeFileSync(new URL('./results/fleet-throughput-grpc.md', import.meta.url), text);
 } finally {
+  for (const s of servers) {
+    s.client.close();
+    s.child.kill('SIGTERM');
+  }
   await cluster.stop();
   single.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import { TactError } from '../../core/errors.js';
 import { uniqueId } from '../../core/unique-id.js';
+import { StreamAppender } from './stream-appender.js';
 import { EventEmitter } from 'node:events';
 import { Cluster } from 'ioredis';
 import type { Decision } from '../../domain/decision.js';
@@ -87,6 +88,8 @@ export class RedisStore implements TactStore {
   private consuming: Promise<void> | undefined;
   private closed = false;
   private up = true;
+  /** Stream appends that wait for replicas (WAIT), in groups; undefined when none are waited for. */
+  private readonly appender: StreamAppender | undefined;
   /** Which sweep shard a takeExpired starts with, so shards take turns being first. */
   private sweepCursor = Math.floor(Math.random() * 1000);
 
@@ -99,6 +102,8 @@ export class RedisStore implements TactStore {
     this.ledger = ledgerPolicy(options.ledger);
     this.clock = options.clock ?? systemClock;
     this.customers = new RedisCustomers(cmd, this.keys, options.customerRetentionMs ?? 90 * 86_400_000);
+    const replicas = options.streamReplicas ?? (isCluster(cmd) ? 1 : 0);
+    if (replicas > 0) this.appender = new StreamAppender(cmd, this.keys.updates(), replicas, STREAM_WAIT_MS);
     // Availability follows the command connection; the reader reconnects on its own.
     // A cluster stays "ready" while one node fails over: those calls fail with
     // CLUSTERDOWN or a closed connection and go to the buffer one by one.
@@ -339,16 +344,11 @@ export class RedisStore implements TactStore {
    * stream on their own connection within milliseconds).
    */
   async appendUpdate(update: LearningUpdate, publishId: string): Promise<void> {
-    const key = this.keys.updates();
-    const body = JSON.stringify(update);
-    const replicas = this.options.streamReplicas ?? (isCluster(this.cmd) ? 1 : 0);
-    // Without WAIT a plain command, so auto-pipelining batches it with others.
-    if (replicas === 0) {
-      await this.guard(() => this.cmd.xadd(key, '*', UPDATE_FIELD, body, ID_FIELD, publishId));
-      return;
-    }
-    // WAIT goes to the stream's node in the same pipeline; at worst it waits STREAM_WAIT_MS and the publish goes on.
-    await this.exec(this.cmd.pipeline().xadd(key, '*', UPDATE_FIELD, body, ID_FIELD, publishId).wait(replicas, STREAM_WAIT_MS));
+    const fields = [UPDATE_FIELD, JSON.stringify(update), ID_FIELD, publishId];
+    // Without replicas to wait for, a plain command, which auto-pipelining batches with others.
+    const appender = this.appender;
+    if (appender === undefined) await this.guard(() => this.cmd.xadd(this.keys.updates(), '*', ...fields));
+    else await this.guard(() => appender.append(fields));
   }
 
   /**
