@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Clock } from '../core/clock.js';
+import { decisionIdExpiry } from '../decision/decision-id.js';
 import type { DecisionLogSink } from '../decision/log-entry.js';
 import type { Candidate, Decision } from '../domain/decision.js';
 import { EMPTY_FEATURES, type Features } from '../domain/features.js';
@@ -192,6 +193,14 @@ export class Delivery {
     const event = await this.deps.cancelledBy?.(d);
     if (event) return { rule: 'cancel_event', reason: `${event} since the trigger started` };
     const now = this.deps.clock.now();
+    // A decision gone before its window closed was erased: the customer was
+    // forgotten (a forget racing this send's queueing can miss the queued
+    // job, never the decision) or, in memory mode, closed early to stay
+    // within the held-decision bound. Either way nothing may go out for it.
+    const windowEnd = decisionIdExpiry(d.decisionId);
+    if (windowEnd !== undefined && now < windowEnd && !(await this.deps.store.findDecision(d.decisionId))) {
+      return { rule: 'decision_gone', reason: 'decision_gone: erased before its window closed (customer forgotten, or closed early at the held-decision bound)' };
+    }
     const state = withoutOwnSend(await this.deps.store.loadCustomer(d.customerId, now), d);
     const candidate: Candidate = {
       id: d.actionId,

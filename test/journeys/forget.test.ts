@@ -38,6 +38,19 @@ describe('ForgetCustomer and journeys', () => {
     expect(h.counts.outcomes).toEqual([]);
   });
 
+  it('cancels a send whose decision was erased after it was queued (a forget racing the queueing)', async () => {
+    h = journeyHarness();
+    await h.event({ customer_id: 'gone', type: 'CUSTOM', name: 'product_view', category: 'outerwear' });
+    await h.advance(31 * MINUTE);
+    expect(h.counts.fired).toEqual(['browse_abandoned']);
+    // The forget's erase ran, but the queued send was recorded only after it,
+    // so the forget did not take it out of its queue.
+    await h.tact.store.forgetCustomer('gone');
+    await h.advance(8 * 60 * MINUTE);
+    expect(h.receiver.attempts).toHaveLength(0);
+    expect(h.counts.outcomes.map((o) => [o.outcome, o.reason])).toEqual([['cancelled', 'decision_gone']]);
+  });
+
   describe('Redis trigger state', () => {
     const prefix = `jforget-${randomBytes(5).toString('hex')}`;
     const redis = new Redis(REDIS_URL);
