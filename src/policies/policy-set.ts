@@ -68,6 +68,8 @@ export class PolicySet {
   private champion: string;
   private readonly previous: string[] = [];
   private shadows: readonly Policy[] = [];
+  /** Every policy configured as a shadow, whichever is the champion: they learn from every update. */
+  private readonly learnsAsShadow: readonly Policy[];
 
   constructor(policies: readonly Policy[], defaultName?: string) {
     const first = policies.find((p) => !p.config.shadow) ?? policies[0];
@@ -77,6 +79,7 @@ export class PolicySet {
       throw new TactError('invalid_argument', 'policy names must be unique', 'policies');
     }
     this.champion = defaultName ?? first.name;
+    this.learnsAsShadow = policies.filter((p) => p.config.shadow);
     if (!this.byName.has(this.champion)) {
       throw new TactError('invalid_argument', `default policy "${this.champion}" is not defined`, 'default');
     }
@@ -128,15 +131,19 @@ export class PolicySet {
   }
 
   /**
-   * Apply a learning update to its policy. Shadows of that policy learn from
-   * it too (apprentice learning from the champion's rewards) and count it in
-   * their live estimate.
+   * Apply a learning update to its policy, and to every shadow policy
+   * (apprentice learning from the served policies' rewards), which also
+   * counts it in its live estimate when it scored that decision. Who learns
+   * what must not depend on which policy this replica serves: the champion
+   * is a replica's own setting (promote, rollback, self-tuning), while every
+   * replica applies the same stream and must end with the same learners.
    */
   apply(update: LearningUpdate): void {
     const policy = this.byName.get(update.policy);
     if (!policy) return;
     policy.apply(update);
-    for (const shadow of this.shadowsOf(policy)) {
+    for (const shadow of this.learnsAsShadow) {
+      if (shadow === policy) continue;
       shadow.apply(update);
       shadow.live?.observe(update);
     }
