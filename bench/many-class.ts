@@ -16,35 +16,13 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { SeededRandom, gaussian, shuffle } from '../src/core/random.js';
+import { SeededRandom, shuffle } from '../src/core/random.js';
 import { computePmf, sampleIndex } from '../src/explore/pmf.js';
 import type { ExplorationConfig } from '../src/explore/exploration.js';
 import { EMPTY_FEATURES, type Features } from '../src/domain/features.js';
 import type { ActionRef } from '../src/learners/learner.js';
 import { createLearner, type LearnerConfigInput } from '../src/learners/registry.js';
-import { loadDigits } from '../test/learners/digits.js';
-
-interface Data { x: number[][]; y: number[]; k: number; name: string }
-
-/** Letter-like: K classes, F integer features 0..15, class means spread, shared noise. */
-function synth(name: string, k: number, f: number, n: number, seed: number, sd: number, skew = 0): Data {
-  const rng = new SeededRandom(seed);
-  const means = Array.from({ length: k }, () => Array.from({ length: f }, () => 2 + 11 * rng.next()));
-  const weights = Array.from({ length: k }, (_, i) => Math.exp(-skew * i / k));
-  const tot = weights.reduce((a, b) => a + b, 0);
-  const x: number[][] = []; const y: number[] = [];
-  for (let t = 0; t < n; t++) {
-    let u = rng.next() * tot; let c = 0; while (u > weights[c]! && c < k - 1) { u -= weights[c]!; c++; }
-    x.push(means[c]!.map((m) => Math.max(0, Math.min(15, Math.round(m + sd * gaussian(rng))))));
-    y.push(c);
-  }
-  return { x, y, k, name };
-}
-
-function digitsData(): Data {
-  const d = loadDigits();
-  return { name: 'digits', k: 10, y: [...d.labels], x: d.contexts.map((c) => Array.from({ length: 64 }, (_, i) => c.numeric[`p${i}`] ?? 0)) };
-}
+import { manyClassStreams, meanSd as stats, textbook, type Data } from './many-class-streams.js';
 
 function tact(data: Data, order: number[], seed: number, learner: LearnerConfigInput, exploration: ExplorationConfig): number {
   const l = createLearner(learner);
@@ -67,43 +45,11 @@ function tact(data: Data, order: number[], seed: number, learner: LearnerConfigI
   return total / order.length;
 }
 
-/** Textbook disjoint LinUCB (Li et al. 2010): alpha 0.5, ridge 1, x = features / global max, argmax ties to lowest. */
-function textbook(data: Data, order: number[], alpha = 0.5): number {
-  const f = data.x[0]!.length;
-  let max = 0; for (const r of data.x) for (const v of r) max = Math.max(max, Math.abs(v));
-  const ainv = Array.from({ length: data.k }, () => { const m = new Float64Array(f * f); for (let i = 0; i < f; i++) m[i * f + i] = 1; return m; });
-  const b = Array.from({ length: data.k }, () => new Float64Array(f));
-  const u = new Float64Array(f);
-  let total = 0;
-  for (const row of order) {
-    const x = data.x[row]!.map((v) => v / max);
-    let best = -1, bestV = -Infinity;
-    for (let a = 0; a < data.k; a++) {
-      const m = ainv[a]!; let mean = 0, q = 0;
-      for (let i = 0; i < f; i++) { let s = 0, th = 0; for (let j = 0; j < f; j++) { s += m[i * f + j]! * x[j]!; th += m[i * f + j]! * b[a]![j]!; } q += x[i]! * s; mean += x[i]! * th; }
-      const v = mean + alpha * Math.sqrt(Math.max(0, q));
-      if (v > bestV) { bestV = v; best = a; }
-    }
-    const r = best === data.y[row] ? 1 : 0; total += r;
-    const m = ainv[best]!;
-    for (let i = 0; i < f; i++) { let s = 0; for (let j = 0; j < f; j++) s += m[i * f + j]! * x[j]!; u[i] = s; }
-    let xu = 0; for (let i = 0; i < f; i++) xu += x[i]! * u[i]!;
-    for (let i = 0; i < f; i++) for (let j = 0; j < f; j++) m[i * f + j] = m[i * f + j]! - u[i]! * u[j]! / (1 + xu);
-    for (let i = 0; i < f; i++) b[best]![i] = b[best]![i]! + r * x[i]!;
-  }
-  return total / order.length;
-}
-
-const stats = (xs: number[]) => { const m = xs.reduce((a, b) => a + b, 0) / xs.length; const sd = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, xs.length - 1)); return `${m.toFixed(3)} ± ${sd.toFixed(3)}`; };
 
 const { values } = parseArgs({ options: { shuffles: { type: 'string', default: '5' }, variants: { type: 'string', default: 'default' }, streams: { type: 'string', default: 'all' } } });
 const which = values.streams;
 const shuffles = Number(values.shuffles);
-const sets: Data[] = [];
-if (which === 'all' || which === 'digits') sets.push(digitsData());
-if (which === 'all' || which === 's26') sets.push(synth('synthetic 26 classes x 16 features, 20,000 rows', 26, 16, 20000, 11, 3.2));
-if (which === 'all' || which === 's26skew') sets.push(synth('synthetic 26 classes x 16, skewed frequencies, 20,000 rows', 26, 16, 20000, 12, 3.2, 2));
-if (which === 'all' || which === 's20') sets.push(synth('synthetic 20 classes x 12 features, 10,000 rows', 20, 12, 10000, 13, 2.8));
+const sets = manyClassStreams(which);
 const variants: Array<[string, LearnerConfigInput, ExplorationConfig]> = values.variants.split(',').map((v) => {
   const [noise, alpha, eps, lambda] = v === 'default' ? ['0.25', '1', '0.01', '1'] : v.split(':');
   const name = v === 'default' ? 'Tact default (noise 0.25, ucb alpha 1, epsilon 0.01)' : `Tact, noise ${noise} alpha ${alpha} epsilon ${eps} lambda ${lambda}`;

@@ -19,6 +19,7 @@ import { RewardJoiner, type RewardObserver } from './feedback/reward-joiner.js';
 import { loadPolicies } from './policies/load-policies.js';
 import { DEFAULT_POLICIES } from './policies/policy-config.js';
 import { PolicySet } from './policies/policy-set.js';
+import { SelfTuner } from './policies/self-tuning.js';
 import { DEFAULT_CONTACT_RULES, type ContactRules } from './rules/contact-rules.js';
 import { MemoryStore, type MemoryStoreOptions } from './store/memory/memory-store.js';
 import type { TactStore } from './store/store.js';
@@ -49,6 +50,8 @@ export interface Tact {
   readonly engine: DecisionEngine;
   readonly joiner: RewardJoiner;
   readonly policies: PolicySet;
+  /** Promotes shadows on its own when the policies file asks for it (selfTuning); else undefined. */
+  readonly tuner: SelfTuner | undefined;
   readonly store: TactStore;
   readonly clock: Clock;
   readonly log: DecisionLogSink;
@@ -130,7 +133,14 @@ export function createTact(config: TactConfig, adapters: Adapters = {}): Tact {
   const catalog = catalogSource.get;
   const contactRules = adapters.contactRules ?? DEFAULT_CONTACT_RULES;
   // PolicySet.apply also feeds shadow policies (apprentice learning, live estimates).
-  store.subscribe((update) => policies.apply(update));
+  const tuner = policies.selfTuning ? new SelfTuner(policies, policies.selfTuning) : undefined;
+  tuner?.onSwitch(({ previous, current, estimate }) =>
+    logger.info({ previous, current, estimate }, 'self-tuning promoted a shadow policy (tact promote --rollback undoes it)'),
+  );
+  store.subscribe((update) => {
+    policies.apply(update);
+    tuner?.afterUpdate();
+  });
   const engine = new DecisionEngine({
     catalog,
     policies,
@@ -153,6 +163,7 @@ export function createTact(config: TactConfig, adapters: Adapters = {}): Tact {
     engine,
     joiner,
     policies,
+    tuner,
     store,
     clock,
     log,

@@ -95,6 +95,7 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
     if (e.kind === 'rollback') tact.logger.error({ policy, ...e }, 'learner was non-finite: rolled back to its last good state');
     else if (e.kind === 'refused') tact.logger.warn({ policy, reason: e.reason }, 'learning update refused: it would make the learner non-finite');
   });
+  tact.tuner?.onSwitch((s) => metrics.onSelfTuningSwitch(s.current));
   metrics.attach({
     policies: tact.policies,
     decisionsHeld: () => tact.store.countDecisions(),

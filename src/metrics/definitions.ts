@@ -109,6 +109,12 @@ export function defineMetrics(registry: Registry, prefix: string) {
       labelNames: ['policy', 'event'] as const,
       registers,
     }),
+    selfTuningSwitches: new Counter({
+      name: `${prefix}policy_self_tuning_switches_total`,
+      help: 'Shadow policies promoted to champion by self-tuning (policies file selfTuning), by the policy promoted.',
+      labelNames: ['policy'] as const,
+      registers,
+    }),
     internalErrors: new Counter({
       name: `${prefix}internal_errors_total`,
       help: 'Calls answered INTERNAL (a server fault, logged with its stack), by gRPC method.',

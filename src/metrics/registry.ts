@@ -189,6 +189,11 @@ export class TactMetrics implements DecisionObserver, RewardObserver, RpcMetrics
     this.m.learnerGuard.labels(policy, event).inc();
   }
 
+  /** A self-tuning promotion; policy names come from configuration. */
+  onSelfTuningSwitch(policy: string): void {
+    this.m.selfTuningSwitches.labels(policy).inc();
+  }
+
   /** A call answered INTERNAL (FaultMetrics); the method label is a registered method, never client input. */
   onInternalError(method: string): void {
     this.m.internalErrors.labels(method).inc();

@@ -108,6 +108,15 @@ export class LiveValueEstimator {
     };
   }
 
+  /**
+   * Start counting afresh (a new champion: its propensities are the new
+   * importance weights' denominators, and its mean the new comparison).
+   */
+  reset(): void {
+    this.pending.clear();
+    this.n = this.sumW = this.sumW2 = this.sumWR = this.sumW2R = this.sumW2R2 = this.sumR = 0;
+  }
+
   /** Decisions still awaiting or open to rewards. */
   get pendingCount(): number {
     return this.pending.size;

@@ -67,15 +67,34 @@ export const policyConfigSchema = z.object({
   shadow: z.boolean().default(false),
 });
 
+/**
+ * Self-tuning: the replica promotes a shadow policy to champion on its own
+ * when the shadow's live SNIPS interval (from the champion's decisions, see
+ * live-estimate.ts) lies wholly above the champion's mean reward on the same
+ * decisions. Absent: never (promotion is an operator's call).
+ */
+export const selfTuningSchema = z.object({
+  /** Rewarded champion decisions a shadow's estimate needs before it may win. @defaultValue 2000 */
+  minRounds: z.number().int().min(100).default(2000),
+  /** Effective sample size (sum w)^2 / sum w^2 it needs too. @defaultValue 500 */
+  minEss: z.number().min(10).default(500),
+  /** How far the interval's low end must clear the champion's mean, in reward units. @defaultValue 0 */
+  margin: z.number().finite().min(0).default(0),
+  /** Learning updates applied between two looks at the estimates. @defaultValue 1000 */
+  checkEvery: z.number().int().min(1).default(1000),
+});
+
 export const policiesFileSchema = z.object({
   /** Name of the policy used when a request names none; default: the first. */
   default: z.string().optional(),
   policies: z.array(policyConfigSchema).min(1),
+  selfTuning: selfTuningSchema.optional(),
 });
 
 export type RewardSettings = z.infer<typeof rewardSettingsSchema>;
 export type PolicyConfig = z.infer<typeof policyConfigSchema>;
 export type PoliciesFile = z.infer<typeof policiesFileSchema>;
+export type SelfTuningConfig = z.infer<typeof selfTuningSchema>;
 
 /** The embedded default: one policy with the default learner, which must learn well untuned. */
 export const DEFAULT_POLICIES: PoliciesFile = policiesFileSchema.parse({

@@ -5,7 +5,7 @@ import type { LearningUpdate } from '../store/store.js';
 import { LearnerGuard, type GuardEvent } from './learner-guard.js';
 import { LiveValueEstimator, type LiveEstimate } from './live-estimate.js';
 import { loadModel } from './model-file.js';
-import type { PoliciesFile, PolicyConfig } from './policy-config.js';
+import type { PoliciesFile, PolicyConfig, SelfTuningConfig } from './policy-config.js';
 
 /** A policy at run time: its settings and its live learner. */
 export class Policy {
@@ -71,7 +71,12 @@ export class PolicySet {
   /** Every policy configured as a shadow, whichever is the champion: they learn from every update. */
   private readonly learnsAsShadow: readonly Policy[];
 
-  constructor(policies: readonly Policy[], defaultName?: string) {
+  constructor(
+    policies: readonly Policy[],
+    defaultName?: string,
+    /** When set, the replica promotes shadows on its own (self-tuning.ts). */
+    readonly selfTuning?: SelfTuningConfig,
+  ) {
     const first = policies.find((p) => !p.config.shadow) ?? policies[0];
     if (!first) throw new TactError('invalid_argument', 'at least one policy is required', 'policies');
     this.byName = new Map(policies.map((p) => [p.name, p]));
@@ -90,6 +95,7 @@ export class PolicySet {
     return new PolicySet(
       file.policies.map((c) => new Policy(c, c.warmStart ? warmLearner(c) : createLearner(c.learner, { policy: c.name }))),
       file.default,
+      file.selfTuning,
     );
   }
 
