@@ -86,7 +86,12 @@ export function clusterOptions(seeds: ClusterSeeds, connectTimeoutMs: number, na
     lazyConnect: true,
     enableOfflineQueue: false,
     enableReadyCheck: true,
-    enableAutoPipelining: true,
+    // Not on a cluster: ioredis' cluster auto-pipelining computes slots and
+    // builds a pipeline per node for every command, which cost more client
+    // CPU than the socket writes it saves (engine in process, Decide+Reward
+    // at 16 in flight, eight alternating runs each: 1.25 ms of client CPU per
+    // pair with it, 1.07 ms without).
+    enableAutoPipelining: false,
     scaleReads: readFrom === 'replica' ? 'slave' : 'master',
     retryDelayOnFailover: 0,
     retryDelayOnClusterDown: 0,
