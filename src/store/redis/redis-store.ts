@@ -194,11 +194,12 @@ export class RedisStore implements TactStore {
     if (requestId !== undefined) fields.req = requestId;
     const key = k.decision(record.decisionId);
     const index = k.customerDecisions(record.customerId);
-    // Plain commands, not explicit pipelines: ioredis' auto-pipelining sends
-    // every command issued in this turn, this Decide's and every concurrent
-    // caller's, in one socket write per node, and the write syscalls were the
-    // largest part of Redis mode's cost (bench/fleet-throughput.ts). Order on
-    // the connection is kept: the decision is written before its index entries.
+    // Plain commands, not explicit pipelines: on one Redis, auto-pipelining
+    // sends every command issued in this turn, this Decide's and every
+    // concurrent caller's, in one socket write, and the write syscalls were
+    // the largest part of Redis mode's cost (bench/fleet-throughput.ts); on
+    // a cluster each command goes to its node (clusterOptions). Order on a
+    // connection is kept: the decision is written before its index entries.
     const c = this.cmd;
     const writes: Promise<unknown>[] = [
       this.guard(() => c.hset(key, fields)),
