@@ -236,6 +236,7 @@ export class FeatureScaler {
     if (s.histograms === undefined) {
       scaler.floors = Float64Array.from(s.scales);
     } else {
+      if (s.histograms.length !== s.scales.length) throw tactError('SNAPSHOT_INVALID', `scaler: ${s.histograms.length} histograms for ${s.scales.length} scales`);
       if (s.floors) scaler.floors = Float64Array.from(s.floors);
       s.histograms.forEach((flat, i) => {
         if (flat.length > 0) scaler.magnitudes[i] = restoreMagnitudes(flat, i);

@@ -109,5 +109,6 @@ describe('FeatureScaler', () => {
     expect(() => FeatureScaler.restore({ ...state, scales: [4] })).toThrow(TactError);
     expect(() => FeatureScaler.restore({ ...state, histograms: [[0, 1]] })).toThrow(TactError);
     expect(() => FeatureScaler.restore({ scales: [3], histograms: [[13, 1, 3]] })).toThrow(TactError);
+    expect(() => FeatureScaler.restore({ scales: [3], histograms: [[12, 1, 3], [12, 1, 3]] })).toThrow(TactError);
   });
 });
