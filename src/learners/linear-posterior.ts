@@ -158,7 +158,7 @@ export function multiplySparse(m: Float64Array, d: number, x: Float64Array, nz: 
 /**
  * M -= coef u u': the symmetric rank-one step of Sherman-Morrison, on the
  * upper triangle. Every exact update pays it, O(d^2); the inner loop is
- * unrolled by four (1.4x at d = 889, bench/results/learner-updates.md),
+ * unrolled by four (1.1-1.4x at d = 889, bench/results/learner-updates.md),
  * each entry still computed as m - ci * u[j], so the result is bit for bit
  * the plain loop's.
  */
