@@ -124,7 +124,14 @@ class Magnitudes {
  * the values). For data without such values, which is nearly all data, it
  * is the max-abs scale this scaler always had. It was max-abs outright
  * until one in-bounds 1e8 sent for a feature that is otherwise 0..100 made
- * every later value ~1e-6, losing the feature for good (issue 10).
+ * every later value ~1e-6, losing the feature for good (issue 10). Not
+ * before the feature has 20 values: with fewer there is nothing to tell an
+ * outlier by, and an extreme value among a feature's first 19 sets its scale
+ * as max-abs did. Once it becomes an outlier the scale comes back down, but
+ * the example that carried it was learned at +-1 of the old scale and now
+ * reads as huge, so it holds the feature's weight near 0 until that example
+ * is unlearned (measured: the same loss as max-abs; from the 20th value on,
+ * none).
  *
  * An outlier is learned as 0, as if the example lacked the feature: it
  * teaches nothing about the feature's weight. Not clipped to +-1: its
