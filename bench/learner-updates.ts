@@ -9,6 +9,10 @@
  * 2. The synthetic stream through Policy.apply: 100 catalog-like actions
  *    with features and a 5-feature context (what every replica does for
  *    every joined or default reward).
+ * 3. The floor under (1): one Sherman-Morrison rank-one step on the upper
+ *    triangle of a D x D A^-1 at the simulator's dimension, the O(D^2) part
+ *    every exact update of the shared model pays (a change of units pays it
+ *    again per rescaled dimension).
  *
  *   npx tsx bench/learner-updates.ts [--rounds 20000] [--updates 50000]
  */
@@ -16,6 +20,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadCatalog } from '../src/catalog/load.js';
 import type { Learner, LearningExample } from '../src/learners/learner.js';
+import { rankOne } from '../src/learners/linear-posterior.js';
 import { DEFAULT_LEARNER, createLearner } from '../src/learners/registry.js';
 import { DEFAULT_POLICIES } from '../src/policies/policy-config.js';
 import { Policy, PolicySet } from '../src/policies/policy-set.js';
@@ -84,6 +89,24 @@ export function replayRate(examples: readonly LearningExample[], repeats = 3): U
   return { updates: examples.length, updatesPerSecond: examples.length / best, ...(dimension === undefined ? {} : { dimension }) };
 }
 
+/** Microseconds of one rank-one step on a d x d upper triangle (median of `repeats`), and the bytes of that triangle (read once, written once). */
+export function rankOneCost(d: number, repeats = 200): { micros: number; bytes: number } {
+  const m = new Float64Array(d * d);
+  const u = new Float64Array(d);
+  for (let i = 0; i < d; i++) {
+    u[i] = Math.sin(i + 1);
+    m[i * d + i] = 1;
+  }
+  const times: number[] = [];
+  for (let r = 0; r < repeats + 20; r++) {
+    const start = process.hrtime.bigint();
+    rankOne(m, d, u, 1e-9);
+    if (r >= 20) times.push(Number(process.hrtime.bigint() - start) / 1e3);
+  }
+  times.sort((a, b) => a - b);
+  return { micros: times[times.length >> 1]!, bytes: 8 * ((d * (d + 1)) / 2) };
+}
+
 export async function runLearnerUpdates(updates = 50_000): Promise<UpdateRate> {
   const policy = PolicySet.fromConfig(DEFAULT_POLICIES).get();
   const req = decideRequest(100);
@@ -115,9 +138,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const examples = await simulatorExamples(Number(values.rounds));
   const sim = replayRate(examples);
   const synthetic = await runLearnerUpdates(Number(values.updates));
+  const d = sim.dimension ?? 0;
+  const floor = rankOneCost(d);
   const lines = [
     `Simulator stream (${values.rounds} decisions, seed 1): ${sim.updates} examples, shared dimension ${sim.dimension}: ${sim.updatesPerSecond.toFixed(0)} updates/s (best of 3 replays).`,
     `Synthetic, 100 actions, 5-feature context, through Policy.apply: ${synthetic.updatesPerSecond.toFixed(0)} updates/s (${synthetic.updates} updates, shared dimension ${synthetic.dimension}).`,
+    `One rank-one step at D = ${d} (upper triangle, ${(floor.bytes / 2 ** 20).toFixed(1)} MiB read and written back): ${floor.micros.toFixed(0)} us median, so at most ${(1e6 / floor.micros).toFixed(0)} exact updates/s from it alone.`,
   ];
   console.log(lines.join('\n'));
   writeFileSync(new URL('./results/learner-updates.md', import.meta.url), `# Learner update throughput (${new Date().toISOString()})\n\n${lines.map((l) => `- ${l}`).join('\n')}\n`);

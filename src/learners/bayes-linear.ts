@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { invalidArgument } from '../core/errors.js';
 import { categoricalKey, type Features } from '../domain/features.js';
-import { MaxAbsScaler } from '../features/scaler.js';
+import { FeatureScaler, scalerStateSchema } from '../features/scaler.js';
 import { BIAS_INDEX, DEFAULT_MAX_FEATURES, DEFAULT_OVERFLOW_SLOTS, FeatureVocabulary } from '../features/vocabulary.js';
 import { parseLearnerConfig } from './learner-config.js';
 import { Arm, armStateSchema, changeUnits, learnExample, quadraticForm, unlearnExample } from './linear-posterior.js';
@@ -80,7 +80,7 @@ const stateSchema = z.object({
     names: z.array(z.string()),
     overflowed: z.boolean(),
   }),
-  scaler: z.object({ scales: z.array(z.number().nonnegative()) }),
+  scaler: scalerStateSchema,
   rewardScale: rewardScaleStateSchema.optional(),
   arms: z.array(idArmStateSchema),
 });
@@ -109,7 +109,7 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
   private dropped = 0;
   /** Public so a composite learner (neural-linear) can share the encoding it keeps current. */
   readonly vocabulary: FeatureVocabulary;
-  readonly scaler: MaxAbsScaler;
+  readonly scaler: FeatureScaler;
   private rewardScale = new RewardScale();
   /** Scratch for learning, sized to the vocabulary's capacity once. */
   private readonly u: Float64Array;
@@ -118,10 +118,10 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
 
   readonly config: BayesLinearConfig;
 
-  constructor(config: BayesLinearConfigInput, vocabulary?: FeatureVocabulary, scaler?: MaxAbsScaler) {
+  constructor(config: BayesLinearConfigInput, vocabulary?: FeatureVocabulary, scaler?: FeatureScaler) {
     this.config = parseLearnerConfig(BAYES_LINEAR_KIND, bayesLinearConfigSchema, config);
     this.vocabulary = vocabulary ?? new FeatureVocabulary(this.config.maxFeatures, this.config.overflowSlots);
-    this.scaler = scaler ?? new MaxAbsScaler(64);
+    this.scaler = scaler ?? new FeatureScaler(64);
     const cap = this.vocabulary.capacity;
     this.u = new Float64Array(cap);
     this.xs = new Float64Array(cap);
@@ -232,8 +232,11 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
   unlearn(example: LearningExample): boolean {
     if (this.config.forgetting < 1) return false;
     const arm = this.arms.get(example.action.id);
-    // Never learned for this arm: nothing of it remains.
-    if (arm === undefined) return true;
+    // Its arm was dropped for the budget since: only its values in the scales remain.
+    if (arm === undefined) {
+      this.forgetScales(example.context);
+      return true;
+    }
     const nnz = this.encodeForUnlearning(example.context, arm.dim);
     if (!unlearnExample(arm, this.xs, this.nzs, nnz, this.u, example, this.rewardScale)) {
       this.clearScratch(nnz);
@@ -241,6 +244,7 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
     }
     this.count++;
     this.clearScratch(nnz);
+    this.forgetScales(example.context);
     return true;
   }
 
@@ -273,7 +277,7 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
     const state: BayesLinearState = {
       config: { ...this.config },
       vocabulary: this.vocabulary.snapshot() as BayesLinearState['vocabulary'],
-      scaler: { scales: [...this.scaler.snapshot().scales] },
+      scaler: this.scaler.snapshot(),
       rewardScale: this.rewardScale.snapshot(),
       arms: [...this.arms].map(([id, arm]) => ({ id, ...arm.toState() })),
     };
@@ -285,7 +289,7 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
     const learner = new BayesLinearLearner(
       s.config,
       FeatureVocabulary.restore(s.vocabulary),
-      MaxAbsScaler.restore(s.scaler),
+      FeatureScaler.restore(s.scaler),
     );
     for (const a of s.arms) {
       const arm = Arm.fromState(a, `arm ${a.id}`);
@@ -352,19 +356,36 @@ export class BayesLinearLearner implements Learner<BayesPrepared> {
     if (rescales.size > 0) this.rescaleArms(rescales);
     const x = this.xs;
     x[BIAS_INDEX] = 1;
-    for (const [i, v] of numeric) x[i] = x[i]! + this.scaler.apply(i, v);
+    for (const [i, v] of numeric) x[i] = x[i]! + this.scaler.learned(i, v);
     for (const i of categorical) x[i] = x[i]! + 1;
     return this.collectNonZeros(this.vocabulary.size);
   }
 
-  /** Encode with the current vocabulary and scales, learning nothing. */
+  /**
+   * Take the example's raw values out of the scales, after its statistics
+   * were taken out at the scales it was encoded with, and rescale every arm
+   * whose units changed: the exact reverse of encodeForLearning.
+   */
+  private forgetScales(context: Features): void {
+    const rescales = new Map<number, number>();
+    for (const name in context.numeric) {
+      const v = finite(name, context.numeric[name]);
+      const i = this.vocabulary.lookup(name);
+      if (v === 0 || i < 0) continue;
+      const f = this.scaler.forget(i, v);
+      if (f !== 1) rescales.set(i, (rescales.get(i) ?? 1) * f);
+    }
+    if (rescales.size > 0) this.rescaleArms(rescales);
+  }
+
+  /** Encode with the current vocabulary and scales, learning nothing (values clipped as learning clips them). */
   private encodeForUnlearning(context: Features, dim: number): number {
     const x = this.xs;
     x[BIAS_INDEX] = 1;
     for (const name in context.numeric) {
       const v = finite(name, context.numeric[name]);
       const i = this.vocabulary.lookup(name);
-      if (v !== 0 && i >= 0 && i < dim) x[i] = x[i]! + this.scaler.apply(i, v);
+      if (v !== 0 && i >= 0 && i < dim) x[i] = x[i]! + this.scaler.learned(i, v);
     }
     for (const name in context.categorical) {
       const i = this.vocabulary.lookup(categoricalKey(name, context.categorical[name] ?? ''));

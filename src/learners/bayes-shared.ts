@@ -159,7 +159,7 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
   }
 
   learn(example: LearningExample): void {
-    const nnz = this.encodeForLearning(example);
+    const nnz = this.encode(this.encoding.learning(example.context, example.action));
     learnExample(this.arm, this.xs, this.nzScratch, nnz, this.u, example, this.config.forgetting, this.rewardScale);
     this.count++;
     this.clearScratch(nnz);
@@ -167,13 +167,15 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
 
   unlearn(example: LearningExample): boolean {
     if (this.config.forgetting < 1) return false;
-    const nnz = this.encodeForLearning(example);
+    const nnz = this.encode(this.encoding.unlearning(example.context, example.action));
     if (!unlearnExample(this.arm, this.xs, this.nzScratch, nnz, this.u, example, this.rewardScale)) {
       this.clearScratch(nnz);
       return false;
     }
     this.count++;
     this.clearScratch(nnz);
+    // Its statistics are out, at the scales it was encoded with: now its values leave the scales.
+    this.encoding.forget(example.context, example.action);
     return true;
   }
 
@@ -229,9 +231,8 @@ export class BayesSharedLearner implements Learner<SharedPrepared> {
     this.arm.refreshTheta();
   };
 
-  /** Write the example's joint vector into scratch (growing the posterior to the vocabulary); returns its non-zeros. */
-  private encodeForLearning(example: LearningExample): number {
-    const { context, action } = this.encoding.learning(example.context, example.action);
+  /** Write an example's joint vector into scratch (growing the posterior to the vocabulary); returns its non-zeros. */
+  private encode({ context, action }: { context: BaseEntries; action: BaseEntries }): number {
     const x = this.xs;
     let nnz = 0;
     const nzs: number[] = [];

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { invalidArgument } from '../core/errors.js';
 import { categoricalKey, hasFeatures, type Features } from '../domain/features.js';
 import { BIAS_INDEX, FeatureVocabulary } from '../features/vocabulary.js';
-import { grownScale, scaleValue } from '../features/scaler.js';
+import { FeatureScaler, scalerStateSchema } from '../features/scaler.js';
 import type { ActionRef } from './learner.js';
 
 /** A context feature and the action feature it is compared with. */
@@ -32,31 +32,37 @@ export interface BaseEntries {
   readonly pairEnd: number;
 }
 
-/** Told, while learning, that every joint feature in `indices` now reads its base's values shrunk by `factor`. */
+/** Told, while learning or unlearning, that every joint feature in `indices` now reads its base's values multiplied by `factor`. */
 export type RescaleListener = (indices: readonly number[], factor: number) => void;
 
 /** The encoding's part of a bayes-shared snapshot (field names are the saved format). */
 export const jointEncodingStateSchema = z.object({
   vocabulary: z.object({ names: z.array(z.string()) }).passthrough(),
   baseNames: z.array(z.string()),
+  /** The bases' scales, all that code before baseScaler stored and read. */
   baseScales: z.array(z.number().nonnegative()),
+  baseScaler: scalerStateSchema.optional(),
   jointBases: z.array(z.tuple([z.string(), z.number().int(), z.number().int()])),
 });
 
 export type JointEncodingState = z.infer<typeof jointEncodingStateSchema>;
+
+/** How base features are encoded: for scoring, or for learning or unlearning (the scales change only around these). */
+type Mode = 'score' | 'learn' | 'unlearn';
 
 /** Key of a (context base, action base) pair in the pair index: both ids fit 26 bits. */
 const pairKey = (c: number, a: number): number => c * 67_108_864 + a;
 
 /**
  * The joint vector [bias, context, action features, context x action
- * features] of bayes-shared: which base features exist and their max-abs
- * scales, which joint features (a base alone, or a pair) have a model
+ * features] of bayes-shared: which base features exist and their robust
+ * scales (FeatureScaler), which joint features (a base alone, or a pair) have a model
  * dimension, and the per-action encodings cached for scoring.
  *
  * Scoring never adds anything (unknown features report index -1, at the
- * prior); learning does, and when a numeric base's scale grows it tells the
- * listener which dimensions change units, so the posterior stays exact.
+ * prior); learning does, and when a numeric base's scale changes (learning
+ * or unlearning) it tells the listener which dimensions change units, so the
+ * posterior stays exact.
  */
 export class JointEncoding {
   /** Joint-vector features: the model's dimensions. */
@@ -64,7 +70,7 @@ export class JointEncoding {
   /** Base features (context or action, before products): ids for the pair index and scales. */
   private readonly baseIds = new Map<string, number>();
   private readonly baseNames: string[] = [];
-  private baseScales = new Float64Array(64);
+  private baseScales = new FeatureScaler(64);
   /** Joint index of each base feature alone, and of each (context, action) pair. */
   private readonly single = new Map<number, number>();
   private readonly pairs = new Map<number, number>();
@@ -86,10 +92,8 @@ export class JointEncoding {
   /** An encoding with the bases, scales and joint features of a snapshot, in their saved order. */
   static restore(config: JointEncodingConfig, state: JointEncodingState, onRescale: RescaleListener): JointEncoding {
     const encoding = new JointEncoding(config, onRescale);
-    state.baseNames.forEach((name, i) => {
-      encoding.baseId(name);
-      encoding.baseScales[i] = state.baseScales[i] ?? 0;
-    });
+    for (const name of state.baseNames) encoding.baseId(name);
+    encoding.baseScales = FeatureScaler.restore(state.baseScaler ?? { scales: state.baseScales });
     for (const [key, a, b] of state.jointBases) encoding.registerJoint(key, a, b);
     return encoding;
   }
@@ -99,14 +103,15 @@ export class JointEncoding {
     return {
       vocabulary: { ...vocabulary, names: [...vocabulary.names] },
       baseNames: [...this.baseNames],
-      baseScales: Array.from(this.baseScales.subarray(0, this.baseNames.length)),
+      baseScales: this.baseNames.map((_, i) => this.baseScales.scaleOf(i)),
+      baseScaler: this.baseScales.snapshot(),
       jointBases: this.joints.map((j) => [...j] as [string, number, number]),
     };
   }
 
   /** A decision's context, for scoring: known bases only, at the current scales. */
   context(features: Features): BaseEntries {
-    return this.encodeBases(features, 'c:', false);
+    return this.encodeBases(features, 'c:', 'score');
   }
 
   /** A candidate's entries for scoring (cached per action id), match features included. */
@@ -116,11 +121,38 @@ export class JointEncoding {
 
   /**
    * An example's context and action entries, learning: new bases get ids and
-   * numeric scales grow (the listener told), the context first.
+   * numeric scales take in its values (the listener told), the context first.
    */
   learning(context: Features, action: ActionRef): { context: BaseEntries; action: BaseEntries } {
-    const c = this.encodeBases(context, 'c:', true);
-    return { context: c, action: this.withMatches(context.categorical, action, this.encodeAction(action, true), true) };
+    return this.example(context, action, 'learn');
+  }
+
+  /**
+   * An example's entries for unlearning it: at the current scales, values
+   * clipped as learning clips them; `forget` then takes its values out of
+   * the scales.
+   */
+  unlearning(context: Features, action: ActionRef): { context: BaseEntries; action: BaseEntries } {
+    return this.example(context, action, 'unlearn');
+  }
+
+  /** Take an unlearned example's numeric values out of the scales (the listener told of every change), the action first: the reverse of learning. */
+  forget(context: Features, action: ActionRef): void {
+    this.forgetValues(action.features, 'a:');
+    this.forgetValues(context, 'c:');
+  }
+
+  private example(context: Features, action: ActionRef, mode: Mode): { context: BaseEntries; action: BaseEntries } {
+    const c = this.encodeBases(context, 'c:', mode);
+    return { context: c, action: this.withMatches(context.categorical, action, this.encodeAction(action, mode), true) };
+  }
+
+  private forgetValues(features: Features, prefix: string): void {
+    for (const name in features.numeric) {
+      const raw = features.numeric[name]!;
+      const id = raw === 0 ? undefined : this.baseIds.get(prefix + name);
+      if (id !== undefined) this.rescale(id, () => this.baseScales.forget(id, raw));
+    }
   }
 
   /** Joint index of a base's main effect, or -1 if never learned. */
@@ -182,21 +214,18 @@ export class JointEncoding {
       id = this.baseNames.length;
       this.baseIds.set(key, id);
       this.baseNames.push(key);
-      if (id >= this.baseScales.length) {
-        const next = new Float64Array(this.baseScales.length * 2);
-        next.set(this.baseScales);
-        this.baseScales = next;
-      }
     }
     return id;
   }
 
   /**
    * Base features with scaled values. While learning, new bases get ids and
-   * numeric scales grow (max-abs), rescaling the statistics of every joint
-   * feature that involves them.
+   * numeric scales take in the values, rescaling the statistics of every
+   * joint feature that involves them; learning and unlearning read values
+   * clipped to the scale (FeatureScaler.learned), scoring does not.
    */
-  private encodeBases(features: Features, prefix: string, learning: boolean): BaseEntries {
+  private encodeBases(features: Features, prefix: string, mode: Mode): BaseEntries {
+    const learning = mode !== 'score';
     const ids: number[] = [];
     const values: number[] = [];
     for (const name in features.numeric) {
@@ -206,10 +235,9 @@ export class JointEncoding {
       const key = prefix + name;
       const id = learning ? this.baseId(key) : this.baseIds.get(key);
       if (id === undefined) continue;
-      if (learning) this.observeScale(id, raw);
-      const s = this.baseScales[id]!;
+      if (mode === 'learn') this.rescale(id, () => this.baseScales.observe(id, raw));
       ids.push(id);
-      values.push(scaleValue(raw, s));
+      values.push(learning ? this.baseScales.learned(id, raw) : this.baseScales.apply(id, raw));
     }
     for (const name in features.categorical) {
       const key = prefix + categoricalKey(name, features.categorical[name] ?? '');
@@ -225,12 +253,13 @@ export class JointEncoding {
    * Action features and the id (see `idFeature`), those that form products
    * with the context first: [paired features, id if paired, the rest].
    */
-  private encodeAction(action: ActionRef, learning: boolean): BaseEntries {
-    const own = this.encodeBases(action.features, 'a:', learning);
+  private encodeAction(action: ActionRef, mode: Mode): BaseEntries {
+    const learning = mode !== 'score';
+    const own = this.encodeBases(action.features, 'a:', mode);
     const key = `a:${categoricalKey('action', action.id)}`;
     const id = !this.idIsFeature(action) ? undefined : learning ? this.baseId(key) : this.baseIds.get(key);
-    const mode = this.config.idInteractions;
-    const pairId = id !== undefined && (mode === 'always' || (mode === 'auto' && !hasFeatures(action.features)));
+    const interactions = this.config.idInteractions;
+    const pairId = id !== undefined && (interactions === 'always' || (interactions === 'auto' && !hasFeatures(action.features)));
     const n = own.ids.length + (id === undefined ? 0 : 1);
     const ids = new Int32Array(n);
     const values = new Float64Array(n);
@@ -295,7 +324,7 @@ export class JointEncoding {
     const cached = this.actionCache.get(action.id);
     // Catalog candidates share frozen feature objects; a client's arrive fresh with every request.
     if (cached !== undefined && (cached.features === action.features || sameFeatures(cached.features, action.features))) return cached.entries;
-    const entries = this.encodeAction(action, false);
+    const entries = this.encodeAction(action, 'score');
     // Only cache complete encodings: a base learned later must show up.
     if (entries.ids.length === countBases(action.features) + (this.idIsFeature(action) ? 1 : 0)) {
       if (this.actionCache.size >= 100_000) this.actionCache.clear();
@@ -304,12 +333,16 @@ export class JointEncoding {
     return entries;
   }
 
-  private observeScale(id: number, raw: number): void {
-    const old = this.baseScales[id]!;
-    const next = grownScale(old, raw);
-    if (next === old) return;
-    this.baseScales[id] = next;
-    if (old > 0) this.onRescale(this.uses[id] ?? [], old / next);
+  /**
+   * Apply `change` to a base's scale; if the scale moved, its joint
+   * features change units by the factor it returns (the listener told) and
+   * cached encodings are stale.
+   */
+  private rescale(id: number, change: () => number): void {
+    const before = this.baseScales.scaleOf(id);
+    const f = change();
+    if (this.baseScales.scaleOf(id) === before) return;
+    if (f !== 1) this.onRescale(this.uses[id] ?? [], f);
     this.actionCache.clear();
   }
 }

@@ -155,13 +155,26 @@ export function multiplySparse(m: Float64Array, d: number, x: Float64Array, nz: 
   }
 }
 
-/** M -= coef u u': the symmetric rank-one step of Sherman-Morrison, on the upper triangle. */
+/**
+ * M -= coef u u': the symmetric rank-one step of Sherman-Morrison, on the
+ * upper triangle. Every exact update pays it, O(d^2); the inner loop is
+ * unrolled by four (1.1-1.4x at d = 889, bench/results/learner-updates.md),
+ * each entry still computed as m - ci * u[j], so the result is bit for bit
+ * the plain loop's.
+ */
 export function rankOne(m: Float64Array, d: number, u: Float64Array, coef: number): void {
   for (let i = 0; i < d; i++) {
     const ci = coef * u[i]!;
     if (ci === 0) continue;
     const row = i * d;
-    for (let j = i; j < d; j++) m[row + j] = m[row + j]! - ci * u[j]!;
+    let j = i;
+    for (const end = d - 3; j < end; j += 4) {
+      m[row + j] = m[row + j]! - ci * u[j]!;
+      m[row + j + 1] = m[row + j + 1]! - ci * u[j + 1]!;
+      m[row + j + 2] = m[row + j + 2]! - ci * u[j + 2]!;
+      m[row + j + 3] = m[row + j + 3]! - ci * u[j + 3]!;
+    }
+    for (; j < d; j++) m[row + j] = m[row + j]! - ci * u[j]!;
   }
 }
 

@@ -1,35 +1,17 @@
 import { z } from 'zod';
 import { tactError } from '../core/errors.js';
+import { binOf, HIGHEST_BIN, inlierLimit, LOWEST_BIN } from '../features/log-bins.js';
 import { ExactSum } from './exact-sum.js';
 
-/** Bins per doubling of |reward|: a bin's rewards are within 2^(1/8) (9%) of each other. */
-const BINS_PER_OCTAVE = 8;
 /**
- * At most this share of the rewards, the largest, can be left out of the
- * unit, and only those more than CUT_OCTAVES above the rest (above the 95th
- * percentile of |reward|). Not the median: rewards net
- * of a channel's cost are mostly the cost (-0.001) with conversions (+50) on
- * a few percent of them, and the conversions are the reward's real size.
- * Conversions rarer than this share that far above the cost are taken for
- * outliers, and the widths then follow the cost; a policy's `noise` can widen
- * them.
+ * The outlier cut (OUTLIER_SHARE, CUT_OCTAVES in log-bins.ts) looks above the
+ * 95th percentile of |reward|, not the median: rewards net of a channel's
+ * cost are mostly the cost (-0.001) with conversions (+50) on a few percent
+ * of them, and the conversions are the reward's real size. Conversions rarer
+ * than that share that far above the cost are taken for outliers, and the
+ * widths then follow the cost; a policy's `noise` can widen them. Squares
+ * are taken at most at 2^64, the top bin, so that no sum can overflow.
  */
-const OUTLIER_SHARE = 0.05;
-/**
- * Rewards more than 2^6 = 64 times the 95th percentile of |reward| (up to
- * 2^(1/8) more, the width of a bin) are outliers. Ordinary money values have
- * next to nothing out there (log-normal order values, sigma 1.2: 0.3% of the
- * mean square), while 1e3 times the median is out for clicks and for order
- * values alike.
- */
-const CUT_OCTAVES = 6;
-/**
- * The bins cover 2^-64 .. 2^64, beyond any reward bounds.maxAbsReward allows
- * (at most 1e12); a smaller magnitude goes to the lowest bin, a larger one to
- * the highest, with its square taken at 2^64 so that no sum can overflow.
- */
-const LOWEST_BIN = -64 * BINS_PER_OCTAVE;
-const HIGHEST_BIN = 64 * BINS_PER_OCTAVE - 1;
 const MAX_MAGNITUDE = 2 ** 64;
 
 interface Bin {
@@ -54,10 +36,6 @@ export const rewardScaleStateSchema = z.object({
 });
 
 export type RewardScaleState = z.infer<typeof rewardScaleStateSchema>;
-
-function binOf(magnitude: number): number {
-  return Math.min(HIGHEST_BIN, Math.max(LOWEST_BIN, Math.floor(Math.log2(magnitude) * BINS_PER_OCTAVE)));
-}
 
 function square(reward: number): number {
   const m = Math.min(Math.abs(reward), MAX_MAGNITUDE);
@@ -93,7 +71,7 @@ function pooledBin(count: number, sumSq: ExactSum): Bin {
  * with the conversion rate.
  *
  * The unit is the root mean square of the non-zero rewards, less outliers
- * (see OUTLIER_SHARE and CUT_OCTAVES): a plain RMS lets a handful of rewards
+ * (see inlierLimit): a plain RMS lets a handful of rewards
  * at the bound (1e6 among 0/1 clicks) make the unit 1e5, and the learner then
  * explores for good.
  *
@@ -157,14 +135,12 @@ export class RewardScale {
 
   private compute(): number {
     const bins = this.held();
-    const total = bins.reduce((n, b) => n + b.count, 0);
-    if (total === 0) return 1;
-    let below = 0;
-    const reference = bins.find((b) => (below += b.count) >= (1 - OUTLIER_SHARE) * total)!.bin;
+    const limit = inlierLimit(bins);
+    if (limit === undefined) return 1;
     let sumSq = 0;
     let count = 0;
     for (const b of bins) {
-      if (b.bin > reference + CUT_OCTAVES * BINS_PER_OCTAVE) break;
+      if (b.bin > limit) break;
       sumSq += nonNegative(b.sumSq);
       count += b.count;
     }

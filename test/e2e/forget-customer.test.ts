@@ -21,11 +21,12 @@ const ts = (ms: number) => ({ seconds: Math.floor(ms / 1000), nanos: 0 });
 const GONE = 'forget-me';
 
 /**
- * The online max-abs scaler is aggregate state, not personal data: it keeps
- * the largest |value| seen per feature and is not unlearned. So the forgotten
- * customer's numeric values stay inside the other customers' range (and use
- * the same categorical values), exactly as the scaler would be unchanged by
- * them in production for all but the most extreme customer.
+ * The online scales are unlearned with the rest, on a histogram of each
+ * feature's values, but a removed value that was the largest of its
+ * histogram bin (9% wide) leaves that largest in place (see FeatureScaler).
+ * So the forgotten customer's numeric values stay inside the other
+ * customers' range (and use the same categorical values), as they do in
+ * production for all but the most extreme customer.
  */
 const CUSTOMERS: Record<string, { age: number; segment: string; baskets: number[] }> = {
   a: { age: 20, segment: 'vip', baskets: [10, 300, 80, 150] },
@@ -71,7 +72,7 @@ describe('ForgetCustomer end to end', () => {
     }
     // Rounds 31 days apart, so no round sees the previous round's sends (sends_7d and the
     // 30-day per-channel engagement features stay 0 for all): those counts feed the online
-    // scaler, aggregate state that forgetting does not roll back.
+    // scales, which forgetting rolls back only up to a histogram bin (see CUSTOMERS).
     for (let round = 0; round < 4; round++) {
       for (const [id, c] of Object.entries(CUSTOMERS)) {
         const d = await client.decide({

@@ -1,11 +1,22 @@
 import { categoricalKey, type Features } from '../../domain/features.js';
+import { CUT_OCTAVES } from '../../features/log-bins.js';
 import { scaleValue } from '../../features/scaler.js';
 import { BIAS_INDEX, type FeatureVocabulary } from '../../features/vocabulary.js';
 import type { NetworkMeta } from './network.js';
 
 /**
+ * A value this many frozen scales out is an outlier (the cut of log-bins.ts):
+ * the network reads it as absent, as the raw learner learns an outlier as 0.
+ * A network trained on inputs within +-1 has nothing sensible to say about
+ * an input of 1e3, and the head would learn its huge embedding as if it
+ * were data (one such example pins the head's weights). Values that merely
+ * outgrew the scale since training (within 64 times) read as before.
+ */
+const OUTLIER_FACTOR = 2 ** CUT_OCTAVES;
+
+/**
  * Encodes a context as the network's input: the learner's vocabulary gives
- * each feature its index, and the max-abs scales are the ones frozen when the
+ * each feature its index, and the learner's scales are the ones frozen when the
  * network was trained. The raw learner keeps rescaling as new maxima arrive;
  * the network's inputs must not move under it, or the head's statistics
  * (sums over past embeddings) would silently mix two different embeddings.
@@ -40,7 +51,9 @@ export class InputEncoder {
       const i = this.vocabulary.lookup(name);
       const p = i >= 0 && i < pos.length ? pos[i]! : -1;
       if (p < 0) continue;
-      input[p] = input[p]! + scaleValue(v, scales[p]!);
+      const scale = scales[p]!;
+      if (scale > 0 && Math.abs(v) > OUTLIER_FACTOR * scale) continue;
+      input[p] = input[p]! + scaleValue(v, scale);
     }
     for (const name in context.categorical) {
       const i = this.vocabulary.lookup(categoricalKey(name, context.categorical[name] ?? ''));

@@ -21,7 +21,7 @@ export interface NetworkMeta {
   readonly version: number;
   /** Vocabulary names of the inputs, in input order (names[0] is the bias slot). */
   readonly inputNames: readonly string[];
-  /** Max-abs scales frozen at training time: later scale changes must not move the embedding. */
+  /** The learner's feature scales frozen at training time: later scale changes must not move the embedding. */
   readonly inputScales: readonly number[];
   /** Per embedding unit: divide by this so the head sees values in [-1, 1], like scaled raw features. */
   readonly embedScale: readonly number[];
