@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config.js';
 import { ManualClock } from '../../src/core/clock.js';
-import { SeededRandom } from '../../src/core/random.js';
 import type { DecisionLine } from '../../src/decision/log-entry.js';
 import { MemoryLogSink } from '../../src/decision/log-sinks.js';
-import type { Candidate } from '../../src/domain/decision.js';
-import { features } from '../../src/domain/features.js';
 import { createTact } from '../../src/main.js';
 import { parsePolicies } from '../../src/policies/load-policies.js';
 import { PolicySet } from '../../src/policies/policy-set.js';
-import { ACTIONS, CLICK, SEGMENTS } from './world-log.js';
+import { ACTIONS, CLICK, playWorld, type SEGMENTS } from './world-log.js';
 
 const POLICIES = `default: champion
 policies:
@@ -22,29 +19,14 @@ policies:
     reward: { windowSeconds: 10 }
 `;
 
-const candidates: Candidate[] = ACTIONS.map((id) => ({
-  id, channel: '', messageId: '', sendSlot: '', sendAt: 0, noSend: false, cost: 0, features: features(),
-}));
-
 /** Runs a simulated stream against the engine; returns the shadow's realised true value and its live estimate. */
 async function simulate(rounds: number, seed: number) {
   const clock = new ManualClock();
   const log = new MemoryLogSink();
   const policies = PolicySet.fromConfig(parsePolicies(POLICIES, 'test'));
   const tact = createTact(configSchema.parse({ logLevel: 'silent' }), { clock, log, policies, seed, newId: counter() });
-  const rng = new SeededRandom(seed);
   const segmentOf = new Map<string, (typeof SEGMENTS)[number]>();
-  for (let i = 0; i < rounds; i++) {
-    const segment = SEGMENTS[Math.floor(rng.next() * SEGMENTS.length)]!;
-    const d = await tact.engine.decide({
-      customerId: `c${i}`, trigger: 't', context: features({}, { segment }), candidates, topK: 1, at: clock.now(), explain: false,
-    });
-    segmentOf.set(d.decisionId, segment);
-    const a = ACTIONS.indexOf(d.choices[0]!.actionId as (typeof ACTIONS)[number]);
-    if (rng.next() < CLICK[segment][a]!) await tact.joiner.reward({ decisionId: d.decisionId, value: 1 });
-    clock.advance(100);
-    if (i % 50 === 0) await tact.joiner.sweep();
-  }
+  await playWorld(tact, clock, rounds, seed, (d, segment) => segmentOf.set(d.decisionId, segment));
   clock.advance(20_000);
   await tact.joiner.sweep();
   // The shadow's true value: the world's click rate under its own logged PMF, per champion decision.

@@ -2,6 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { SeededRandom } from '../../src/core/random.js';
 import { newDecisionId } from '../../src/decision/decision-id.js';
 import type { DecisionLine, LogLine } from '../../src/decision/log-entry.js';
+import type { ManualClock } from '../../src/core/clock.js';
+import type { Candidate, Decision } from '../../src/domain/decision.js';
+import type { Tact } from '../../src/main.js';
 import { features } from '../../src/domain/features.js';
 
 /**
@@ -18,6 +21,38 @@ export const CLICK: Record<(typeof SEGMENTS)[number], readonly number[]> = {
 /** Uniform-random policy's value and the best policy's value in this world. */
 export const UNIFORM_VALUE = (1.0 + 0.9 + 1.1) / 12;
 export const OPTIMAL_VALUE = (0.6 + 0.5 + 0.7) / 3;
+
+/** The world's actions as client candidates (ids only). */
+export const WORLD_CANDIDATES: readonly Candidate[] = ACTIONS.map((id) => ({
+  id, channel: '', messageId: '', sendSlot: '', sendAt: 0, noSend: false, cost: 0, features: features(),
+}));
+
+/**
+ * Serve the world through a Tact on a manual clock: a customer of a random
+ * segment per round, a click (Reward 1) with the segment's probability for
+ * the chosen action, 100 ms between rounds, a sweep every 50. `seen` gets
+ * every decision with its segment.
+ */
+export async function playWorld(
+  tact: Tact,
+  clock: ManualClock,
+  rounds: number,
+  seed: number,
+  seen: (d: Decision, segment: (typeof SEGMENTS)[number]) => void = () => undefined,
+): Promise<void> {
+  const rng = new SeededRandom(seed);
+  for (let i = 0; i < rounds; i++) {
+    const segment = SEGMENTS[Math.floor(rng.next() * SEGMENTS.length)]!;
+    const d = await tact.engine.decide({
+      customerId: `c${i}`, trigger: 't', context: features({}, { segment }), candidates: WORLD_CANDIDATES, topK: 1, at: clock.now(), explain: false,
+    });
+    seen(d, segment);
+    const a = ACTIONS.indexOf(d.choices[0]!.actionId as (typeof ACTIONS)[number]);
+    if (rng.next() < CLICK[segment][a]!) await tact.joiner.reward({ decisionId: d.decisionId, value: 1 });
+    clock.advance(100);
+    if (i % 50 === 0) await tact.joiner.sweep();
+  }
+}
 
 export interface WorldLogOptions {
   readonly rounds: number;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve } from '../../src/cli/serve.js';
 import { configSchema } from '../../src/config.js';
 import { freePort } from '../support/free-port.js';
+import { waitForRedis } from '../support/scratch-redis.js';
 import { TestClient } from '../support/grpc-client.js';
 
 /** A private redis-server whose only usable login is an ACL user with a password. */
@@ -19,21 +20,7 @@ describe('Redis credentials in REDIS_URL', () => {
       ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--user', 'default', 'off', '--user', 'tact', 'on', '>s3cret-pw', '~*', '&*', '+@all'],
       { stdio: 'ignore' },
     );
-    const end = Date.now() + 60_000;
-    for (;;) {
-      const probe = new Redis({ port, host: '127.0.0.1', username: 'tact', password: 's3cret-pw', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      probe.on('error', () => {});
-      try {
-        await probe.connect();
-        await probe.ping();
-        probe.disconnect();
-        break;
-      } catch {
-        probe.disconnect();
-        if (Date.now() > end) throw new Error('scratch redis-server did not start');
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+    await waitForRedis({ port, host: '127.0.0.1', username: 'tact', password: 's3cret-pw' }, 60_000);
   }, 90_000);
   afterAll(async () => {
     child.kill('SIGTERM');

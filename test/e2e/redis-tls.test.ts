@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReplica, stopReplica } from '../fleet/replica.js';
 import { makeCa, makeLeaf, type CertFiles } from '../support/certs.js';
 import { freePort } from '../support/free-port.js';
+import { waitForRedis } from '../support/scratch-redis.js';
 
 /**
  * A private redis-server that speaks TLS only (no plaintext port), with a
@@ -37,21 +38,7 @@ describe('Redis over TLS (rediss://)', () => {
       ],
       { stdio: 'ignore' },
     );
-    const end = Date.now() + 60_000;
-    for (;;) {
-      const probe = new Redis({ port, host: '127.0.0.1', username: 'tact', password: 'tls-pw', tls: { ca: ca.certPem() }, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      probe.on('error', () => {});
-      try {
-        await probe.connect();
-        await probe.ping();
-        probe.disconnect();
-        break;
-      } catch {
-        probe.disconnect();
-        if (Date.now() > end) throw new Error('TLS redis-server did not start');
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+    await waitForRedis({ port, host: '127.0.0.1', username: 'tact', password: 'tls-pw', tls: { ca: ca.certPem() } }, 60_000);
   }, 90_000);
   afterAll(async () => {
     child.kill('SIGTERM');

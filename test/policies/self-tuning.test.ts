@@ -1,16 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config.js';
 import { ManualClock } from '../../src/core/clock.js';
-import { SeededRandom } from '../../src/core/random.js';
 import { MemoryLogSink } from '../../src/decision/log-sinks.js';
-import type { Candidate } from '../../src/domain/decision.js';
-import { features } from '../../src/domain/features.js';
 import { createTact } from '../../src/main.js';
 import { parsePolicies } from '../../src/policies/load-policies.js';
 import { PolicySet } from '../../src/policies/policy-set.js';
 import { SelfTuner } from '../../src/policies/self-tuning.js';
 import type { LearningUpdate } from '../../src/store/store.js';
-import { ACTIONS, CLICK, SEGMENTS } from '../cli/world-log.js';
+import { playWorld } from '../cli/world-log.js';
 
 const TUNING = { minRounds: 500, minEss: 100, margin: 0, checkEvery: 100 };
 
@@ -27,10 +24,6 @@ policies:
     reward: { windowSeconds: 10 }
 `;
 
-const candidates: Candidate[] = ACTIONS.map((id) => ({
-  id, channel: '', messageId: '', sendSlot: '', sendAt: 0, noSend: false, cost: 0, features: features(),
-}));
-
 /** The shadow test's world (three segments, four actions, Bernoulli clicks) through the engine, on a fake clock. */
 async function run(yaml: string, rounds: number, seed: number) {
   const clock = new ManualClock();
@@ -40,17 +33,8 @@ async function run(yaml: string, rounds: number, seed: number) {
   const tact = createTact(configSchema.parse({ logLevel: 'silent' }), { clock, log, policies, seed, newId: () => (id++).toString(16).padStart(16, '0') });
   const switches: string[] = [];
   tact.tuner?.onSwitch((s) => switches.push(`${s.previous}->${s.current}`));
-  const rng = new SeededRandom(seed);
   const servedBy = new Map<string, number>();
-  for (let i = 0; i < rounds; i++) {
-    const segment = SEGMENTS[Math.floor(rng.next() * SEGMENTS.length)]!;
-    const d = await tact.engine.decide({ customerId: `c${i}`, trigger: 't', context: features({}, { segment }), candidates, topK: 1, at: clock.now(), explain: false });
-    servedBy.set(d.policy, (servedBy.get(d.policy) ?? 0) + 1);
-    const a = ACTIONS.indexOf(d.choices[0]!.actionId as (typeof ACTIONS)[number]);
-    if (rng.next() < CLICK[segment][a]!) await tact.joiner.reward({ decisionId: d.decisionId, value: 1 });
-    clock.advance(100);
-    if (i % 50 === 0) await tact.joiner.sweep();
-  }
+  await playWorld(tact, clock, rounds, seed, (d) => servedBy.set(d.policy, (servedBy.get(d.policy) ?? 0) + 1));
   await tact.close();
   return { switches, servedBy, policies };
 }

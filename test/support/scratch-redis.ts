@@ -1,7 +1,26 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves once a Redis answers PING with these options (a server a test just spawned); throws after `timeoutMs`. */
+export async function waitForRedis(options: RedisOptions, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const probe = new Redis({ ...options, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => undefined);
+    try {
+      await probe.connect();
+      await probe.ping();
+      return;
+    } catch {
+      if (Date.now() > end) throw new Error(`redis-server on port ${options.port} did not start`);
+      await sleep(50);
+    } finally {
+      probe.disconnect();
+    }
+  }
+}
 
 /** A private redis-server (never the shared one): stopped and restarted by this test. */
 export class ScratchRedis {
@@ -23,20 +42,7 @@ export class ScratchRedis {
     this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...durability, '--dir', this.dir], {
       stdio: 'ignore',
     });
-    const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    probe.on('error', () => undefined);
-    const end = Date.now() + 10_000;
-    for (;;) {
-      try {
-        await probe.connect();
-        await probe.ping();
-        probe.disconnect();
-        return;
-      } catch {
-        if (Date.now() > end) throw new Error('scratch redis-server did not start');
-        await sleep(50);
-      }
-    }
+    await waitForRedis({ host: '127.0.0.1', port: this.port }, 10_000);
   }
 
   async stop(): Promise<void> {
