@@ -1,0 +1,93 @@
+import { NO_FACTS, type SegmentFacts } from './facts.js';
+
+/**
+ * Segment state behind one interface: each customer's facts (changed
+ * atomically), the member index per segment (count, paged list), and the
+ * times at which a customer's membership may change with no event. Memory
+ * and Redis adapters pass one conformance suite (test/segments/store.test.ts).
+ */
+export interface SegmentStore {
+  /**
+   * Change one customer's facts atomically: `change` gets the current facts
+   * and returns the new ones. It may run more than once (Redis retries on a
+   * concurrent change), so it must be pure.
+   */
+  update(customerId: string, change: (facts: SegmentFacts) => SegmentFacts): Promise<{ before: SegmentFacts; after: SegmentFacts }>;
+  /** The index after a change: entered and left segments, and the next time check (undefined: none). */
+  index(customerId: string, entered: readonly string[], left: readonly string[], nextCheck: number | undefined): Promise<void>;
+  /** Customers whose next check is due by `now`, at most `limit`. */
+  due(now: number, limit: number): Promise<string[]>;
+  count(segmentId: string): Promise<number>;
+  /** Members in id order after `after` ("" for the first page), at most `limit`. */
+  list(segmentId: string, after: string, limit: number): Promise<string[]>;
+  /** ForgetCustomer: facts, index entries and check time, gone. */
+  forget(customerId: string, segmentIds: readonly string[]): Promise<void>;
+}
+
+/** One process's segment state. Concurrent updates of a customer cannot interleave: `change` is synchronous. */
+export class MemorySegmentStore implements SegmentStore {
+  private readonly facts = new Map<string, SegmentFacts>();
+  private readonly members = new Map<string, Set<string>>();
+  /** Sorted lazily: listing is rare beside updates. */
+  private readonly sorted = new Map<string, string[]>();
+  private readonly checks = new Map<string, number>();
+
+  async update(customerId: string, change: (facts: SegmentFacts) => SegmentFacts): Promise<{ before: SegmentFacts; after: SegmentFacts }> {
+    const before = this.facts.get(customerId) ?? NO_FACTS;
+    const after = change(before);
+    this.facts.set(customerId, after);
+    return { before, after };
+  }
+
+  async index(customerId: string, entered: readonly string[], left: readonly string[], nextCheck: number | undefined): Promise<void> {
+    for (const id of entered) {
+      let set = this.members.get(id);
+      if (!set) this.members.set(id, (set = new Set()));
+      set.add(customerId);
+      this.sorted.delete(id);
+    }
+    for (const id of left) {
+      this.members.get(id)?.delete(customerId);
+      this.sorted.delete(id);
+    }
+    if (nextCheck === undefined) this.checks.delete(customerId);
+    else this.checks.set(customerId, nextCheck);
+  }
+
+  async due(now: number, limit: number): Promise<string[]> {
+    const out: string[] = [];
+    for (const [id, t] of this.checks) {
+      if (t <= now) out.push(id);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  async count(segmentId: string): Promise<number> {
+    return this.members.get(segmentId)?.size ?? 0;
+  }
+
+  async list(segmentId: string, after: string, limit: number): Promise<string[]> {
+    let ids = this.sorted.get(segmentId);
+    if (!ids) {
+      ids = [...(this.members.get(segmentId) ?? [])].sort();
+      this.sorted.set(segmentId, ids);
+    }
+    let lo = 0;
+    let hi = ids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((ids[mid] as string) <= after) lo = mid + 1;
+      else hi = mid;
+    }
+    return ids.slice(lo, lo + limit);
+  }
+
+  async forget(customerId: string, segmentIds: readonly string[]): Promise<void> {
+    this.facts.delete(customerId);
+    this.checks.delete(customerId);
+    for (const id of segmentIds) {
+      if (this.members.get(id)?.delete(customerId)) this.sorted.delete(id);
+    }
+  }
+}
