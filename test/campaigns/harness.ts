@@ -52,14 +52,14 @@ export function replica(options: {
   const catalog = options.catalog ?? parseCatalog(CAMPAIGN_CATALOG, 'campaign-test');
   const log = new MemoryLogSink();
   const config = configSchema.parse({ logLevel: 'silent', seed: 7 });
-  const prefix = (ids++).toString(36);
-  let n = 0;
+  // Decision ids must look like Tact's (hex); replicas differ in the high digits.
+  let n = ++ids * 0x1000000000;
   const tact = createTact(config, {
     clock: options.clock,
     log,
     catalog,
     ...(options.store ? { store: options.store } : {}),
-    newId: () => `${prefix}-${(n++).toString(16).padStart(12, '0')}`,
+    newId: () => (n++).toString(16).padStart(16, '0'),
   });
   const decisions: Decision[] = [];
   const decide = async (i: DecideInput) => {
