@@ -47,8 +47,11 @@ export interface StartRequest {
 const DAY_MS = 86_400_000;
 /** Costs are counted in micro-units so sums are exact integers in Redis. */
 const MICRO = 1_000_000;
-/** Scoring reads and scores without deciding: this many members cost one decision's token. */
-const SCORES_PER_TOKEN = 4;
+/**
+ * Tokens of a member scored, or reached and not admitted: a read and a
+ * score, no decision (a decision costs 1).
+ */
+const LIGHT = 0.25;
 export const DEFAULT_CAMPAIGN_RATE = 50;
 export const DEFAULT_ADMIT_FLOOR = 0.05;
 /** Longest run: budgets per day are counted over at most this many days. */
@@ -68,6 +71,9 @@ const MAX_AUDIENCE_PAGE = 1000;
 export class Campaigns {
   private timer: NodeJS.Timeout | undefined;
   private busy = false;
+  private readonly cursors = new Map<string, Cursor>();
+  /** Tokens per campaign not yet spent by the loop (at most one second's worth). */
+  private readonly balances = new Map<string, number>();
 
   constructor(private readonly deps: CampaignsDeps) {}
 
@@ -172,16 +178,26 @@ export class Campaigns {
     while (this.busy) await new Promise((r) => setTimeout(r, 10));
   }
 
+  /** Each campaign earns rate x interval tokens per tick; what a tick leaves unspent (or overspends, finishing a member) carries over. */
   private async tick(intervalMs: number): Promise<void> {
     for (const id of await this.deps.store.ids()) {
       const spec = await this.deps.store.spec(id);
-      if (spec) await this.work(id, Math.max(1, Math.round((spec.ratePerSecond * intervalMs) / 1000)));
+      if (!spec) continue;
+      const balance = Math.min((this.balances.get(id) ?? 0) + (spec.ratePerSecond * intervalMs) / 1000, spec.ratePerSecond);
+      if (balance < 1) {
+        this.balances.set(id, balance);
+        continue;
+      }
+      const spent = await this.work(id, balance);
+      // Nothing to do (paused, leased elsewhere, done): no saving up for a burst later.
+      this.balances.set(id, spent === 0 ? 0 : balance - spent);
     }
   }
 
   /**
-   * Do up to `tokens` decisions' worth of one campaign's work (a chunk is
-   * finished even if it runs over). Returns the tokens spent; 0 when there
+   * Do up to `tokens` decisions' worth of one campaign's work (a decision
+   * costs 1, scoring a member or passing one not admitted LIGHT), keeping
+   * this replica's place in its chunk for the next call. Returns the tokens spent; 0 when there
    * is nothing to do now (paused, not started, done, or every chunk leased
    * by other replicas).
    */
@@ -197,7 +213,7 @@ export class Campaigns {
     }
     let spent = 0;
     while (spent < tokens) {
-      const step = run.phase === 'scoring' ? await this.scoreChunk(spec) : await this.sendChunk(spec);
+      const step = run.phase === 'scoring' ? await this.scoreSome(spec, tokens - spent) : await this.sendSome(spec, tokens - spent);
       if (step === 0) break;
       spent += step;
       const again = await this.deps.store.run(id);
@@ -206,16 +222,39 @@ export class Campaigns {
     return spent;
   }
 
-  private async scoreChunk(spec: CampaignSpec): Promise<number> {
+  /**
+   * The chunk this replica holds for the campaign's phase, and how far into
+   * it it got: a chunk spans several ticks at a low rate, under one lease.
+   */
+  private async held(spec: CampaignSpec, phase: 'scoring' | 'sending', chunks: number): Promise<Cursor | undefined> {
+    const cur = this.cursors.get(spec.id);
+    if (cur && cur.phase === phase) return cur;
+    const chunk = await this.deps.store.claim(spec.id, phase, chunks, this.deps.clock.now(), this.deps.leaseMs);
+    if (chunk < 0) return undefined;
+    const next: Cursor = { phase, chunk, pos: 0 };
+    this.cursors.set(spec.id, next);
+    return next;
+  }
+
+  /** The held chunk is finished: the phase moves on when it was the last one. */
+  private async finishChunk(spec: CampaignSpec, cur: Cursor, chunks: number): Promise<void> {
+    this.cursors.delete(spec.id);
+    if ((await this.deps.store.finish(spec.id, cur.phase, cur.chunk)) < chunks) return;
+    if (cur.phase === 'scoring') await this.beginSending(spec);
+    else await this.deps.store.advance(spec.id, 'done', 'audience exhausted');
+  }
+
+  private async scoreSome(spec: CampaignSpec, tokens: number): Promise<number> {
     const { store, clock } = this.deps;
     const size = this.deps.chunkSize;
     const chunks = Math.ceil((await store.audienceSize(spec.id)) / size);
-    const chunk = await store.claim(spec.id, 'scoring', chunks, clock.now(), this.deps.leaseMs);
-    if (chunk < 0) {
+    const cur = await this.held(spec, 'scoring', chunks);
+    if (!cur) {
       if ((await store.finished(spec.id, 'scoring')) >= chunks) await this.beginSending(spec);
       return 0;
     }
-    const members = await store.audience(spec.id, chunk * size, size);
+    const want = Math.max(1, Math.floor(tokens / LIGHT));
+    const members = await store.audience(spec.id, cur.chunk * size + cur.pos, Math.min(want, size - cur.pos));
     const context = campaignContext(spec);
     const scores: [string, number][] = [];
     for (const customerId of members) {
@@ -223,8 +262,10 @@ export class Campaigns {
       scores.push([customerId, await this.deps.estimate(input).catch(() => -Infinity)]);
     }
     await store.addScores(spec.id, scores);
-    if ((await store.finish(spec.id, 'scoring', chunk)) >= chunks) await this.beginSending(spec);
-    return Math.max(1, Math.ceil(members.length / SCORES_PER_TOKEN));
+    cur.pos += members.length;
+    if (members.length === 0 || cur.pos >= size || cur.chunk * size + cur.pos >= (await store.audienceSize(spec.id))) await this.finishChunk(spec, cur, chunks);
+    else if (!(await store.renew(spec.id, 'scoring', cur.chunk, clock.now(), this.deps.leaseMs))) this.cursors.delete(spec.id);
+    return Math.max(LIGHT, members.length * LIGHT);
   }
 
   /** Every replica computes the same threshold from the same scores; the first write is kept. */
@@ -238,31 +279,41 @@ export class Campaigns {
     await store.advance(spec.id, n === 0 ? 'done' : 'sending', n === 0 ? 'audience empty' : undefined);
   }
 
-  private async sendChunk(spec: CampaignSpec): Promise<number> {
+  /**
+   * Members of the held chunk, in descending score order, until `tokens`
+   * are spent: a decision costs 1, a member not admitted LIGHT. Returns the
+   * tokens spent (0: nothing to do now).
+   */
+  private async sendSome(spec: CampaignSpec, tokens: number): Promise<number> {
     const { store, clock } = this.deps;
     const size = this.deps.chunkSize;
-    const chunks = Math.ceil((await store.scoredCount(spec.id)) / size);
-    const chunk = await store.claim(spec.id, 'sending', chunks, clock.now(), this.deps.leaseMs);
-    if (chunk < 0) {
+    const scored = await store.scoredCount(spec.id);
+    const chunks = Math.ceil(scored / size);
+    const cur = await this.held(spec, 'sending', chunks);
+    if (!cur) {
       if ((await store.finished(spec.id, 'sending')) >= chunks) await store.advance(spec.id, 'done', 'audience exhausted');
       return 0;
     }
     const run = await store.run(spec.id);
     const threshold = { center: run.center ?? -Infinity, spread: run.spread ?? 1 };
-    const members = await store.scores(spec.id, chunk * size, size);
+    const members = await store.scores(spec.id, cur.chunk * size + cur.pos, size - cur.pos);
     const budget = this.budgetOf(spec);
-    let decided = 0;
+    let spent = 0;
     for (const [customerId, score] of members) {
+      if (spent >= tokens) break;
       // A lease lost (this replica stalled past it and another took the chunk over) stops the work here.
-      if (!(await store.renew(spec.id, 'sending', chunk, clock.now(), this.deps.leaseMs))) return Math.max(1, decided);
-      if ((await store.run(spec.id)).paused) return Math.max(1, decided);
+      if (!(await store.renew(spec.id, 'sending', cur.chunk, clock.now(), this.deps.leaseMs))) {
+        this.cursors.delete(spec.id);
+        return Math.max(LIGHT, spent);
+      }
+      cur.pos++;
       if (await store.marked(spec.id, customerId)) continue;
       const q = admitProbability(score, threshold, spec.admitFloor);
       const admitted = memberDraw(spec.id, customerId) < q;
+      spent += admitted ? 1 : LIGHT;
       let decision: Decision | undefined;
       let error: string | undefined;
       if (admitted) {
-        decided++;
         try {
           decision = await this.decideMember(spec, customerId, budget);
         } catch (err) {
@@ -285,9 +336,9 @@ export class Campaigns {
         });
       }
     }
-    if ((await store.finish(spec.id, 'sending', chunk)) >= chunks) await store.advance(spec.id, 'done', 'audience exhausted');
+    if (cur.pos >= size || cur.chunk * size + cur.pos >= scored) await this.finishChunk(spec, cur, chunks);
     if (await this.costSpent(spec)) await store.advance(spec.id, 'done', 'budget spent');
-    return Math.max(1, decided);
+    return Math.max(LIGHT, spent);
   }
 
   private async decideMember(spec: CampaignSpec, customerId: string, budget: SendBudget): Promise<Decision> {
@@ -338,6 +389,13 @@ export class Campaigns {
     const used = ((await this.deps.store.budgetUsed(spec.id))['cost'] ?? 0) / MICRO;
     return total - used < Math.min(...costs);
   }
+}
+
+interface Cursor {
+  readonly phase: 'scoring' | 'sending';
+  readonly chunk: number;
+  /** Members of the chunk done by this replica. */
+  pos: number;
 }
 
 /** The campaign is context: the policy can learn that a campaign's sends differ from triggered ones. */

@@ -145,3 +145,23 @@ describe('campaign on Redis with two replicas', () => {
 });
 
 export type { Replica };
+
+describe('throttle', () => {
+  it('work(id, tokens) makes at most `tokens` decisions, and the next call goes on where it stopped', async () => {
+    const clock = new ManualClock(NOON);
+    const segmentStore = new MemorySegmentStore();
+    const r = replica({ clock, campaignStore: new MemoryCampaignStore(), segmentStore });
+    await audience(segmentStore, 'free_users', 1000);
+    await r.campaigns.start({ ...START, id: 'slow' });
+    while ((await r.campaigns.get('slow')).progress.phase === 'scoring') await r.campaigns.work('slow', 10);
+    const seen: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const before = r.decisions.length;
+      await r.campaigns.work('slow', 10);
+      seen.push(r.decisions.length - before);
+    }
+    expect(Math.max(...seen)).toBeLessThanOrEqual(10);
+    expect(seen.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(40);
+    expect(new Set(r.decisions.map((d) => d.customerId)).size).toBe(r.decisions.length);
+  });
+});
