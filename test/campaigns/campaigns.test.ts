@@ -165,3 +165,26 @@ describe('throttle', () => {
     expect(new Set(r.decisions.map((d) => d.customerId)).size).toBe(r.decisions.length);
   });
 });
+
+describe('pause and resume', () => {
+  it('a paused campaign decides nobody; resumed, it goes on where it stopped', async () => {
+    const clock = new ManualClock(NOON);
+    const segmentStore = new MemorySegmentStore();
+    const r = replica({ clock, campaignStore: new MemoryCampaignStore(), segmentStore });
+    await audience(segmentStore, 'free_users', 500);
+    await r.campaigns.start({ ...START, id: 'p' });
+    while ((await r.campaigns.get('p')).progress.phase === 'scoring') await r.campaigns.work('p', 50);
+    await r.campaigns.work('p', 20);
+    const before = r.decisions.length;
+    expect(before).toBeGreaterThan(0);
+    await r.campaigns.pause('p', true);
+    expect(await r.campaigns.work('p', 1000)).toBe(0);
+    expect(r.decisions.length).toBe(before);
+    await r.campaigns.pause('p', false);
+    await drain(r, 'p');
+    const { progress } = await r.campaigns.get('p');
+    expect(progress.phase).toBe('done');
+    expect(progress.seen).toBe(500);
+    expect(new Set(r.decisions.map((d) => d.customerId)).size).toBe(r.decisions.length);
+  });
+});
