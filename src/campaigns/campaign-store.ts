@@ -70,6 +70,15 @@ export interface CampaignStore {
   reserve(id: string, sends: readonly (readonly BudgetMove[])[]): Promise<number>;
   release(id: string, sends: readonly (readonly BudgetMove[])[]): Promise<void>;
   budgetUsed(id: string): Promise<Record<string, number>>;
+  /**
+   * ForgetCustomer: the customer's mark goes at once; in a finished campaign
+   * the customer leaves the audience and scores too. A running campaign's
+   * ranks must not shift under replicas holding chunks, so there the id is
+   * set aside (`forgotten`: never decided) and removed when the run is done (`purge`).
+   */
+  forget(customerId: string): Promise<void>;
+  forgotten(id: string, customerId: string): Promise<boolean>;
+  purge(id: string): Promise<void>;
 }
 
 /** Counter names of `mark`. */
@@ -99,6 +108,7 @@ interface MemCampaign {
   counters: Map<string, number>;
   lastError?: string;
   budget: Map<string, number>;
+  forgotten: Set<string>;
 }
 
 /** One process's campaigns; JS runs one call at a time, so every method is atomic. */
@@ -125,6 +135,7 @@ export class MemoryCampaignStore implements CampaignStore {
       members: new Map(),
       counters: new Map(),
       budget: new Map(),
+      forgotten: new Set(),
     });
     return true;
   }
@@ -243,5 +254,27 @@ export class MemoryCampaignStore implements CampaignStore {
   }
   async budgetUsed(id: string) {
     return Object.fromEntries(this.get(id).budget);
+  }
+  async forget(customerId: string) {
+    for (const [id, c] of this.all) {
+      if (!c.audienceSet.has(customerId)) continue;
+      c.members.delete(customerId);
+      c.forgotten.add(customerId);
+      if (c.run.phase === 'done') await this.purge(id);
+    }
+  }
+  async forgotten(id: string, customerId: string) {
+    return this.get(id).forgotten.has(customerId);
+  }
+  async purge(id: string) {
+    const c = this.get(id);
+    for (const m of c.forgotten) {
+      c.audienceSet.delete(m);
+      c.scores.delete(m);
+      c.members.delete(m);
+    }
+    c.audience = c.audience.filter((m) => !c.forgotten.has(m));
+    delete c.sorted;
+    c.forgotten.clear();
   }
 }

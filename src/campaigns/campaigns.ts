@@ -208,7 +208,7 @@ export class Campaigns {
     const now = this.deps.clock.now();
     if (run.paused || run.phase === 'done' || now < spec.startAt) return 0;
     if (now >= spec.endAt) {
-      await this.deps.store.advance(id, 'done', 'window ended');
+      await this.done(spec, 'window ended');
       return 0;
     }
     let spent = 0;
@@ -241,7 +241,18 @@ export class Campaigns {
     this.cursors.delete(spec.id);
     if ((await this.deps.store.finish(spec.id, cur.phase, cur.chunk)) < chunks) return;
     if (cur.phase === 'scoring') await this.beginSending(spec);
-    else await this.deps.store.advance(spec.id, 'done', 'audience exhausted');
+    else await this.done(spec, 'audience exhausted');
+  }
+
+  /** The run ends; customers forgotten during it leave its audience now that no chunk is held. */
+  private async done(spec: CampaignSpec, reason: string): Promise<void> {
+    await this.deps.store.advance(spec.id, 'done', reason);
+    await this.deps.store.purge(spec.id);
+  }
+
+  /** ForgetCustomer: the customer's traces in every campaign (the decision log's campaign lines go with the log's erase). */
+  forget(customerId: string): Promise<void> {
+    return this.deps.store.forget(customerId);
   }
 
   private async scoreSome(spec: CampaignSpec, tokens: number): Promise<number> {
@@ -291,7 +302,7 @@ export class Campaigns {
     const chunks = Math.ceil(scored / size);
     const cur = await this.held(spec, 'sending', chunks);
     if (!cur) {
-      if ((await store.finished(spec.id, 'sending')) >= chunks) await store.advance(spec.id, 'done', 'audience exhausted');
+      if ((await store.finished(spec.id, 'sending')) >= chunks) await this.done(spec, 'audience exhausted');
       return 0;
     }
     const run = await store.run(spec.id);
@@ -307,7 +318,7 @@ export class Campaigns {
         return Math.max(LIGHT, spent);
       }
       cur.pos++;
-      if (await store.marked(spec.id, customerId)) continue;
+      if ((await store.marked(spec.id, customerId)) || (await store.forgotten(spec.id, customerId))) continue;
       const q = admitProbability(score, threshold, spec.admitFloor);
       const admitted = memberDraw(spec.id, customerId) < q;
       spent += admitted ? 1 : LIGHT;
@@ -337,7 +348,7 @@ export class Campaigns {
       }
     }
     if (cur.pos >= size || cur.chunk * size + cur.pos >= scored) await this.finishChunk(spec, cur, chunks);
-    if (await this.costSpent(spec)) await store.advance(spec.id, 'done', 'budget spent');
+    if (await this.costSpent(spec)) await this.done(spec, 'budget spent');
     return Math.max(LIGHT, spent);
   }
 

@@ -15,6 +15,7 @@ import { outcomeCounters, type BudgetMove, type CampaignStore, type MemberOutcom
  *   members   hash    member -> MemberOutcome JSON (HSETNX: once)
  *   counters  hash    seen, admitted, decided, errors, sent:<channel>
  *   budget    hash    ch:<channel>:<day> sends, cost (micro-units)
+ *   forgotten set     customers forgotten during the run (skipped; removed when done)
  *
  * plus <p>:campaigns, a set of ids. Why not the caps' reserve script: it
  * keeps at most 256 sends per key and scans them per check; a budget is a
@@ -154,6 +155,27 @@ export class RedisCampaignStore implements CampaignStore {
     const p = this.redis.multi();
     for (const moves of sends) for (const [field, inc] of moves) p.hincrby(this.k(id, 'budget'), field, -inc);
     await p.exec();
+  }
+  async forget(customerId: string): Promise<void> {
+    for (const id of await this.ids()) {
+      if ((await this.redis.zscore(this.k(id, 'aud'), customerId)) === null) continue;
+      await this.redis.multi().hdel(this.k(id, 'members'), customerId).sadd(this.k(id, 'forgotten'), customerId).exec();
+      if ((await this.redis.hget(this.k(id, 'run'), 'phase')) === 'done') await this.purge(id);
+    }
+  }
+  async forgotten(id: string, customerId: string): Promise<boolean> {
+    return (await this.redis.sismember(this.k(id, 'forgotten'), customerId)) === 1;
+  }
+  async purge(id: string): Promise<void> {
+    const ids = await this.redis.smembers(this.k(id, 'forgotten'));
+    if (ids.length === 0) return;
+    await this.redis
+      .multi()
+      .zrem(this.k(id, 'aud'), ...ids)
+      .zrem(this.k(id, 'scores'), ...ids)
+      .hdel(this.k(id, 'members'), ...ids)
+      .srem(this.k(id, 'forgotten'), ...ids)
+      .exec();
   }
   async budgetUsed(id: string): Promise<Record<string, number>> {
     const h = await this.redis.hgetall(this.k(id, 'budget'));

@@ -129,6 +129,7 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
     journeys: {
       forget: async (customerId) => {
         await campaigns.segments.forget(customerId);
+        await campaigns.campaigns.forget(customerId);
         return journeys.journeys.forget(customerId);
       },
     },

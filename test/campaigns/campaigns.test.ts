@@ -188,3 +188,39 @@ describe('pause and resume', () => {
     expect(new Set(r.decisions.map((d) => d.customerId)).size).toBe(r.decisions.length);
   });
 });
+
+describe.each([
+  ['memory', () => new MemoryCampaignStore()],
+  ['redis', () => {
+    const c = new Redis(url, { maxRetriesPerRequest: 2 });
+    connections.push(c);
+    const prefix = `test-cmpf-${randomBytes(5).toString('hex')}`;
+    cleanups.push(async () => {
+      const keys = await c.keys(`${prefix}*`);
+      if (keys.length) await c.del(...keys);
+    });
+    return new RedisCampaignStore(c, prefix);
+  }],
+] as const)('ForgetCustomer (%s campaign store)', (_kind, make) => {
+  it('a member forgotten mid-run is never decided, and leaves no trace once the run is done', async () => {
+    const clock = new ManualClock(NOON);
+    const segmentStore = new MemorySegmentStore();
+    const store = make();
+    const r = replica({ clock, campaignStore: store, segmentStore });
+    const members = await audience(segmentStore, 'free_users', 300);
+    await r.campaigns.start({ ...START, id: 'f', admitFloor: 1 });
+    await r.campaigns.work('f', 10);
+    await r.campaigns.forget('c00299');
+    await drain(r, 'f');
+    expect(r.decisions.some((d) => d.customerId === 'c00299')).toBe(false);
+    expect(r.decisions.length).toBe(299);
+    const left = [...(await store.audience('f', 0, 1000)), ...(await store.scores('f', 0, 1000)).map(([m]) => m)];
+    expect(left).not.toContain('c00299');
+    expect(await store.marked('f', 'c00299')).toBe(false);
+    // After the run: gone at once.
+    await r.campaigns.forget('c00000');
+    expect(await store.audience('f', 0, 1000)).not.toContain('c00000');
+    expect(await store.marked('f', 'c00000')).toBe(false);
+    expect(members.length).toBe(300);
+  });
+});
