@@ -30,6 +30,14 @@ export interface CampaignsDeps {
   readonly leaseMs: number;
   /** Members per chunk (one lease). */
   readonly chunkSize: number;
+  readonly observer?: CampaignObserver;
+}
+
+export type MemberResult = 'decided' | 'not_admitted' | 'error';
+
+/** Metrics hook (src/metrics/campaign-metrics.ts). */
+export interface CampaignObserver {
+  onMember(result: MemberResult, channels: readonly string[]): void;
 }
 
 export interface StartRequest {
@@ -333,7 +341,8 @@ export class Campaigns {
         }
       }
       const channels = decision ? decision.choices.filter((c) => !c.noSend && c.channel).map((c) => c.channel) : [];
-      await store.mark(spec.id, customerId, { admitted, q, channels, ...(decision ? { decisionId: decision.decisionId } : {}), ...(error ? { error } : {}) });
+      const first = await store.mark(spec.id, customerId, { admitted, q, channels, ...(decision ? { decisionId: decision.decisionId } : {}), ...(error ? { error } : {}) });
+      if (first) this.deps.observer?.onMember(error ? 'error' : admitted ? 'decided' : 'not_admitted', channels);
       if (this.deps.log.enabled) {
         this.deps.log.append({
           type: 'campaign',

@@ -9,6 +9,8 @@ import { MemorySegmentStore, type SegmentStore } from '../segments/segment-store
 import { Segments, segmentEventName } from '../segments/segments.js';
 import type { RedisClient } from '../store/redis/client.js';
 import type { Journeys } from '../triggers/journeys.js';
+import { CampaignMetrics } from '../metrics/campaign-metrics.js';
+import { METRIC_PREFIX, type TactMetrics } from '../metrics/registry.js';
 import { journeyBackend, journeyCluster } from './open-journeys.js';
 
 export interface OpenCampaigns {
@@ -31,7 +33,8 @@ const CHUNK_SIZE = 100;
  * A segment entry or exit is handed to the trigger rules as the event
  * `segment.<id>.entered` / `.left`.
  */
-export function openCampaigns(config: TactConfig, tact: Tact, journeys: Journeys): OpenCampaigns {
+export function openCampaigns(config: TactConfig, tact: Tact, journeys: Journeys, metrics: TactMetrics): OpenCampaigns {
+  const observer = new CampaignMetrics(metrics.registry, METRIC_PREFIX);
   const backend = journeyBackend(config, tact.store.kind);
   let redis: RedisClient | undefined;
   let segmentStore: SegmentStore;
@@ -50,7 +53,10 @@ export function openCampaigns(config: TactConfig, tact: Tact, journeys: Journeys
     loadCustomer: (id, at) => tact.store.loadCustomer(id, at),
     store: segmentStore,
     clock: tact.clock,
-    onChange: (c) => journeys.onEvent({ customerId: c.customerId, name: segmentEventName(c), at: c.at }),
+    onChange: (c) => {
+      observer.onSegmentChange(c.segment, c.change);
+      return journeys.onEvent({ customerId: c.customerId, name: segmentEventName(c), at: c.at });
+    },
   });
   const campaigns = new Campaigns({
     catalog: () => tact.catalog(),
@@ -64,6 +70,7 @@ export function openCampaigns(config: TactConfig, tact: Tact, journeys: Journeys
     logger: tact.logger,
     leaseMs: config.journeyLockMs,
     chunkSize: CHUNK_SIZE,
+    observer,
   });
   let sweeper: NodeJS.Timeout | undefined;
   let ticking = false;
