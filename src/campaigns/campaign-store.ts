@@ -51,10 +51,10 @@ export interface CampaignStore {
   scores(id: string, start: number, count: number): Promise<[string, number][]>;
   scoredCount(id: string): Promise<number>;
 
-  /** Next chunk of `chunks` for `phase` to work on: an expired lease first, else a new one; -1 when none. */
-  claim(id: string, phase: CampaignPhase, chunks: number, now: number, leaseMs: number): Promise<number>;
-  /** Extend a held lease; false when it was lost (expired and taken over): stop working on the chunk. */
-  renew(id: string, phase: CampaignPhase, chunk: number, now: number, leaseMs: number): Promise<boolean>;
+  /** Next chunk of `chunks` for `phase` for `owner` (a replica) to work on: an expired lease first, else a new one; -1 when none. */
+  claim(id: string, phase: CampaignPhase, chunks: number, now: number, leaseMs: number, owner: string): Promise<number>;
+  /** Extend `owner`'s lease; false when it lapsed or another replica took it over: stop working on the chunk. */
+  renew(id: string, phase: CampaignPhase, chunk: number, now: number, leaseMs: number, owner: string): Promise<boolean>;
   /** The chunk is finished; returns how many chunks of the phase are. */
   finish(id: string, phase: CampaignPhase, chunk: number): Promise<number>;
   finished(id: string, phase: CampaignPhase): Promise<number>;
@@ -102,7 +102,7 @@ interface MemCampaign {
   scores: Map<string, number>;
   sorted?: [string, number][];
   next: Map<CampaignPhase, number>;
-  leases: Map<string, number>;
+  leases: Map<string, { until: number; owner: string }>;
   done: Map<CampaignPhase, Set<number>>;
   members: Map<string, MemberOutcome>;
   counters: Map<string, number>;
@@ -185,26 +185,26 @@ export class MemoryCampaignStore implements CampaignStore {
   async scoredCount(id: string) {
     return this.get(id).scores.size;
   }
-  async claim(id: string, phase: CampaignPhase, chunks: number, now: number, leaseMs: number) {
+  async claim(id: string, phase: CampaignPhase, chunks: number, now: number, leaseMs: number, owner: string) {
     const c = this.get(id);
-    for (const [key, until] of c.leases) {
-      if (until <= now && key.startsWith(`${phase}:`)) {
-        c.leases.set(key, now + leaseMs);
+    for (const [key, lease] of c.leases) {
+      if (lease.until <= now && key.startsWith(`${phase}:`)) {
+        c.leases.set(key, { until: now + leaseMs, owner });
         return Number(key.slice(phase.length + 1));
       }
     }
     const n = c.next.get(phase) ?? 0;
     if (n >= chunks) return -1;
     c.next.set(phase, n + 1);
-    c.leases.set(`${phase}:${n}`, now + leaseMs);
+    c.leases.set(`${phase}:${n}`, { until: now + leaseMs, owner });
     return n;
   }
-  async renew(id: string, phase: CampaignPhase, chunk: number, now: number, leaseMs: number) {
+  async renew(id: string, phase: CampaignPhase, chunk: number, now: number, leaseMs: number, owner: string) {
     const c = this.get(id);
     const key = `${phase}:${chunk}`;
-    const until = c.leases.get(key);
-    if (until === undefined || until <= now) return false;
-    c.leases.set(key, now + leaseMs);
+    const lease = c.leases.get(key);
+    if (lease === undefined || lease.until <= now || lease.owner !== owner) return false;
+    c.leases.set(key, { until: now + leaseMs, owner });
     return true;
   }
   async finish(id: string, phase: CampaignPhase, chunk: number) {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Clock } from '../core/clock.js';
@@ -31,6 +32,8 @@ export interface CampaignsDeps {
   /** Members per chunk (one lease). */
   readonly chunkSize: number;
   readonly observer?: CampaignObserver;
+  /** This replica's name as a lease owner; default a random UUID. */
+  readonly owner?: string;
 }
 
 export type MemberResult = 'decided' | 'not_admitted' | 'error';
@@ -80,10 +83,16 @@ export class Campaigns {
   private timer: NodeJS.Timeout | undefined;
   private busy = false;
   private readonly cursors = new Map<string, Cursor>();
+  /** This replica, as a chunk lease's owner: a lease another replica took over is not renewed by this one. */
+  private readonly owner: string;
+  /** Campaigns seen done: the loop stops reading them. */
+  private readonly finished = new Set<string>();
   /** Tokens per campaign not yet spent by the loop (at most one second's worth). */
   private readonly balances = new Map<string, number>();
 
-  constructor(private readonly deps: CampaignsDeps) {}
+  constructor(private readonly deps: CampaignsDeps) {
+    this.owner = deps.owner ?? randomUUID();
+  }
 
   async start(req: StartRequest): Promise<CampaignSpec> {
     const catalog = this.deps.catalog();
@@ -189,6 +198,7 @@ export class Campaigns {
   /** Each campaign earns rate x interval tokens per tick; what a tick leaves unspent (or overspends, finishing a member) carries over. */
   private async tick(intervalMs: number): Promise<void> {
     for (const id of await this.deps.store.ids()) {
+      if (this.finished.has(id)) continue;
       const spec = await this.deps.store.spec(id);
       if (!spec) continue;
       const balance = Math.min((this.balances.get(id) ?? 0) + (spec.ratePerSecond * intervalMs) / 1000, spec.ratePerSecond);
@@ -214,6 +224,7 @@ export class Campaigns {
     if (!spec) return 0;
     const run = await this.deps.store.run(id);
     const now = this.deps.clock.now();
+    if (run.phase === 'done') this.finished.add(id);
     if (run.paused || run.phase === 'done' || now < spec.startAt) return 0;
     if (now >= spec.endAt) {
       await this.done(spec, 'window ended');
@@ -237,7 +248,7 @@ export class Campaigns {
   private async held(spec: CampaignSpec, phase: 'scoring' | 'sending', chunks: number): Promise<Cursor | undefined> {
     const cur = this.cursors.get(spec.id);
     if (cur && cur.phase === phase) return cur;
-    const chunk = await this.deps.store.claim(spec.id, phase, chunks, this.deps.clock.now(), this.deps.leaseMs);
+    const chunk = await this.deps.store.claim(spec.id, phase, chunks, this.deps.clock.now(), this.deps.leaseMs, this.owner);
     if (chunk < 0) return undefined;
     const next: Cursor = { phase, chunk, pos: 0 };
     this.cursors.set(spec.id, next);
@@ -283,7 +294,7 @@ export class Campaigns {
     await store.addScores(spec.id, scores);
     cur.pos += members.length;
     if (members.length === 0 || cur.pos >= size || cur.chunk * size + cur.pos >= (await store.audienceSize(spec.id))) await this.finishChunk(spec, cur, chunks);
-    else if (!(await store.renew(spec.id, 'scoring', cur.chunk, clock.now(), this.deps.leaseMs))) this.cursors.delete(spec.id);
+    else if (!(await store.renew(spec.id, 'scoring', cur.chunk, clock.now(), this.deps.leaseMs, this.owner))) this.cursors.delete(spec.id);
     return Math.max(LIGHT, members.length * LIGHT);
   }
 
@@ -321,7 +332,7 @@ export class Campaigns {
     for (const [customerId, score] of members) {
       if (spent >= tokens) break;
       // A lease lost (this replica stalled past it and another took the chunk over) stops the work here.
-      if (!(await store.renew(spec.id, 'sending', cur.chunk, clock.now(), this.deps.leaseMs))) {
+      if (!(await store.renew(spec.id, 'sending', cur.chunk, clock.now(), this.deps.leaseMs, this.owner))) {
         this.cursors.delete(spec.id);
         return Math.max(LIGHT, spent);
       }

@@ -11,6 +11,7 @@ import { outcomeCounters, type BudgetMove, type CampaignStore, type MemberOutcom
  *   aud       zset    audience, score 0 (id order by rank)
  *   scores    zset    member -> estimated uplift (ZADD NX: the first wins)
  *   lease:<phase>  zset  chunk -> lease expiry (ms)
+ *   owner:<phase>  hash  chunk -> replica holding the lease
  *   done:<phase>   set   finished chunks
  *   members   hash    member -> MemberOutcome JSON (HSETNX: once)
  *   counters  hash    seen, admitted, decided, errors, sent:<channel>
@@ -26,7 +27,8 @@ export class RedisCampaignStore implements CampaignStore {
     private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {
-    redis.defineCommand('tactCampaignClaim', { numberOfKeys: 2, lua: CLAIM });
+    redis.defineCommand('tactCampaignClaim', { numberOfKeys: 3, lua: CLAIM });
+    redis.defineCommand('tactCampaignRenew', { numberOfKeys: 2, lua: RENEW });
     redis.defineCommand('tactCampaignMark', { numberOfKeys: 2, lua: MARK });
     redis.defineCommand('tactCampaignBudget', { numberOfKeys: 1, lua: BUDGET_RESERVE });
   }
@@ -103,16 +105,13 @@ export class RedisCampaignStore implements CampaignStore {
   async scoredCount(id: string): Promise<number> {
     return this.redis.zcard(this.k(id, 'scores'));
   }
-  async claim(id: string, phase: CampaignPhase, chunks: number, now: number, leaseMs: number): Promise<number> {
-    return Number(await this.scripts.tactCampaignClaim(this.k(id, `lease:${phase}`), this.k(id, 'run'), phase, chunks, now, leaseMs));
+  async claim(id: string, phase: CampaignPhase, chunks: number, now: number, leaseMs: number, owner: string): Promise<number> {
+    return Number(
+      await this.scripts.tactCampaignClaim(this.k(id, `lease:${phase}`), this.k(id, 'run'), this.k(id, `owner:${phase}`), phase, chunks, now, leaseMs, owner),
+    );
   }
-  async renew(id: string, phase: CampaignPhase, chunk: number, now: number, leaseMs: number): Promise<boolean> {
-    // XX GT: only a lease still held (not finished) moves, and only forward.
-    const key = this.k(id, `lease:${phase}`);
-    const until = await this.redis.zscore(key, String(chunk));
-    if (until === null || Number(until) <= now) return false;
-    await this.redis.zadd(key, 'XX', 'GT', now + leaseMs, String(chunk));
-    return true;
+  async renew(id: string, phase: CampaignPhase, chunk: number, now: number, leaseMs: number, owner: string): Promise<boolean> {
+    return Number(await this.scripts.tactCampaignRenew(this.k(id, `lease:${phase}`), this.k(id, `owner:${phase}`), chunk, now, leaseMs, owner)) === 1;
   }
   async finish(id: string, phase: CampaignPhase, chunk: number): Promise<number> {
     const [, , [, n]] = ((await this.redis
@@ -187,27 +186,45 @@ const parseScore = (s: string): number => (s === '-inf' ? -Infinity : s === 'inf
 
 type Reply = Promise<unknown>;
 interface Scripts {
-  tactCampaignClaim(lease: string, run: string, phase: string, chunks: number, now: number, leaseMs: number): Reply;
+  tactCampaignClaim(lease: string, run: string, owners: string, phase: string, chunks: number, now: number, leaseMs: number, owner: string): Reply;
+  tactCampaignRenew(lease: string, owners: string, chunk: number, now: number, leaseMs: number, owner: string): Reply;
   tactCampaignMark(members: string, counters: string, member: string, outcome: string, error: string, ...names: string[]): Reply;
   tactCampaignBudget(budget: string, sends: string): Reply;
 }
 
 /**
- * KEYS[1] lease zset of the phase, KEYS[2] run hash; ARGV phase, chunks, now, leaseMs.
- * An expired lease (its replica died or stalled) first, else the next chunk
- * never handed out. Returns the chunk, or -1 when every chunk is out.
+ * KEYS[1] lease zset of the phase (chunk -> expiry), KEYS[2] run hash,
+ * KEYS[3] owner hash of the phase (chunk -> replica); ARGV phase, chunks,
+ * now, leaseMs, owner. An expired lease (its replica died or stalled) first,
+ * else the next chunk never handed out. Returns the chunk, or -1 when every
+ * chunk is out.
  */
 const CLAIM = `
 local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[3], 'LIMIT', 0, 1)
 local untilMs = tonumber(ARGV[3]) + tonumber(ARGV[4])
 if #expired > 0 then
   redis.call('ZADD', KEYS[1], untilMs, expired[1])
+  redis.call('HSET', KEYS[3], expired[1], ARGV[5])
   return tonumber(expired[1])
 end
 local n = redis.call('HINCRBY', KEYS[2], 'next:' .. ARGV[1], 1) - 1
 if n >= tonumber(ARGV[2]) then return -1 end
 redis.call('ZADD', KEYS[1], untilMs, tostring(n))
+redis.call('HSET', KEYS[3], tostring(n), ARGV[5])
 return n
+`;
+
+/**
+ * KEYS[1] lease zset, KEYS[2] owner hash; ARGV chunk, now, leaseMs, owner.
+ * Extends the lease only while it is unexpired, unfinished and this
+ * owner's: 1, else 0 (the caller stops working on the chunk).
+ */
+const RENEW = `
+local untilMs = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not untilMs or tonumber(untilMs) <= tonumber(ARGV[2]) then return 0 end
+if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[4] then return 0 end
+redis.call('ZADD', KEYS[1], tonumber(ARGV[2]) + tonumber(ARGV[3]), ARGV[1])
+return 1
 `;
 
 /**

@@ -224,3 +224,33 @@ describe.each([
     expect(members.length).toBe(300);
   });
 });
+
+describe.each([
+  ['memory', () => new MemoryCampaignStore()],
+  ['redis', () => {
+    const c = new Redis(url, { maxRetriesPerRequest: 2 });
+    connections.push(c);
+    const prefix = `test-cmpl-${randomBytes(5).toString('hex')}`;
+    cleanups.push(async () => {
+      const keys = await c.keys(`${prefix}*`);
+      if (keys.length) await c.del(...keys);
+    });
+    return new RedisCampaignStore(c, prefix);
+  }],
+] as const)('chunk leases (%s campaign store)', (_kind, make) => {
+  it('a lease taken over by another replica is not renewed by the one that lost it', async () => {
+    const store = make();
+    await store.create({ id: 'l', segment: 's', trigger: 't', startAt: 0, endAt: 1, budgets: { perChannelPerDay: {} }, ratePerSecond: 1, admitFloor: 0.1, createdAt: 0 });
+    expect(await store.claim('l', 'sending', 2, 1000, 100, 'a')).toBe(0);
+    expect(await store.renew('l', 'sending', 0, 1050, 100, 'a')).toBe(true);
+    expect(await store.claim('l', 'sending', 2, 1100, 100, 'b')).toBe(1);
+    // a stalls past its lease (until 1150); b takes chunk 0 over.
+    expect(await store.claim('l', 'sending', 2, 1200, 100, 'b')).toBe(0);
+    expect(await store.renew('l', 'sending', 0, 1210, 100, 'a')).toBe(false);
+    expect(await store.renew('l', 'sending', 0, 1210, 100, 'b')).toBe(true);
+    expect(await store.claim('l', 'sending', 2, 1220, 100, 'a')).toBe(1); // b's lease on chunk 1 lapsed at 1200
+    expect(await store.claim('l', 'sending', 2, 1230, 100, 'c')).toBe(-1);
+    await store.finish('l', 'sending', 0);
+    expect(await store.renew('l', 'sending', 0, 1240, 100, 'b')).toBe(false);
+  });
+});
