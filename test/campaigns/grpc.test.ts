@@ -43,6 +43,16 @@ describe('tact campaign over gRPC', () => {
     expect(last.out).toContain('10 of 40 member(s)');
   });
 
+  it('a segment entry fires a trigger rule on segment.<id>.entered; both are counted in the metrics', async () => {
+    let text = '';
+    for (let i = 0; i < 50 && !text.includes('tact_triggers_fired_total{trigger="welcome"} 40'); i++) {
+      text = await running.metrics.scrape();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(text).toContain('tact_segment_changes_total{segment="free_users",change="entered"} 40');
+    expect(text).toContain('tact_triggers_fired_total{trigger="welcome"} 40');
+  });
+
   it('starts a budgeted campaign, shows progress until done, pauses and resumes', async () => {
     const started = await cli('start', 'demo', '--segment', 'free_users', '--trigger', 'autumn', '--budget', 'sms=10', '--rate', '1000');
     expect(started.err).toBe('');

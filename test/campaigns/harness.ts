@@ -20,9 +20,12 @@ channels:
   - { id: email, cost: 0.001, consent: opt_out }
   - { id: sms, cost: 0.05, consent: opt_out }
 send_slots: [{ id: now, delay_minutes: 0 }]
-triggers: [{ id: autumn }]
+triggers:
+  - { id: autumn }
+  - { id: welcome, when: { event: segment.free_users.entered } }
 messages:
   - { id: autumn_offer, triggers: [autumn], channels: [sms, email], category: shoes, value: 80 }
+  - { id: welcome_tips, triggers: [welcome], channels: [email], category: service, value: 1, service: true }
 segments:
   - id: free_users
     all: [{ attribute: { name: plan, in: [free] } }]
