@@ -8,42 +8,9 @@ import type { DecideInput, Decision } from '../../src/domain/decision.js';
 import { MemorySegmentStore } from '../../src/segments/segment-store.js';
 import { RedisSegmentStore } from '../../src/segments/redis-segment-store.js';
 import { RedisStore } from '../../src/store/redis/redis-store.js';
-import { audience, DAY, drain, NOON, replica, smsSends, type Replica } from './harness.js';
+import { audience, drain, expectCampaignInvariants, killAfter, NOON, replica, START, type Replica } from './harness.js';
+import { twoRedisReplicas } from './two-replicas.js';
 
-const BUDGET = { perChannelPerDay: { sms: 500 } };
-const START = { id: 'autumn-1', segment: 'free_users', trigger: 'autumn', budgets: BUDGET, endAt: NOON + DAY };
-
-/** Decisions per customer across replicas, by distinct decision id. */
-function decisionsPerCustomer(all: readonly Decision[]): Map<string, Set<string>> {
-  const per = new Map<string, Set<string>>();
-  for (const d of all) {
-    let s = per.get(d.customerId);
-    if (!s) per.set(d.customerId, (s = new Set()));
-    s.add(d.decisionId);
-  }
-  return per;
-}
-
-/** After `n` decisions the replica "dies": its next decision is made (budget reserved, decision saved) but the runner never returns. */
-const killAfter = (n: number) => (decide: (i: DecideInput) => Promise<Decision>) => {
-  let calls = 0;
-  return async (i: DecideInput): Promise<Decision> => {
-    calls++;
-    const d = await decide(i);
-    if (calls > n) return new Promise<Decision>(() => undefined);
-    return d;
-  };
-};
-
-function expectCampaignInvariants(all: readonly Decision[], members: number) {
-  const sms = smsSends(all);
-  expect(sms.size).toBeLessThanOrEqual(500);
-  const per = decisionsPerCustomer(all);
-  const twice = [...per.values()].filter((s) => s.size > 1).length;
-  expect(twice).toBe(0);
-  expect(per.size).toBeLessThanOrEqual(members);
-  return { sms: sms.size, decided: per.size };
-}
 
 describe('campaign over 10,000 customers with a 500-SMS budget (memory)', () => {
   it('sends at most 500 SMS, decides each member at most once, reports progress', async () => {
@@ -101,47 +68,11 @@ afterAll(async () => {
 });
 
 describe('campaign on Redis with two replicas', () => {
-  it('10,000 customers, 500-SMS budget: exact across replicas, one replica killed midway, no double decisions', async () => {
-    const prefix = `test-cmp-${randomBytes(5).toString('hex')}`;
-    const conn = () => {
-      const c = new Redis(url, { maxRetriesPerRequest: 2 });
-      connections.push(c);
-      return c;
-    };
-    const store1 = await RedisStore.connect({ url, prefix });
-    const store2 = await RedisStore.connect({ url, prefix });
-    cleanups.push(async () => {
-      await store1.close();
-      await store2.close();
-      const c = conn();
-      const keys = await c.keys(`${prefix}*`);
-      for (let i = 0; i < keys.length; i += 500) await c.del(...keys.slice(i, i + 500));
-    });
-    const clock = new ManualClock(NOON);
-    const segA = new RedisSegmentStore(conn(), prefix, 400 * DAY);
-    const a = replica({ clock, store: store1, campaignStore: new RedisCampaignStore(conn(), prefix), segmentStore: segA, wrap: killAfter(400) });
-    const b = replica({ clock, store: store2, campaignStore: new RedisCampaignStore(conn(), prefix), segmentStore: new RedisSegmentStore(conn(), prefix, 400 * DAY) });
-    await audience(segA, 'free_users', 10_000);
-    await a.campaigns.start(START);
-    // Both replicas work at once; A dies at its 401st decision, holding a chunk.
-    let failed: unknown;
-    void drain(a, 'autumn-1').catch((err: unknown) => (failed = err));
-    await drain(b, 'autumn-1');
-    expect(failed).toBeUndefined();
-    expect(a.decisions.length).toBe(401);
-    expect((await b.campaigns.get('autumn-1')).progress.phase).toBe('sending');
-    clock.advance(31_000);
-    await drain(b, 'autumn-1');
-    const all = [...a.decisions, ...b.decisions];
-    const { sms, decided } = expectCampaignInvariants(all, 10_000);
-    const { progress } = await b.campaigns.get('autumn-1');
-    expect(progress.phase).toBe('done');
-    expect(progress.seen).toBe(10_000);
-    expect(progress.decided).toBe(decided);
-    expect(sms).toBe(500);
-    expect(progress.sentByChannel['sms']).toBe(500);
-    console.log(`redis: A decided ${new Set(a.decisions.map((d) => d.decisionId)).size}, B ${new Set(b.decisions.map((d) => d.decisionId)).size}, sms ${sms}`);
-  }, 300_000);
+  // The issue's 10,000 customers / 500 SMS on Redis is test/campaigns/redis-10k.test.ts (long checks, 30 s).
+  it('1,000 customers, 50-SMS budget: exact across replicas, one replica killed midway, no double decisions', async () => {
+    const f = await twoRedisReplicas({ customers: 1000, sms: 50, killAfter: 100 });
+    expect(f.sms).toBe(50);
+  }, 120_000);
 });
 
 export type { Replica };

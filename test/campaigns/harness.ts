@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { expect } from 'vitest';
 import { parseCatalog } from '../../src/catalog/load.js';
 import type { Catalog } from '../../src/catalog/catalog.js';
 import { Campaigns } from '../../src/campaigns/campaigns.js';
@@ -120,3 +121,38 @@ export function smsSends(decisions: readonly Decision[]): Map<string, string> {
   }
   return byCustomer;
 }
+
+export const START = { id: 'autumn-1', segment: 'free_users', trigger: 'autumn', budgets: { perChannelPerDay: { sms: 500 } }, endAt: NOON + DAY };
+
+/** Decisions per customer across replicas, by distinct decision id. */
+export function decisionsPerCustomer(all: readonly Decision[]): Map<string, Set<string>> {
+  const per = new Map<string, Set<string>>();
+  for (const d of all) {
+    let s = per.get(d.customerId);
+    if (!s) per.set(d.customerId, (s = new Set()));
+    s.add(d.decisionId);
+  }
+  return per;
+}
+
+/** After `n` decisions the replica "dies": its next decision is made (budget reserved, decision saved) but the runner never returns. */
+export const killAfter = (n: number) => (decide: (i: DecideInput) => Promise<Decision>) => {
+  let calls = 0;
+  return async (i: DecideInput): Promise<Decision> => {
+    calls++;
+    const d = await decide(i);
+    if (calls > n) return new Promise<Decision>(() => undefined);
+    return d;
+  };
+};
+
+export function expectCampaignInvariants(all: readonly Decision[], members: number, smsBudget = 500) {
+  const sms = smsSends(all);
+  expect(sms.size).toBeLessThanOrEqual(smsBudget);
+  const per = decisionsPerCustomer(all);
+  const twice = [...per.values()].filter((s) => s.size > 1).length;
+  expect(twice).toBe(0);
+  expect(per.size).toBeLessThanOrEqual(members);
+  return { sms: sms.size, decided: per.size };
+}
+
