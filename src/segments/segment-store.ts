@@ -1,3 +1,4 @@
+import { MinHeap } from '../core/min-heap.js';
 import { NO_FACTS, type SegmentFacts } from './facts.js';
 
 /**
@@ -24,6 +25,9 @@ export interface SegmentStore {
   forget(customerId: string, segmentIds: readonly string[]): Promise<void>;
 }
 
+/** A due customer whose re-evaluation failed is tried again this much later. */
+const RETRY_MS = 60_000;
+
 /** One process's segment state. Concurrent updates of a customer cannot interleave: `change` is synchronous. */
 export class MemorySegmentStore implements SegmentStore {
   private readonly facts = new Map<string, SegmentFacts>();
@@ -31,6 +35,12 @@ export class MemorySegmentStore implements SegmentStore {
   /** Sorted lazily: listing is rare beside updates. */
   private readonly sorted = new Map<string, string[]>();
   private readonly checks = new Map<string, number>();
+  /**
+   * The checks by time, so a sweep reads only what is due. Entries go stale
+   * when a customer's check moves (they are skipped when popped); the heap
+   * is rebuilt from `checks` when stale entries outnumber live ones.
+   */
+  private heap = new MinHeap<{ id: string; at: number }>();
 
   async update(customerId: string, change: (facts: SegmentFacts) => SegmentFacts): Promise<{ before: SegmentFacts; after: SegmentFacts }> {
     const before = this.facts.get(customerId) ?? NO_FACTS;
@@ -51,14 +61,25 @@ export class MemorySegmentStore implements SegmentStore {
       this.sorted.delete(id);
     }
     if (nextCheck === undefined) this.checks.delete(customerId);
-    else this.checks.set(customerId, nextCheck);
+    else {
+      this.checks.set(customerId, nextCheck);
+      this.heap.push(nextCheck, { id: customerId, at: nextCheck });
+    }
+    if (this.heap.size > 2 * this.checks.size + 1024) {
+      this.heap = new MinHeap();
+      for (const [id, at] of this.checks) this.heap.push(at, { id, at });
+    }
   }
 
   async due(now: number, limit: number): Promise<string[]> {
     const out: string[] = [];
-    for (const [id, t] of this.checks) {
-      if (t <= now) out.push(id);
-      if (out.length >= limit) break;
+    while (out.length < limit && (this.heap.peekKey() ?? Infinity) <= now) {
+      const e = this.heap.pop() as { id: string; at: number };
+      if (this.checks.get(e.id) !== e.at) continue;
+      out.push(e.id);
+      // Until the caller's re-evaluation files a new check: a retry a minute on, should it fail.
+      this.checks.set(e.id, now + RETRY_MS);
+      this.heap.push(now + RETRY_MS, { id: e.id, at: now + RETRY_MS });
     }
     return out;
   }
