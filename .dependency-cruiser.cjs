@@ -85,8 +85,8 @@ module.exports = {
     {
       name: 'journeys-depend-inward',
       severity: 'error',
-      comment: 'Triggers, delivery and their job queues call the engine through the decide function they are given; they never reach the transport, tools or the composition root.',
-      from: { path: '^src/(triggers|delivery|jobs)/' },
+      comment: 'Triggers, delivery, their job queues, segments and campaigns call the engine through the decide function they are given; they never reach the transport, tools or the composition root.',
+      from: { path: '^src/(triggers|delivery|jobs|segments|campaigns)/' },
       to: { path: '^src/(server|cli|fleet|simulate)/|^src/main\\.ts$' },
     },
     {

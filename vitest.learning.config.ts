@@ -3,9 +3,11 @@ import { defineConfig } from 'vitest/config';
 /**
  * The long checks kept out of `npm test` so it stays fast: the learning
  * checks (fixed seeds, fixed margins, full-length streams) and the journeys
- * fleet test that kills a replica among 1,000 customers (40-70 s alone).
+ * fleet test that kills a replica among 1,000 customers (40-70 s alone),
+ * the campaign fleet test that kills one of two replica processes (about 45 s), and the
+ * 10,000-member campaign on Redis with two replicas (about 30 s).
  */
-export const LONG_CHECKS = ['test/learning/**', 'test/journeys/fleet-kill.test.ts'];
+export const LONG_CHECKS = ['test/learning/**', 'test/journeys/fleet-kill.test.ts', 'test/campaigns/fleet-kill.test.ts', 'test/campaigns/redis-10k.test.ts'];
 
 /** `npm run test:learning`: the long checks. CI runs both (.ci/run). */
 export default defineConfig({

@@ -74,7 +74,7 @@ export const configSchema = z.object({
   decisionLogEraseDeadlineMs: z.coerce.number().int().min(0).max(30 * 86_400_000).default(3_600_000),
   /** Seed mixed into every decision's sampling; unset means random per process. */
   seed: z.coerce.number().int().min(0).max(0xffffffff).optional(),
-  /** How often attribution windows are closed, ms. @defaultValue 1000 */
+  /** How often attribution windows are closed, and segment memberships due by time alone are checked, ms. @defaultValue 1000 */
   sweepIntervalMs: z.coerce.number().int().min(10).max(60_000).default(1000),
   /** Grace period for in-flight calls on SIGTERM, ms; then they are cancelled. @defaultValue 10000 */
   shutdownGraceMs: z.coerce.number().int().min(0).max(300_000).default(10_000),
@@ -92,7 +92,7 @@ export const configSchema = z.object({
   deliveryBackoffMs: z.coerce.number().int().min(1).max(3_600_000).default(1000),
   /** Sends in flight at once per channel and replica (per channel: catalog delivery.concurrency). @defaultValue 8 */
   deliveryConcurrency: z.coerce.number().int().min(1).max(1000).default(8),
-  /** Redis mode: a running trigger or send is locked this long; a replica killed mid-job has its jobs taken over after it, ms. @defaultValue 30000 */
+  /** Redis mode: a running trigger or send, or a campaign's chunk, is locked this long; a replica killed mid-job has its jobs taken over after it, ms. @defaultValue 30000 */
   journeyLockMs: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   /** Timeout of one webhook attempt, ms. @defaultValue 10000 */
   webhookTimeoutMs: z.coerce.number().int().min(100).max(120_000).default(10_000),

@@ -122,9 +122,69 @@ export const DEFAULT_RULE_SETTINGS: RuleSettings = Object.freeze({
   fatigue: Object.freeze({ ignored: 3, days: 14 }),
 });
 
+/** A customer's lifecycle stage, derived from activity (src/segments/lifecycle.ts). */
+export type LifecycleStage = 'new' | 'active' | 'lapsing' | 'lapsed';
+
+/**
+ * Stage boundaries, in days: `new` for newDays after the first activity;
+ * then `active` while the last activity is within activeDays, `lapsing`
+ * within lapsedDays, `lapsed` beyond.
+ */
+export interface LifecycleSettings {
+  readonly newDays: number;
+  readonly activeDays: number;
+  readonly lapsedDays: number;
+}
+
+export const DEFAULT_LIFECYCLE: LifecycleSettings = Object.freeze({ newDays: 30, activeDays: 30, lapsedDays: 90 });
+
+/** One condition of a segment (docs/segments.md); each reads the live profile or the customer's recent events. */
+export type SegmentCondition =
+  /** A profile attribute: categorical value in `in`, or numeric within [gte, lte]; `exists: false` for absent. */
+  | {
+      readonly kind: 'attribute';
+      readonly name: string;
+      readonly in?: readonly string[];
+      readonly gte?: number;
+      readonly lte?: number;
+      readonly exists?: boolean;
+    }
+  /** May be contacted on the channel for marketing (explicit consent, or the channel's opt_out mode; not opted out). */
+  | { readonly kind: 'consent'; readonly channel: string }
+  /** The customer's IANA time zone is one of these ("" = unknown). */
+  | { readonly kind: 'time_zone'; readonly in: readonly string[] }
+  /** Count of `event` (optionally about a category or item) within the last withinMs: in [min, max]. */
+  | {
+      readonly kind: 'events';
+      readonly event: string;
+      readonly category?: string;
+      readonly item?: string;
+      readonly withinMs: number;
+      readonly min: number;
+      readonly max?: number;
+    }
+  /** Money spent (sum of purchase events' numeric attribute `value`) within withinMs: in [min, max]. */
+  | { readonly kind: 'money'; readonly withinMs: number; readonly min: number; readonly max?: number }
+  /** Cart lines (optionally of a category or item): at least min, at most max. */
+  | { readonly kind: 'cart'; readonly category?: string; readonly item?: string; readonly min: number; readonly max?: number }
+  /** The customer's lifecycle stage is one of these. */
+  | { readonly kind: 'lifecycle'; readonly in: readonly LifecycleStage[] };
+
+/** A segment: every `all` condition, at least one `any` condition (when given), no `none` condition. */
+export interface SegmentSpec {
+  readonly id: string;
+  readonly all: readonly SegmentCondition[];
+  readonly any: readonly SegmentCondition[];
+  readonly none: readonly SegmentCondition[];
+}
+
 export interface Catalog {
   /** Absent: DEFAULT_RULE_SETTINGS. */
   readonly rules?: RuleSettings;
+  /** Micro-segments kept current by src/segments; absent: none. */
+  readonly segments?: ReadonlyMap<string, SegmentSpec>;
+  /** Absent: DEFAULT_LIFECYCLE. */
+  readonly lifecycle?: LifecycleSettings;
   readonly channels: ReadonlyMap<string, ChannelSpec>;
   readonly messages: ReadonlyMap<string, MessageSpec>;
   readonly slots: ReadonlyMap<string, SendSlot>;

@@ -20,6 +20,7 @@ import {
   type DocPath,
 } from './schema.js';
 import { parseHhMm } from './time.js';
+import { toLifecycle, toSegment } from './segment-schema.js';
 
 /** A catalog that failed to parse or validate; `issues` lists every problem, one per line. */
 export class CatalogError extends TactError {
@@ -169,5 +170,7 @@ export function buildCatalog(doc: CatalogDoc): Catalog {
     slots,
     triggers,
     messagesFor: (trigger: string) => byTrigger.get(trigger) ?? none,
+    segments: new Map(doc.segments.map((seg) => [seg.id, toSegment(seg)])),
+    lifecycle: toLifecycle(doc.lifecycle),
   };
 }

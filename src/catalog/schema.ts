@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NO_SEND_ID } from '../domain/decision.js';
 import { isHhMm } from './time.js';
+import { lifecycleSchema, segmentSchema } from './segment-schema.js';
 
 /**
  * The catalog file's shape (YAML, see models/catalog.yaml for a documented
@@ -226,6 +227,10 @@ export const catalogSchema = z.strictObject({
   send_slots: z.array(slotSchema).min(1),
   triggers: z.array(triggerSchema).min(1),
   messages: z.array(messageSchema).min(1),
+  /** Micro-segments over the live profile and recent events (docs/segments.md). */
+  segments: z.array(segmentSchema).default([]),
+  /** Lifecycle stage boundaries that `lifecycle` conditions use. */
+  lifecycle: lifecycleSchema.default({ new_days: 30, active_days: 30, lapsed_days: 90 }),
 });
 
 export type CatalogDoc = z.infer<typeof catalogSchema>;
@@ -322,7 +327,17 @@ export function crossReferenceIssues(doc: CatalogDoc): CatalogIssue[] {
     ...duplicateIds('send_slots', doc.send_slots),
     ...duplicateIds('triggers', doc.triggers),
     ...duplicateIds('messages', doc.messages),
+    ...duplicateIds('segments', doc.segments),
   ];
+  doc.segments.forEach((seg, i) => {
+    for (const list of ['all', 'any', 'none'] as const) {
+      seg[list].forEach((c, j) => {
+        if (c.consent && !channelIds.has(c.consent.channel)) {
+          issues.push({ path: ['segments', i, list, j, 'consent', 'channel'], message: `unknown channel "${c.consent.channel}"` });
+        }
+      });
+    }
+  });
   doc.triggers.forEach((t, i) => {
     if (t.slots) issues.push(...unknownRefs(['triggers', i, 'slots'], t.slots, slotIds, 'send slot'));
   });

@@ -48,6 +48,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'switch the champion policy of a running server, or roll back',
     load: async () => import('./promote.js').then((m) => ({ run: (a, io) => m.runPromote(a, io), usage: m.PROMOTE_USAGE })),
   },
+  campaign: {
+    summary: 'start, watch, pause and resume outbound campaigns; list a segment\'s members',
+    load: async () => import('./campaign.js').then((m) => ({ run: (a, io) => m.runCampaign(a, io), usage: m.CAMPAIGN_USAGE })),
+  },
   uplift: {
     summary: 'treated vs control-holdout reward per policy',
     load: async () => import('./uplift.js').then((m) => ({ run: (a, io) => m.runUplift(a, io), usage: m.UPLIFT_USAGE })),

@@ -60,7 +60,7 @@ export async function runPromote(argv: readonly string[], io: CommandIo = proces
 }
 
 /** TLS when a CA is given (mutual with a client pair), else plaintext. */
-function channelCredentials(
+export function channelCredentials(
   v: { 'tls-ca'?: string | undefined; 'tls-cert'?: string | undefined; 'tls-key'?: string | undefined },
   env: CommandIo['env'],
 ): grpc.ChannelCredentials {
@@ -75,7 +75,7 @@ function channelCredentials(
 }
 
 /** Client options adding `authorization: Bearer <token>` to every call, when a token is set. */
-function withToken(token: string | undefined): grpc.ClientOptions {
+export function withToken(token: string | undefined): grpc.ClientOptions {
   if (!token) return {};
   const interceptor: grpc.Interceptor = (options, next) =>
     new grpc.InterceptingCall(next(options), {
@@ -90,7 +90,7 @@ function withToken(token: string | undefined): grpc.ClientOptions {
 type Callback<T> = (err: grpc.ServiceError | null, res?: T) => void;
 
 /** Promisified unary call; a gRPC error becomes its status details (which name the field). */
-function call<T>(start: (cb: Callback<T>) => unknown): Promise<T> {
+export function call<T>(start: (cb: Callback<T>) => unknown): Promise<T> {
   return new Promise((resolve, reject) =>
     start((err, res) => (err || res === undefined ? reject(new Error(err ? `${grpc.status[err.code]}: ${err.details}` : 'empty response')) : resolve(res))),
   );

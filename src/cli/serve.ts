@@ -15,6 +15,7 @@ import { rpcInterceptor } from '../server/interceptors.js';
 import { ReceiptJoiner } from '../feedback/receipts.js';
 import type { Journeys } from '../triggers/journeys.js';
 import { openJourneys } from './open-journeys.js';
+import { openCampaigns, type OpenCampaigns } from './open-campaigns.js';
 import { loggingFaultReporter } from '../server/faults.js';
 
 /** A serving Tact: gRPC bound, windows being closed on a timer. */
@@ -25,6 +26,8 @@ export interface RunningTact {
   readonly grpc: RunningGrpcServer;
   readonly metrics: TactMetrics;
   readonly metricsServer: RunningMetricsServer;
+  /** Segments and outbound campaigns (docs/segments.md, docs/campaigns.md). */
+  readonly campaigns: OpenCampaigns;
   /** PolicyAdmin's own port (--admin-listen), when configured. */
   readonly admin?: RunningAdminServer;
   /** Read certificate (and token) files now rather than at the next poll (SIGHUP). */
@@ -112,13 +115,25 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
   });
   const journeys = openJourneys(config, tact, metrics);
   const receipts = new ReceiptJoiner({ store: tact.store, log: tact.log, clock: tact.clock, observer: journeys.metrics });
+  const campaigns = openCampaigns(config, tact, journeys.journeys, metrics);
   const customerHandlers = customerServiceHandlers({
     store: tact.store,
     log: tact.log,
     clock: tact.clock,
     receipts,
-    onEvent: (event) => journeys.journeys.onEvent(event),
-    journeys: journeys.journeys,
+    // Segments first: an entry they report reaches the trigger rules after the event itself would have.
+    onEvent: async (event) => {
+      await campaigns.segments.onEvent(event);
+      await journeys.journeys.onEvent(event);
+    },
+    onConsent: (customerId) => campaigns.segments.refresh(customerId),
+    journeys: {
+      forget: async (customerId) => {
+        await campaigns.segments.forget(customerId);
+        await campaigns.campaigns.forget(customerId);
+        return journeys.journeys.forget(customerId);
+      },
+    },
     maxFutureSkewMs: config.maxFutureSkewMs,
     maxAbsFeature: tact.policies.maxAbsFeature,
   });
@@ -132,13 +147,14 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
     credentials: serverCredentials(tls),
     rewardStreams: { idleMs: config.rewardStreamIdleMs, maxOpen: config.rewardStreamMax },
   }).catch(async (err: unknown) => {
+    await campaigns.close();
     await journeys.close();
     await fleet?.stop();
     await tact.close();
     throw err;
   });
   const admin = config.adminListen
-    ? await startAdminServer({ policies: tact.policies, clock: tact.clock }, config.adminListen, {
+    ? await startAdminServer({ policies: tact.policies, clock: tact.clock, campaigns: { campaigns: campaigns.campaigns, segments: campaigns.segments } }, config.adminListen, {
         interceptors,
         faults,
         credentials: serverCredentials(tls),
@@ -154,6 +170,7 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
   }, config.sweepIntervalMs);
   sweeper.unref();
   journeys.journeys.start();
+  campaigns.start();
   // Catalog hot reload: validated, swapped whole, counted; an invalid file never replaces a valid one.
   const stopWatchingCatalog = tact.catalogSource.watch((outcome) => {
     metrics.onCatalogReload(outcome.ok);
@@ -183,6 +200,7 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
   return {
     tact,
     journeys: journeys.journeys,
+    campaigns,
     grpc,
     metrics,
     metricsServer,
@@ -194,6 +212,7 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
         clearInterval(sweeper);
         stopWatchingCatalog();
         await Promise.all([grpc.shutdown(config.shutdownGraceMs), admin?.shutdown(config.shutdownGraceMs)]);
+        await campaigns.close().catch((err: unknown) => tact.logger.error({ err }, 'closing campaigns failed'));
         await journeys.close().catch((err: unknown) => tact.logger.error({ err }, 'closing journeys failed'));
         // Windows already over are closed now rather than left to the next replica.
         await tact.joiner.sweep().catch((err: unknown) => tact.logger.error({ err }, 'final sweep failed'));

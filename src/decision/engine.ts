@@ -6,14 +6,14 @@ import { murmur3 } from '../core/hash.js';
 import { idempotencyKey } from '../core/idempotency-key.js';
 import { SeededRandom } from '../core/random.js';
 import { customerTimeZone } from '../domain/customer-state.js';
-import { NO_SEND_ID, type Candidate, type Choice, type DecideInput, type Decision, type Removal } from '../domain/decision.js';
+import { NO_SEND_ID, type Candidate, type Choice, type DecideInput, type Decision, type Removal, type SendBudget } from '../domain/decision.js';
 import type { Features } from '../domain/features.js';
 import { computePmf } from '../explore/pmf.js';
 import { decisionContext } from '../features/decision-context.js';
 import type { Policy, PolicySet } from '../policies/policy-set.js';
 import { applyContactRules, type ContactRules } from '../rules/contact-rules.js';
 import type { TactStore } from '../store/store.js';
-import { arbitrate, reserveInStore, reserveNothing } from './arbitrate.js';
+import { arbitrate, reserveInStore, reserveNothing, type ReserveSends } from './arbitrate.js';
 import { newDecisionId, type IdSource } from './decision-id.js';
 import { isInHoldout } from './holdout.js';
 import type { DecisionLogSink } from './log-entry.js';
@@ -168,7 +168,8 @@ export class DecisionEngine {
       });
       return { choices, chosen, pmf, mean };
     };
-    const reserve = this.deps.contactRules.reserveCaps ? reserveInStore(this.deps.store, catalog, input.customerId) : reserveNothing;
+    const caps = this.deps.contactRules.reserveCaps ? reserveInStore(this.deps.store, catalog, input.customerId) : reserveNothing;
+    const reserve = input.budget ? withinBudget(input.budget, caps) : caps;
     let last: { picks: readonly Pick[]; decision: Decision } | undefined;
     const picks = await arbitrate({
       eligible,
@@ -188,6 +189,36 @@ export class DecisionEngine {
     if (picks.length === 0) return undefined;
     const made = chosenOf(picks);
     return last?.picks === picks ? { ...made, saved: last.decision } : made;
+  }
+
+  /**
+   * A campaign's ranking, before it decides: the expected reward of the
+   * best eligible send over no-send for this customer now (steps 1-5 without
+   * exploring, reserving or logging). -Infinity when rules leave no send. The
+   * decision itself is made later by `decide`, which explores and logs.
+   */
+  async estimateUplift(input: Omit<DecideInput, 'topK' | 'explain'>): Promise<number> {
+    const policy = this.deps.policies.get(input.policy);
+    checkDecideInput({ ...input, topK: 1, explain: false }, policy);
+    const catalog = this.deps.catalog();
+    const state = await this.deps.store.loadCustomer(input.customerId, input.at);
+    const candidates = catalogCandidates(catalog, input.trigger, input.at, customerTimeZone(state));
+    checkCandidateCount(candidates.length, policy);
+    const { eligible } = applyContactRules(this.deps.contactRules.rules, { state, at: input.at, catalog, candidates });
+    if (!eligible.some((c) => !c.noSend)) return -Infinity;
+    const context = decisionContext(state, input.at, input.context, input.trigger);
+    const mean = new Float64Array(eligible.length);
+    const width = new Float64Array(eligible.length);
+    policy.learner.score(policy.learner.prepare(context), eligible, { mean, width });
+    let best = -Infinity;
+    let baseline = 0;
+    eligible.forEach((c, i) => {
+      const m = mean[i] as number;
+      if (c.noSend) baseline = m;
+      else if (m > best) best = m;
+    });
+    const uplift = best - baseline;
+    return Number.isFinite(uplift) ? uplift : -Infinity;
   }
 
   private scoreShadows({ decision, trigger, context, eligible, chosen }: MadeDecision, policy: Policy, expiresAt: number): void {
@@ -275,6 +306,20 @@ function checkCandidateCount(n: number, policy: Policy): void {
       'candidates',
     );
   }
+}
+
+/**
+ * The budget first, then the customer's caps; a send the caps refuse gives
+ * its budget back, so a refused send never spends the campaign's budget.
+ */
+function withinBudget(budget: SendBudget, caps: ReserveSends): ReserveSends {
+  return async (chosen, picks) => {
+    const over = await budget.reserve(chosen);
+    if (over >= 0) return over;
+    const failed = await caps(chosen, picks);
+    if (failed >= 0) await budget.release(chosen);
+    return failed;
+  };
 }
 
 function allFiniteScores(mean: Float64Array, width: Float64Array): boolean {

@@ -79,7 +79,28 @@ export type ReceiptEvent =
   | 'ignored'
   | 'bounced';
 
-export type LogLine = DecisionLine | OutcomeLine | ReceiptLine;
+/**
+ * A campaign's admission of one member (src/campaigns/admission.ts): the
+ * member's estimated uplift, the probability q its randomized threshold
+ * admitted it with, and whether it did. For an admitted member `decisionId`
+ * is its decision's, whose logged probabilities are conditional on
+ * admission: a send's propensity is q times the decision's. A member not
+ * admitted got no decision; its id is "campaign:<campaign>:<customer>", and
+ * its no-send had probability 1 - q (plus q times the decision's no-send).
+ */
+export interface CampaignLine {
+  readonly type: 'campaign';
+  readonly decisionId: string;
+  /** Customer id: erased by ForgetCustomer along with the line. */
+  readonly customerId: string;
+  readonly campaign: string;
+  readonly score: number;
+  readonly admitProbability: number;
+  readonly admitted: boolean;
+  readonly at: number;
+}
+
+export type LogLine = DecisionLine | OutcomeLine | ReceiptLine | CampaignLine;
 
 /** Where decision and outcome lines go; implementations batch and never block Decide. */
 export interface DecisionLogSink {

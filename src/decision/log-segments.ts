@@ -57,6 +57,7 @@ export class ErasureFilter {
 
   /** True when the line belongs to a customer being forgotten. */
   drops(line: LogLine): boolean {
+    if (line.type === 'campaign') return this.customers.has(line.customerId);
     if (line.type === 'decision') {
       if (!this.customers.has(line.customerId)) return false;
       this.decisions.add(line.decisionId);

@@ -57,6 +57,23 @@ export interface DecideInput {
   readonly explain: boolean;
   /** Absolute deadline (ms since epoch) after which the work is not worth doing. */
   readonly deadline?: number;
+  /**
+   * A shared budget the chosen sends must also fit (a campaign's sends per
+   * channel per day and sending cost): reserved in arbitration like the caps,
+   * so a send the budget refuses is resampled away, never answered.
+   */
+  readonly budget?: SendBudget;
+}
+
+/**
+ * Atomic reservation against a budget shared by every replica. `reserve`
+ * records all sends or none, returning the index of the first that does not
+ * fit (-1: all recorded); `release` gives back sends recorded by a reserve
+ * whose decision did not keep them (a customer's cap refused it after).
+ */
+export interface SendBudget {
+  reserve(chosen: readonly Candidate[]): Promise<number>;
+  release(chosen: readonly Candidate[]): Promise<void>;
 }
 
 export interface Choice {

@@ -1,5 +1,5 @@
 import { openDecisionLog } from '../decision/log-segments.js';
-import type { DecisionLine, LogLine, OutcomeLine, ReceiptLine } from '../decision/log-entry.js';
+import type { DecisionLine, LogLine, OutcomeLine, ReceiptLine, CampaignLine } from '../decision/log-entry.js';
 import type { LoggedData, LoggedRound } from './logged-data.js';
 import { tactError } from '../core/errors.js';
 import { decisionIdExpiry } from '../decision/decision-id.js';
@@ -46,6 +46,7 @@ function parseLine(text: string, lineNo: number, path: string): LogLine {
     return parsed as unknown as OutcomeLine;
   }
   if (parsed['type'] === 'receipt') return parsed as unknown as ReceiptLine;
+  if (parsed['type'] === 'campaign') return parsed as unknown as CampaignLine;
   throw tactError('BAD_INPUT_FILE', `${path}:${lineNo}: unknown line type ${String(parsed['type'])}`);
 }
 

@@ -22,6 +22,8 @@ export interface CustomerServiceDeps {
   readonly receipts?: ReceiptJoiner;
   /** Every recorded event, after the store has it: the trigger rules (journeys). */
   readonly onEvent?: (event: JourneyEvent) => Promise<void>;
+  /** After SetConsent: consent and time zone feed segment membership. */
+  readonly onConsent?: (customerId: string) => Promise<void>;
   /** ForgetCustomer erases the customer's journeys too (trigger state, timers, queued sends). */
   readonly journeys?: JourneyForget;
   /** How far ahead of server time an event's `at` may be (config maxFutureSkewMs); default 5 minutes. */
@@ -47,6 +49,7 @@ export function customerServiceHandlers(deps: CustomerServiceDeps): CustomerHand
       const changesReach = req.unreachable_channels.length + req.reachable_channels.length > 0;
       const before = changesReach ? (await store.loadCustomer(customerId, clock.now())).consent.unreachable : [];
       await store.setConsent(customerId, toConsentPatch(req, before));
+      await deps.onConsent?.(customerId);
       return {};
     }),
     ForgetCustomer: unary(clock, async (req) => {

@@ -8,6 +8,8 @@ import type { Clock } from '../core/clock.js';
 import type { PolicyAdminHandlers } from './generated/tact/v1/PolicyAdmin.js';
 import { guardService, type FaultReporter } from './faults.js';
 import { POLICY_ADMIN_SERVICE, policyAdminHandlers } from './policy-admin-service.js';
+import { CAMPAIGN_SERVICE, campaignServiceHandlers, type CampaignServiceDeps } from './campaign-service.js';
+import type { CampaignServiceHandlers } from './generated/tact/v1/CampaignService.js';
 import { loadTactDefinition, loadTactProto } from './proto.js';
 import { addReflection } from './reflection.js';
 
@@ -56,6 +58,7 @@ export async function startGrpcServer(
     proto.tact.v1.PolicyAdmin.service,
     options.policyAdmin ? guard(POLICY_ADMIN_SERVICE, policyAdminHandlers(options.policyAdmin, deps.clock)) : policyAdminElsewhere(),
   );
+  server.addService(proto.tact.v1.CampaignService.service, campaignsElsewhere());
   const health = new HealthImplementation({ '': 'NOT_SERVING', [SERVICE_NAME]: 'NOT_SERVING' });
   health.addToServer(server);
   addReflection(server, definition);
@@ -80,6 +83,8 @@ export type RunningAdminServer = Omit<RunningGrpcServer, 'openRewardStreams'>;
 export interface AdminServerDeps {
   readonly policies: PolicySet;
   readonly clock: Clock;
+  /** CampaignService (campaigns and segment listing); absent: its calls say it is not configured. */
+  readonly campaigns?: Omit<CampaignServiceDeps, 'clock'>;
 }
 
 /**
@@ -92,6 +97,8 @@ export async function startAdminServer(deps: AdminServerDeps, listen: string, op
   const server = newServer(options);
   const admin = policyAdminHandlers(deps.policies, deps.clock);
   server.addService(proto.tact.v1.PolicyAdmin.service, options.faults ? guardService(POLICY_ADMIN_SERVICE, admin, options.faults) : admin);
+  const campaigns = deps.campaigns ? campaignServiceHandlers({ ...deps.campaigns, clock: deps.clock }) : campaignsElsewhere();
+  server.addService(proto.tact.v1.CampaignService.service, options.faults ? guardService(CAMPAIGN_SERVICE, campaigns, options.faults) : campaigns);
   const health = new HealthImplementation({ '': 'NOT_SERVING', [POLICY_ADMIN_SERVICE]: 'NOT_SERVING' });
   health.addToServer(server);
   addReflection(server, definition);
@@ -132,6 +139,13 @@ function policyAdminElsewhere(): PolicyAdminHandlers {
   const moved = (_call: unknown, callback: grpc.sendUnaryData<never>) =>
     callback({ code: grpc.status.UNIMPLEMENTED, details: `${POLICY_ADMIN_SERVICE} is served on the admin port only (start the server with --admin-listen)` });
   return { Promote: moved, Rollback: moved, ListPolicies: moved };
+}
+
+/** CampaignService lives on the admin port; the data port (and an admin port without campaigns) says where instead of a bare UNIMPLEMENTED. */
+function campaignsElsewhere(): CampaignServiceHandlers {
+  const moved = (_call: unknown, callback: grpc.sendUnaryData<never>) =>
+    callback({ code: grpc.status.UNIMPLEMENTED, details: `${CAMPAIGN_SERVICE} is served on the admin port only (start the server with --admin-listen)` });
+  return { StartCampaign: moved, GetCampaign: moved, PauseCampaign: moved, ResumeCampaign: moved, ListSegmentMembers: moved };
 }
 
 export function setServing(health: HealthImplementation, serving: boolean): void {

@@ -95,10 +95,15 @@ function descriptorsOf(entry: unknown): Uint8Array[] {
  */
 function nameMapEntries(m: MessageDescriptor): void {
   for (const nested of m.nestedType ?? []) {
-    if (nested.options?.mapEntry && !nested.name.endsWith('Entry')) {
+    if (nested.options?.mapEntry) {
       const old = nested.name;
-      nested.name = `${old}Entry`;
-      for (const f of m.field ?? []) if (f.typeName === old || f.typeName?.endsWith(`.${m.name}.${old}`)) f.typeName = `${f.typeName}Entry`;
+      // protoc: the field name in CamelCase ("sends_per_day" -> "SendsPerDayEntry"); proto-loader only capitalises it ("Sends_per_day").
+      const field = (m.field ?? []).find((f) => f.typeName === old || f.typeName?.endsWith(`.${m.name}.${old}`));
+      const wanted = `${(field?.name ?? old).replace(/(?:^|_)([a-z0-9])/g, (_, c: string) => c.toUpperCase())}Entry`;
+      if (wanted !== old) {
+        nested.name = wanted;
+        if (field?.typeName) field.typeName = field.typeName === old ? wanted : `${field.typeName.slice(0, -old.length)}${wanted}`;
+      }
     }
     nameMapEntries(nested);
   }

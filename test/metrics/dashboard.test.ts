@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { JourneyMetrics } from '../../src/metrics/journey-metrics.js';
+import { CampaignMetrics } from '../../src/metrics/campaign-metrics.js';
 import { METRIC_PREFIX, TactMetrics } from '../../src/metrics/registry.js';
 import { policiesFileSchema } from '../../src/policies/policy-config.js';
 import { PolicySet } from '../../src/policies/policy-set.js';
@@ -36,6 +37,7 @@ async function exportedSeries(defaultMetrics: boolean): Promise<Map<string, stri
     storeHealth: { up: () => true },
   });
   new JourneyMetrics(metrics.registry, METRIC_PREFIX, async () => 0);
+  new CampaignMetrics(metrics.registry, METRIC_PREFIX);
   const text = await metrics.registry.metrics();
   return new Map([...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
 }

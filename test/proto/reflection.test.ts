@@ -21,7 +21,7 @@ describe('server reflection, as buf curl uses it', () => {
   it('lists the services and every method, health included', async () => {
     const services = await curl('--list-services', base);
     expect(services.stderr).toBe('');
-    expect(services.stdout.trim().split('\n').sort()).toEqual(['grpc.health.v1.Health', 'tact.v1.DecisionService', 'tact.v1.PolicyAdmin']);
+    expect(services.stdout.trim().split('\n').sort()).toEqual(['grpc.health.v1.Health', 'tact.v1.CampaignService', 'tact.v1.DecisionService', 'tact.v1.PolicyAdmin']);
     const methods = await curl('--list-methods', base);
     expect(methods.stderr).toBe('');
     expect(methods.stdout.trim().split('\n')).toEqual(
