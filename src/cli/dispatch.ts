@@ -83,9 +83,19 @@ async function runServe(argv: string[], io: CommandIo): Promise<number> {
   const config = loadConfig(argv, io.env);
   checkPaths(config);
   const { serve } = await import('./serve.js');
+  // Listen for SIGTERM before serving: "tact serving" is logged while the
+  // start-up's last steps settle, and a signal that came in between was
+  // answered by Node's default action (killed, no clean stop, no exit code).
+  let stopRequested: NodeJS.Signals | undefined;
+  let onSignal = (signal: NodeJS.Signals) => {
+    stopRequested = signal;
+  };
+  const signalled = (signal: NodeJS.Signals) => onSignal(signal);
+  process.once('SIGTERM', signalled);
+  process.once('SIGINT', signalled);
   const running = await serve(config);
   await new Promise<void>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
+    onSignal = (signal: NodeJS.Signals) => {
       running.tact.logger.info({ signal }, 'shutting down');
       // A stop that hangs (a store or job queue that never answers after a
       // failover) must not keep the process alive: say so and exit, rather
@@ -97,10 +107,9 @@ async function runServe(argv: string[], io: CommandIo): Promise<number> {
       deadline.unref();
       void running.stop().then(resolve);
     };
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
     // Rotated certificates and tokens are picked up by polling; SIGHUP reads them at once.
     process.on('SIGHUP', () => void running.reloadCredentials());
+    if (stopRequested) onSignal(stopRequested);
   });
   return 0;
 }
