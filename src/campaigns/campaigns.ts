@@ -360,6 +360,7 @@ export class Campaigns {
           decisionId: decision?.decisionId ?? `campaign:${spec.id}:${customerId}`,
           customerId,
           campaign: spec.id,
+          segment: spec.segment,
           score: Number.isFinite(score) ? score : -1e300,
           admitProbability: q,
           admitted,

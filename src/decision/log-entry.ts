@@ -94,6 +94,8 @@ export interface CampaignLine {
   /** Customer id: erased by ForgetCustomer along with the line. */
   readonly customerId: string;
   readonly campaign: string;
+  /** The segment the campaign drew its audience from: what `tact uplift --by segment` groups by. */
+  readonly segment: string;
   readonly score: number;
   readonly admitProbability: number;
   readonly admitted: boolean;
