@@ -4,6 +4,7 @@ import { computeTerms, normalQuantile } from './estimators.js';
 import { exportLog, type ExportedDecision, type ExportOptions } from './export-log.js';
 import type { EvaluatedPolicy, LoggedData, LoggedRound } from './logged-data.js';
 import { fitActionMeanModel } from './reward-model.js';
+import { loggedRound } from './tact-log-reader.js';
 
 /**
  * The money uplift of each trigger x message x channel combination over
@@ -122,21 +123,10 @@ export class CombinationUpliftEstimator {
     const chosen = d.candidates.findIndex((c) => c.id === chosenId);
     if (chosen < 0) return this.skip('nothing chosen');
     if (!d.candidates.some((c) => c.id === NO_SEND_ID && c.probability > 0)) return this.skip('no-send not a candidate');
-    const probabilities = Float64Array.from(d.candidates, (c) => c.probability);
     this.rounds.push({
       trigger: d.trigger,
       keys: d.candidates.map((c) => (c.id === NO_SEND_ID ? '' : this.keyOf(d.trigger, c.id, c.channel))),
-      logged: {
-        id: d.decisionId,
-        at: d.at,
-        context: d.context,
-        actionIds: d.candidates.map((c) => c.id),
-        actionFeatures: d.candidates.map((c) => c.features),
-        chosen,
-        propensity: d.probabilities[0] ?? (probabilities[chosen] as number),
-        reward,
-        loggingProbabilities: probabilities,
-      },
+      logged: loggedRound(d, chosen, d.probabilities[0] ?? (d.candidates[chosen]?.probability as number), reward),
     });
   }
 
