@@ -19,7 +19,7 @@ exploration (decisions where the combination and no-send both had a probability)
 holdout (the combination's IPS value on treated decisions minus the mean of the
 trigger's holdout decisions) where the policy keeps one. Combinations where fewer than
 --min-count decisions (default 30) chose it or no-send, or fewer than --min-rewarded
-(default 10) of its own earned a reward, are flagged "few". \`segment\` is not a key
+(default 10) of its own earned a reward (or of no-send's, when it earned any), are flagged "few". \`segment\` is not a key
 yet: decision log lines carry no segment field.
 
   --log PATH          Tact decision log
@@ -119,13 +119,14 @@ export function formatCombinations(results: readonly CombinationUplift[], alpha:
   const pct = Math.round((1 - alpha) * 100);
   const f = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
   const ci = (e: { value: number; ciLow: number; ciHigh: number } | undefined) => (e ? `${f(e.value)} [${f(e.ciLow)}, ${f(e.ciHigh)}]` : '-');
-  const header = ['combination', 'decisions', 'chose it', 'rewarded', 'no-send', 'holdout', `ips (${pct}% CI)`, `dr (${pct}% CI)`, `holdout (${pct}% CI)`, ''];
+  const header = ['combination', 'decisions', 'chose it', 'rewarded', 'no-send', 'rewarded', 'holdout', `ips (${pct}% CI)`, `dr (${pct}% CI)`, `holdout (${pct}% CI)`, ''];
   const rows = results.map((r) => [
     label(r),
     String(r.decisions),
     String(r.chosen),
     String(r.chosenRewarded),
     String(r.noSendChosen),
+    String(r.noSendRewarded),
     String(r.holdoutDecisions),
     ci(r.ips),
     ci(r.dr),
@@ -133,7 +134,7 @@ export function formatCombinations(results: readonly CombinationUplift[], alpha:
     r.tooLittleData ? 'few' : '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 || i >= 6 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ').trimEnd();
+  const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 || i >= 7 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ').trimEnd();
   const left = Object.entries(skipped).map(([why, n]) => `${n} ${why}`);
   return [
     line(header),

@@ -56,6 +56,8 @@ export interface CombinationUplift {
   readonly noSendChosen: number;
   /** Decisions choosing K that earned a nonzero reward (conversions). */
   readonly chosenRewarded: number;
+  /** Decisions choosing no-send that earned one (customers converting on their own). */
+  readonly noSendRewarded: number;
   /** Holdout decisions of the same trigger compared against (0: no holdout estimate). */
   readonly holdoutDecisions: number;
   readonly ips: UpliftInterval;
@@ -63,9 +65,12 @@ export interface CombinationUplift {
   readonly holdout?: UpliftInterval;
   /**
    * Too few decisions chose K or no-send (`minCount`), or too few of K's
-   * earned anything (`minRewarded`): rare conversions make the per-decision
-   * terms so skewed that a normal interval is too narrow (none at all gives
-   * a zero-width one). Read the intervals with care.
+   * earned anything (`minRewarded`), or no-send earned something but rarely:
+   * rare conversions make the per-decision terms so skewed that a normal
+   * interval is too narrow (none at all gives a zero-width one), and a rarely
+   * explored no-send weighs each of its few conversions heavily. A no-send
+   * that never earned anything is not flagged: where customers do not
+   * convert on their own, that is the truth. Read the intervals with care.
    */
   readonly tooLittleData: boolean;
 }
@@ -197,13 +202,17 @@ export class CombinationUpliftEstimator {
     let chosen = 0;
     let chosenRewarded = 0;
     let noSendChosen = 0;
+    let noSendRewarded = 0;
     for (let i = 0; i < n; i++) {
       const r = data.rounds[i] as LoggedRound;
       if (inK(r, r.chosen)) {
         chosen++;
         if (r.reward !== 0) chosenRewarded++;
       }
-      if (r.actionIds[r.chosen] === NO_SEND_ID) noSendChosen++;
+      if (r.actionIds[r.chosen] === NO_SEND_ID) {
+        noSendChosen++;
+        if (r.reward !== 0) noSendRewarded++;
+      }
       const term = (t: typeof k) => (t.w[i] as number) * (t.reward[i] as number);
       const dr = (t: typeof k) => (t.dmValue[i] as number) + (t.w[i] as number) * ((t.reward[i] as number) - (t.qLogged[i] as number));
       ipsDiff[i] = term(k) - term(c);
@@ -218,11 +227,13 @@ export class CombinationUpliftEstimator {
       chosen,
       noSendChosen,
       chosenRewarded,
+      noSendRewarded,
       holdoutDecisions: held.length,
       ips: meanInterval(ipsDiff, z),
       dr: meanInterval(drDiff, z),
       ...(held.length > 1 ? { holdout: differenceInterval(treatedK, Float64Array.from(held), z) } : {}),
-      tooLittleData: chosen < min.count || noSendChosen < min.count || chosenRewarded < min.rewarded,
+      tooLittleData:
+        chosen < min.count || noSendChosen < min.count || chosenRewarded < min.rewarded || (noSendRewarded > 0 && noSendRewarded < min.rewarded),
     };
   }
 

@@ -21,10 +21,12 @@ export interface TactServiceOptions {
   readonly startMs?: number;
   /** Contact rules; default createTact's (all of them). */
   readonly contactRules?: Adapters['contactRules'];
+  /** Where decision and outcome lines go; default createTact's (none). */
+  readonly log?: Adapters['log'];
 }
 
 /** Every channel the simulated customers agreed to; push/in_app only with the app. */
-function consentOf(customer: CustomerView): { channels: Record<string, boolean>; timeZone: string; unreachable: string[] } {
+export function consentOf(customer: CustomerView): { channels: Record<string, boolean>; timeZone: string; unreachable: string[] } {
   return {
     channels: { email: true, sms: true, push: true, in_app: true },
     timeZone: customer.timeZone,
@@ -56,6 +58,7 @@ export function tactService(world: MarketingWorld, options: TactServiceOptions):
     newId: () => Math.floor(ids.next() * 2 ** 32).toString(16).padStart(8, '0') + Math.floor(ids.next() * 2 ** 32).toString(16).padStart(8, '0'),
     ...(options.policies ? { policies: options.policies } : {}),
     ...(options.contactRules ? { contactRules: options.contactRules } : {}),
+    ...(options.log ? { log: options.log } : {}),
   });
   const known = new Set<string>();
   return {

@@ -124,7 +124,7 @@ describe('tact uplift --by', () => {
     const json = join(dir, 'uplift.json');
     const svg = join(dir, 'uplift.svg');
     expect(await runUplift(['--log', log, '--by', 'trigger,channel', '--out', json, '--svg', svg], io), err).toBe(0);
-    expect(out).toMatch(/^combination +decisions +chose it +rewarded +no-send +holdout +ips \(95% CI\) +dr \(95% CI\) +holdout \(95% CI\)/);
+    expect(out).toMatch(/^combination +decisions +chose it +rewarded +no-send +rewarded +holdout +ips \(95% CI\) +dr \(95% CI\) +holdout \(95% CI\)/);
     expect(out).toMatch(/cart_abandoned x email +\d+/);
     expect(out).toMatch(/cart_abandoned x sms +\d+/);
     const doc = JSON.parse(readFileSync(json, 'utf8')) as { by: string[]; combinations: CombinationUplift[] };
