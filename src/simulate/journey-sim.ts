@@ -18,7 +18,7 @@ import type { RecordEventRequest__Output } from '../server/generated/tact/v1/Rec
 import { Journeys } from '../triggers/journeys.js';
 import { MemoryTriggerState } from '../triggers/trigger-state.js';
 import { DEFAULT_START_MS, noSendService, type SimulatedService } from './runner.js';
-import type { MarketingWorld, SimAction, SimCustomer } from './world.js';
+import { valueNoise, type MarketingWorld, type SimAction, type SimCustomer } from './world.js';
 
 /**
  * The simulated customers drive Tact through events, as a shop's backend
@@ -289,7 +289,7 @@ class JourneySim {
     const uReturn = rng.next();
     const returnAfter = -Math.log(1 - rng.next()) * RETURN_MEAN_MS;
     const shipAfter = (20 + 10 * rng.next()) * HOUR;
-    const noise = Math.exp(0.3 * gaussian(rng) - 0.045);
+    const noise = valueNoise(gaussian(rng));
     const now = this.clock.now();
     const item = { item_id: line.item, category: line.category };
     if (u < 0.3) {

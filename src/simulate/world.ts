@@ -347,7 +347,7 @@ function organicValue(customer: SimCustomer): number {
 
 /** Log-normal multiplier with mean 1: order values vary, never go negative. */
 const VALUE_SIGMA = 0.3;
-const valueNoise = (z: number): number => Math.exp(VALUE_SIGMA * z - (VALUE_SIGMA * VALUE_SIGMA) / 2);
+export const valueNoise = (z: number): number => Math.exp(VALUE_SIGMA * z - (VALUE_SIGMA * VALUE_SIGMA) / 2);
 
 export class MarketingWorld {
   readonly customers: readonly SimCustomer[];
