@@ -7,7 +7,8 @@
  * learner explored epsilon-greedy with a 10% control holdout. Written to
  * bench/results/uplift-coverage.md.
  * --log PATH keeps the last seed's decision log (for `tact uplift --log PATH --by ...`).
- *   npx tsx bench/uplift-coverage.ts [--seeds 1-12] [--rounds 8000] [--epsilon 0.5] [--by trigger,channel] [--log PATH]
+ * --min-rewarded N: the estimator's threshold for "few" (default 10, the CLI's); other values write results/uplift-coverage-minN.md.
+ *   npx tsx bench/uplift-coverage.ts [--seeds 1-12] [--rounds 8000] [--epsilon 0.5] [--by trigger,channel] [--min-rewarded 10] [--log PATH]
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     epsilon: { type: 'string', default: '0.5' },
     by: { type: 'string', default: 'trigger,channel' },
     log: { type: 'string' },
+    'min-rewarded': { type: 'string', default: '10' },
   },
 });
 const [from, to] = values.seeds.includes('-') ? values.seeds.split('-').map(Number) : [Number(values.seeds), Number(values.seeds)];
@@ -33,6 +35,7 @@ const seeds = Array.from({ length: (to as number) - (from as number) + 1 }, (_, 
 const rounds = Number(values.rounds);
 const epsilon = Number(values.epsilon);
 const by = values.by.split(',') as UpliftKey[];
+const minRewarded = Number(values['min-rewarded']);
 const catalog = await loadCatalog(path.join(MODELS_DIR, 'catalog.yaml'));
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '-');
 const all: CombinationCheck[] = [];
@@ -41,7 +44,7 @@ const started = performance.now();
 for (const seed of seeds) {
   const t = performance.now();
   const policies = PolicySet.fromConfig(policiesFileSchema.parse({ policies: [{ name: 'logger', holdout: 0.1, exploration: { kind: 'epsilon-greedy', epsilon } }] }));
-  const checks = await checkUpliftAgainstTruth({ catalog, policies, seed, rounds, by, ...(values.log ? { logPath: values.log } : {}) });
+  const checks = await checkUpliftAgainstTruth({ catalog, policies, seed, rounds, by, minRewarded, ...(values.log ? { logPath: values.log } : {}) });
   all.push(...checks);
   const c = coverage(checks);
   rows.push(`| ${seed} | ${checks.length} | ${c.combinations} | ${pct(c.ips)} | ${pct(c.dr)} | ${pct(c.holdout)} | ${((performance.now() - t) / 1000).toFixed(0)} s |`);
@@ -57,7 +60,7 @@ const text = [
   `${seeds.length} world seeds, ${rounds} decisions each, 500 customers; logging policy: default learner, epsilon-greedy ${epsilon}, 10% holdout.`,
   'Truth: at each decision the world\'s expected reward of every candidate (after the contact rules), so a',
   'combination\'s true uplift is the mean over the decisions estimated from of sum p_a / P(K) E[r|a] - E[r|no send].',
-  'Counted: combinations not flagged "few" (>= 30 decisions chose it and no-send, >= 10 of its own rewarded, no-send rewarded 0 or >= 10 times).',
+  `Counted: combinations not flagged "few" (>= 30 decisions chose it and no-send, >= ${minRewarded} of its own rewarded, no-send rewarded 0 or >= ${minRewarded} times).`,
   '',
   '| world seed | combinations | with enough data | ips covers | dr covers | holdout covers | run time |',
   '| --- | --- | --- | --- | --- | --- | --- |',
@@ -67,7 +70,7 @@ const text = [
   `Nominal: 95%. dr misses (${misses.length}):`,
   ...misses.map((m) => `- ${m}`),
   '',
-  `Command: npx tsx bench/uplift-coverage.ts --seeds ${values.seeds} --rounds ${rounds} --epsilon ${epsilon} --by ${values.by}`,
+  `Command: npx tsx bench/uplift-coverage.ts --seeds ${values.seeds} --rounds ${rounds} --epsilon ${epsilon} --by ${values.by} --min-rewarded ${minRewarded}`,
 ].join('\n');
-if (!values.log) writeFileSync(new URL('results/uplift-coverage.md', import.meta.url), `${text}\n`);
+if (!values.log) writeFileSync(new URL(minRewarded === 10 ? 'results/uplift-coverage.md' : `results/uplift-coverage-min${minRewarded}.md`, import.meta.url), `${text}\n`);
 console.info(text);
