@@ -1,4 +1,3 @@
-import { pino } from 'pino';
 import type { Catalog } from '../catalog/catalog.js';
 import { ManualClock } from '../core/clock.js';
 import { tactError } from '../core/errors.js';
@@ -18,6 +17,7 @@ import type { RecordEventRequest__Output } from '../server/generated/tact/v1/Rec
 import { Journeys } from '../triggers/journeys.js';
 import { MemoryTriggerState } from '../triggers/trigger-state.js';
 import { DEFAULT_START_MS, noSendService, type SimulatedService } from './runner.js';
+import { consentOf, seededIds } from './tact-service.js';
 import { valueNoise, type MarketingWorld, type SimAction, type SimCustomer } from './world.js';
 
 /**
@@ -168,8 +168,6 @@ class JourneySim {
     this.catalog = o.world.catalog;
     this.control = noSendService(this.catalog);
     this.clock = new ManualClock(o.startMs ?? DEFAULT_START_MS);
-    const ids = new SeededRandom(o.seed ^ 0x1d5);
-    const newId = () => Math.floor(ids.next() * 2 ** 32).toString(16).padStart(8, '0') + Math.floor(ids.next() * 2 ** 32).toString(16).padStart(8, '0');
     const config = configSchema.parse({ logLevel: 'silent', webhookUrl: SIM_WEBHOOK });
     const log = new MemoryLogSink();
     this.tact = createTact(config, {
@@ -177,7 +175,7 @@ class JourneySim {
       log,
       catalog: this.catalog,
       seed: o.seed,
-      newId,
+      newId: seededIds(o.seed),
       ...(o.policy.kind === 'tact' ? { policies: o.policy.policies } : {}),
     });
     this.queues = new MemoryQueues(this.clock);
@@ -190,7 +188,7 @@ class JourneySim {
       contactRules: this.tact.contactRules,
       clock: this.clock,
       log,
-      logger: pino({ level: 'silent' }),
+      logger: this.tact.logger,
       queues: this.queues.create,
       triggerState: new MemoryTriggerState(),
       random: () => jitter.next(),
@@ -263,11 +261,7 @@ class JourneySim {
     const now = this.clock.now();
     for (const c of this.o.world.customers) {
       const p = c.profile;
-      await this.tact.store.setConsent(c.id, {
-        channels: { email: true, sms: true, push: true, in_app: true },
-        timeZone: p.timeZone,
-        unreachable: p.hasApp ? [] : ['push', 'in_app'],
-      });
+      await this.tact.store.setConsent(c.id, consentOf({ id: c.id, timeZone: p.timeZone, hasApp: p.hasApp, preferredChannel: p.preferredChannel }));
       await this.record(c.id, {
         type: 'PROFILE_UPDATE',
         attributes: {
