@@ -53,14 +53,14 @@ for (const seed of seeds) {
 const total = coverage(all);
 const misses = all
   .filter((c) => !c.estimate.tooLittleData && !(c.estimate.dr.ciLow <= c.truth && c.truth <= c.estimate.dr.ciHigh))
-  .map((c) => `${Object.values(c.estimate.key).join(' x ')}: truth ${c.truth.toFixed(3)}, dr ${c.estimate.dr.value.toFixed(3)} [${c.estimate.dr.ciLow.toFixed(3)}, ${c.estimate.dr.ciHigh.toFixed(3)}] (${c.estimate.chosenRewarded} rewarded)`);
+  .map((c) => `${Object.values(c.estimate.key).join(' x ')}: truth ${c.truth.toFixed(3)}, dr ${c.estimate.dr.value.toFixed(3)} [${c.estimate.dr.ciLow.toFixed(3)}, ${c.estimate.dr.ciHigh.toFixed(3)}] (${c.estimate.chosenRewarded} rewarded, ${c.estimate.chosenEffective.toFixed(1)} effective; no-send ${c.estimate.noSendRewarded}, ${c.estimate.noSendEffective.toFixed(1)})`);
 const text = [
   `# Uplift per ${by.join(' x ')} against the simulator's truth (${new Date().toISOString()})`,
   '',
   `${seeds.length} world seeds, ${rounds} decisions each, 500 customers; logging policy: default learner, epsilon-greedy ${epsilon}, 10% holdout.`,
   'Truth: at each decision the world\'s expected reward of every candidate (after the contact rules), so a',
   'combination\'s true uplift is the mean over the decisions estimated from of sum p_a / P(K) E[r|a] - E[r|no send].',
-  `Counted: combinations not flagged "few" (>= 30 decisions chose it and no-send, >= ${minRewarded} of its own rewarded, no-send rewarded 0 or >= ${minRewarded} times).`,
+  `Counted: combinations not flagged "few" (>= 30 decisions chose it and no-send; >= ${minRewarded} effective conversions behind it, and behind no-send when it converted at all).`,
   '',
   '| world seed | combinations | with enough data | ips covers | dr covers | holdout covers | run time |',
   '| --- | --- | --- | --- | --- | --- | --- |',

@@ -18,8 +18,9 @@ uplift over no-send with normal intervals: ips and dr (doubly robust) from logge
 exploration (decisions where the combination and no-send both had a probability), and
 holdout (the combination's IPS value on treated decisions minus the mean of the
 trigger's holdout decisions) where the policy keeps one. Combinations where fewer than
---min-count decisions (default 30) chose it or no-send, or fewer than --min-rewarded
-(default 10) of its own earned a reward (or of no-send's, when it earned any), are flagged "few". \`segment\` is not a key
+--min-count decisions (default 30) chose it or no-send, or whose conversions count for
+fewer than --min-rewarded (default 10) once weighted ((sum w r)^2 / sum (w r)^2; no-send's
+too, when it converted at all), are flagged "few". \`segment\` is not a key
 yet: decision log lines carry no segment field.
 
   --log PATH          Tact decision log

@@ -1,6 +1,6 @@
 import { tactError } from '../core/errors.js';
 import { NO_SEND_ID } from '../domain/decision.js';
-import { computeTerms, normalQuantile } from './estimators.js';
+import { computeTerms, essOf, normalQuantile } from './estimators.js';
 import { exportLog, type ExportedDecision, type ExportOptions } from './export-log.js';
 import type { EvaluatedPolicy, LoggedData, LoggedRound } from './logged-data.js';
 import { fitActionMeanModel } from './reward-model.js';
@@ -58,19 +58,27 @@ export interface CombinationUplift {
   readonly chosenRewarded: number;
   /** Decisions choosing no-send that earned one (customers converting on their own). */
   readonly noSendRewarded: number;
+  /**
+   * Effective numbers of conversions behind each side's IPS term, (sum w r)^2 / sum (w r)^2
+   * over its rewarded decisions: below the count when a few conversions of rarely
+   * explored decisions carry large weights. 0 when the side earned nothing.
+   */
+  readonly chosenEffective: number;
+  readonly noSendEffective: number;
   /** Holdout decisions of the same trigger compared against (0: no holdout estimate). */
   readonly holdoutDecisions: number;
   readonly ips: UpliftInterval;
   readonly dr: UpliftInterval;
   readonly holdout?: UpliftInterval;
   /**
-   * Too few decisions chose K or no-send (`minCount`), or too few of K's
-   * earned anything (`minRewarded`), or no-send earned something but rarely:
-   * rare conversions make the per-decision terms so skewed that a normal
-   * interval is too narrow (none at all gives a zero-width one), and a rarely
-   * explored no-send weighs each of its few conversions heavily. A no-send
-   * that never earned anything is not flagged: where customers do not
-   * convert on their own, that is the truth. Read the intervals with care.
+   * Too few decisions chose K or no-send (`minCount`), or K's conversions
+   * are effectively too few (`minRewarded`, on `chosenEffective`), or
+   * no-send's, when it earned anything: rare conversions make the
+   * per-decision terms so skewed that a normal interval is too narrow (none
+   * at all gives a zero-width one), the more so when a rarely explored side
+   * weighs a few of them heavily. A no-send that never earned anything is
+   * not flagged: where customers do not convert on their own, that is the
+   * truth. Read the intervals with care.
    */
   readonly tooLittleData: boolean;
 }
@@ -203,15 +211,19 @@ export class CombinationUpliftEstimator {
     let chosenRewarded = 0;
     let noSendChosen = 0;
     let noSendRewarded = 0;
+    const effK = new Effective();
+    const effNs = new Effective();
     for (let i = 0; i < n; i++) {
       const r = data.rounds[i] as LoggedRound;
       if (inK(r, r.chosen)) {
         chosen++;
         if (r.reward !== 0) chosenRewarded++;
+        effK.add((k.w[i] as number) * r.reward);
       }
       if (r.actionIds[r.chosen] === NO_SEND_ID) {
         noSendChosen++;
         if (r.reward !== 0) noSendRewarded++;
+        effNs.add((c.w[i] as number) * r.reward);
       }
       const term = (t: typeof k) => (t.w[i] as number) * (t.reward[i] as number);
       const dr = (t: typeof k) => (t.dmValue[i] as number) + (t.w[i] as number) * ((t.reward[i] as number) - (t.qLogged[i] as number));
@@ -228,17 +240,32 @@ export class CombinationUpliftEstimator {
       noSendChosen,
       chosenRewarded,
       noSendRewarded,
+      chosenEffective: effK.value(),
+      noSendEffective: effNs.value(),
       holdoutDecisions: held.length,
       ips: meanInterval(ipsDiff, z),
       dr: meanInterval(drDiff, z),
       ...(held.length > 1 ? { holdout: differenceInterval(treatedK, Float64Array.from(held), z) } : {}),
       tooLittleData:
-        chosen < min.count || noSendChosen < min.count || chosenRewarded < min.rewarded || (noSendRewarded > 0 && noSendRewarded < min.rewarded),
+        chosen < min.count || noSendChosen < min.count || effK.value() < min.rewarded || (noSendRewarded > 0 && effNs.value() < min.rewarded),
     };
   }
 
   private skip(why: string): void {
     this.skipped[why] = (this.skipped[why] ?? 0) + 1;
+  }
+}
+
+/** (sum x)^2 / sum x^2 of the terms added: how many equal terms would carry as much. */
+class Effective {
+  private sum = 0;
+  private sumSq = 0;
+  add(x: number): void {
+    this.sum += x;
+    this.sumSq += x * x;
+  }
+  value(): number {
+    return essOf(this.sum, this.sumSq);
   }
 }
 
