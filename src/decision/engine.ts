@@ -123,6 +123,9 @@ export class DecisionEngine {
       candidates: candidates.length,
       removed,
       seconds: (performance.now() - started) / 1000,
+      trigger: input.trigger,
+      expiresAt,
+      ...(made ? { offered: { candidates: eligible, pmf: made.pmf } } : {}),
     });
     return decision;
   }

@@ -138,18 +138,36 @@ function tickLabel(v: number, step: number): string {
  * estimate and a whisker over its interval, on a shared value axis.
  */
 export function comparisonSvg(results: readonly EvaluationResult[], title = 'Policy value estimates'): string {
+  return forestSvg(
+    results.map((r) => ({ label: r.policy, rows: r.estimators })),
+    ESTIMATOR_NAMES,
+    title,
+  );
+}
+
+/** One band of a forest plot: a label and, per series, an estimate with its interval (absent: no row drawn). */
+export interface ForestBand {
+  readonly label: string;
+  readonly rows: Readonly<Record<string, Pick<Estimate, 'value' | 'ciLow' | 'ciHigh'> | undefined>>;
+}
+
+/** Forest plot of any estimates: one band per label, one row per series. */
+export function forestSvg(bands: readonly ForestBand[], series: readonly string[], title: string): string {
+  const color = (n: string): string => (COLORS as Readonly<Record<string, string>>)[n] ?? '#9467bd';
+  const results = bands;
   const rowH = 14;
   const bandGap = 12;
-  const left = 170;
+  // Room for the longest label (uplift combinations run long), at least the policy charts' 170.
+  const left = Math.max(170, 20 + 7 * Math.max(0, ...bands.map((b) => b.label.length)));
   const right = 30;
   const top = 48;
-  const width = 760;
+  const width = 590 + left;
   const plotW = width - left - right;
-  const bandH = ESTIMATOR_NAMES.length * rowH;
+  const bandH = series.length * rowH;
   const height = top + results.length * (bandH + bandGap) + 40;
-  const finite = results.flatMap((r) =>
-    ESTIMATOR_NAMES.flatMap((n) => [r.estimators[n].value, r.estimators[n].ciLow, r.estimators[n].ciHigh]),
-  ).filter(Number.isFinite);
+  const finite = results
+    .flatMap((r) => series.flatMap((n) => { const e = r.rows[n]; return e ? [e.value, e.ciLow, e.ciHigh] : []; }))
+    .filter(Number.isFinite);
   let lo = finite.length > 0 ? Math.min(...finite) : 0;
   let hi = finite.length > 0 ? Math.max(...finite) : 1;
   if (hi - lo < 1e-12) {
@@ -166,9 +184,9 @@ export function comparisonSvg(results: readonly EvaluationResult[], title = 'Pol
     `<rect width="100%" height="100%" fill="white"/>`,
     `<text x="${left}" y="18" font-size="14" font-weight="bold">${escapeXml(title)}</text>`,
   );
-  ESTIMATOR_NAMES.forEach((n, i) => {
+  series.forEach((n, i) => {
     const lx = left + i * 80;
-    parts.push(`<circle cx="${lx}" cy="32" r="4" fill="${COLORS[n]}"/><text x="${lx + 8}" y="36">${n}</text>`);
+    parts.push(`<circle cx="${lx}" cy="32" r="4" fill="${color(n)}"/><text x="${lx + 8}" y="36">${escapeXml(n)}</text>`);
   });
   const axisY = top + results.length * (bandH + bandGap);
   for (let v = lo; v <= hi + step / 2; v += step) {
@@ -181,17 +199,18 @@ export function comparisonSvg(results: readonly EvaluationResult[], title = 'Pol
   parts.push(`<line x1="${left}" y1="${axisY}" x2="${left + plotW}" y2="${axisY}" stroke="#333"/>`);
   results.forEach((r, p) => {
     const bandTop = top + p * (bandH + bandGap);
-    parts.push(`<text x="${left - 10}" y="${bandTop + bandH / 2 + 4}" text-anchor="end" font-weight="bold">${escapeXml(r.policy)}</text>`);
-    ESTIMATOR_NAMES.forEach((n, i) => {
-      const e = r.estimators[n];
+    parts.push(`<text x="${left - 10}" y="${bandTop + bandH / 2 + 4}" text-anchor="end" font-weight="bold">${escapeXml(r.label)}</text>`);
+    series.forEach((n, i) => {
+      const e = r.rows[n];
+      if (!e) return;
       const y = (bandTop + i * rowH + rowH / 2).toFixed(1);
       if (Number.isFinite(e.ciLow) && Number.isFinite(e.ciHigh)) {
-        parts.push(`<line x1="${x(e.ciLow).toFixed(1)}" y1="${y}" x2="${x(e.ciHigh).toFixed(1)}" y2="${y}" stroke="${COLORS[n]}" stroke-width="2"/>`);
+        parts.push(`<line x1="${x(e.ciLow).toFixed(1)}" y1="${y}" x2="${x(e.ciHigh).toFixed(1)}" y2="${y}" stroke="${color(n)}" stroke-width="2"/>`);
       }
       if (Number.isFinite(e.value)) {
         parts.push(
-          `<circle cx="${x(e.value).toFixed(1)}" cy="${y}" r="4" fill="${COLORS[n]}"><title>${escapeXml(
-            `${r.policy} ${n}: ${fmt(e.value)} [${fmt(e.ciLow)}, ${fmt(e.ciHigh)}]`,
+          `<circle cx="${x(e.value).toFixed(1)}" cy="${y}" r="4" fill="${color(n)}"><title>${escapeXml(
+            `${r.label} ${n}: ${fmt(e.value)} [${fmt(e.ciLow)}, ${fmt(e.ciHigh)}]`,
           )}</title></circle>`,
         );
       }

@@ -175,17 +175,22 @@ export async function readTactLog(path: string, options: TactReadOptions = {}): 
       skip('no propensity');
       continue;
     }
-    rounds.push({
-      id: d.decisionId,
-      at: d.at,
-      context: d.context,
-      actionIds: d.candidates.map((c) => c.id),
-      actionFeatures: d.candidates.map((c) => c.features),
-      chosen,
-      propensity,
-      reward: o.rewards > 0 ? o.rewardSum : (o.defaultValue as number),
-      loggingProbabilities: Float64Array.from(d.candidates, (c) => c.probability),
-    });
+    rounds.push(loggedRound(d, chosen, propensity, o.rewards > 0 ? o.rewardSum : (o.defaultValue as number)));
   }
   return { source: `tact:${path}`, rounds, skipped };
+}
+
+/** A decision line as an estimator's round: its rank-1 choice (index into its candidates), propensity and reward. */
+export function loggedRound(d: DecisionLine, chosen: number, propensity: number, reward: number): LoggedRound {
+  return {
+    id: d.decisionId,
+    at: d.at,
+    context: d.context,
+    actionIds: d.candidates.map((c) => c.id),
+    actionFeatures: d.candidates.map((c) => c.features),
+    chosen,
+    propensity,
+    reward,
+    loggingProbabilities: Float64Array.from(d.candidates, (c) => c.probability),
+  };
 }

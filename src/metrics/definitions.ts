@@ -166,6 +166,8 @@ export function defineComputedGauges(
     modelVersions(): Iterable<{ policy: string; updates: number }>;
     decisionsHeld(): number | Promise<number>;
     policyValues(): Iterable<{ policy: string; treated: number; holdout: number | undefined }>;
+    triggerUplift(): Iterable<{ trigger: string; uplift: number }>;
+    channelUplift(): Iterable<{ channel: string; uplift: number }>;
   },
 ): void {
   const registers = [registry];
@@ -207,6 +209,26 @@ export function defineComputedGauges(
         value.set({ policy: v.policy, group: 'holdout' }, v.holdout);
         uplift.set({ policy: v.policy }, v.treated - v.holdout);
       }
+    },
+  });
+  new Gauge({
+    name: `${prefix}trigger_uplift`,
+    help: 'Live uplift over no-send by trigger: treated minus control-holdout reward per decision (absent without a holdout). Offline, per trigger x message x channel: tact uplift --by.',
+    labelNames: ['trigger'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const { trigger, uplift } of sources.triggerUplift()) this.set({ trigger }, uplift);
+    },
+  });
+  new Gauge({
+    name: `${prefix}channel_uplift`,
+    help: 'Live uplift of sending on a channel over no-send, reward per decision, by inverse propensity from the policies\' exploration (decisions where both had a probability).',
+    labelNames: ['channel'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const { channel, uplift } of sources.channelUplift()) this.set({ channel }, uplift);
     },
   });
   // Filled by policy_value's collect, so both come from one snapshot.

@@ -5,6 +5,7 @@ import type { RewardObserver, RewardStatus } from '../feedback/reward-joiner.js'
 import type { GuardEvent } from '../policies/learner-guard.js';
 import type { PolicySet } from '../policies/policy-set.js';
 import type { DecisionRecord, LearningUpdate } from '../store/store.js';
+import { LiveUplift } from '../evaluation/live-uplift.js';
 import type { RpcMetrics } from '../server/interceptors.js';
 import type { CallerMetrics, CallerOutcome } from '../server/auth/auth-interceptor.js';
 import type { BufferStats } from '../store/redis/buffer.js';
@@ -65,6 +66,9 @@ export class TactMetrics implements DecisionObserver, RewardObserver, RpcMetrics
   readonly registry = new Registry();
   readonly m: MetricSet;
   private readonly channels = new LabelGuard(32);
+  private readonly triggers = new LabelGuard(32);
+  private readonly liveUplift = new LiveUplift();
+  private readonly channelLabel = (c: string): string => this.channels.value(c);
   private readonly totals = new Map<string, PolicyTotals>();
   private readonly byPolicy = new Map<string, PolicyChildren>();
   private readonly rpcChildren = new Map<string, { calls: Map<string, CounterChild>; duration: HistogramChild }>();
@@ -78,6 +82,8 @@ export class TactMetrics implements DecisionObserver, RewardObserver, RpcMetrics
       modelVersions: () => (this.policies?.all() ?? []).map((p) => ({ policy: p.name, updates: p.learner.updates })),
       decisionsHeld: () => this.decisionsHeld(),
       policyValues: () => this.policyValues(),
+      triggerUplift: () => this.liveUplift.byTrigger(),
+      channelUplift: () => this.liveUplift.byChannel(),
     });
   }
 
@@ -113,6 +119,17 @@ export class TactMetrics implements DecisionObserver, RewardObserver, RpcMetrics
     if (stats.removed.length > 0) this.countRemovals(policy, stats.removed);
     const group = this.group(policy, decision.holdout);
     group.decisions += 1;
+    this.liveUplift.onDecision(
+      {
+        decisionId: decision.decisionId,
+        trigger: this.triggers.value(stats.trigger),
+        holdout: decision.holdout,
+        expiresAt: stats.expiresAt,
+        chosenChannel: channel === 'none' ? '' : channel,
+        ...(stats.offered ? { offered: { candidates: stats.offered.candidates, pmf: stats.offered.pmf, label: this.channelLabel } } : {}),
+      },
+      decision.at,
+    );
   }
 
   /** One counter update per rule, not per removal: at K=1000 a rule may remove hundreds. */
@@ -129,6 +146,7 @@ export class TactMetrics implements DecisionObserver, RewardObserver, RpcMetrics
     this.m.rewardValue.labels(record.policy, groupName).inc(value);
     this.m.joinDelay.labels(record.policy).observe(Math.max(0, joinDelayMs) / 1000);
     this.group(record.policy, record.holdout).value += value;
+    this.liveUplift.onReward(record.decisionId, this.triggers.value(record.context.categorical['trigger'] ?? ''), record.holdout, value);
   }
 
   onDefaultReward(record: DecisionRecord, actions: number): void {

@@ -10,11 +10,16 @@ import { MarketingWorld } from './world.js';
  * Uniform choice among what the rules leave: what learning must beat. Its
  * learner does not change its choices; the per-action one is the cheapest.
  */
-const UNIFORM = policyConfigSchema.parse({
+export const UNIFORM = policyConfigSchema.parse({
   name: 'uniform',
   learner: { kind: 'bayes-linear' },
   exploration: { kind: 'epsilon-greedy', epsilon: 1 },
 });
+
+/** A fresh set holding only the uniform policy. */
+export function uniformPolicySet(): PolicySet {
+  return new PolicySet([new Policy(UNIFORM, createLearner(UNIFORM.learner))]);
+}
 
 export interface PolicyComparisonOptions {
   readonly catalog: Catalog;
@@ -49,7 +54,7 @@ export async function comparePolicies(o: PolicyComparisonOptions): Promise<Polic
     makeWorld: () => new MarketingWorld(o.catalog, { seed, customers: o.customers ?? 500 }),
     services: [
       ...o.names.map((name) => (world: MarketingWorld) => tactService(world, { policy: name, policies: PolicySet.fromConfig(o.policies), seed })),
-      (world) => tactService(world, { name: 'uniform (rules)', policies: new PolicySet([new Policy(UNIFORM, createLearner(UNIFORM.learner))]), seed }),
+      (world) => tactService(world, { name: 'uniform (rules)', policies: uniformPolicySet(), seed }),
       (world) => rulesOracleService(world, { seed }),
     ],
     rounds: o.rounds,

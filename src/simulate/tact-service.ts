@@ -21,10 +21,19 @@ export interface TactServiceOptions {
   readonly startMs?: number;
   /** Contact rules; default createTact's (all of them). */
   readonly contactRules?: Adapters['contactRules'];
+  /** Where decision and outcome lines go; default createTact's (none). */
+  readonly log?: Adapters['log'];
+}
+
+/** Decision ids from the seed: a simulation's log is the same on every run. */
+export function seededIds(seed: number): () => string {
+  const ids = new SeededRandom(seed ^ 0x1d5);
+  const word = () => Math.floor(ids.next() * 2 ** 32).toString(16).padStart(8, '0');
+  return () => word() + word();
 }
 
 /** Every channel the simulated customers agreed to; push/in_app only with the app. */
-function consentOf(customer: CustomerView): { channels: Record<string, boolean>; timeZone: string; unreachable: string[] } {
+export function consentOf(customer: CustomerView): { channels: Record<string, boolean>; timeZone: string; unreachable: string[] } {
   return {
     channels: { email: true, sms: true, push: true, in_app: true },
     timeZone: customer.timeZone,
@@ -48,14 +57,14 @@ const EVENT_TYPE: Record<SimEvent['kind'], CustomerEvent['type'] | undefined> = 
  */
 export function tactService(world: MarketingWorld, options: TactServiceOptions): SimulatedService & { tact: Tact } {
   const clock = new ManualClock(options.startMs ?? DEFAULT_START_MS);
-  const ids = new SeededRandom(options.seed ^ 0x1d5);
   const tact = createTact(configSchema.parse({ logLevel: 'silent' }), {
     clock,
     catalog: world.catalog,
     seed: options.seed,
-    newId: () => Math.floor(ids.next() * 2 ** 32).toString(16).padStart(8, '0') + Math.floor(ids.next() * 2 ** 32).toString(16).padStart(8, '0'),
+    newId: seededIds(options.seed),
     ...(options.policies ? { policies: options.policies } : {}),
     ...(options.contactRules ? { contactRules: options.contactRules } : {}),
+    ...(options.log ? { log: options.log } : {}),
   });
   const known = new Set<string>();
   return {

@@ -347,7 +347,7 @@ function organicValue(customer: SimCustomer): number {
 
 /** Log-normal multiplier with mean 1: order values vary, never go negative. */
 const VALUE_SIGMA = 0.3;
-const valueNoise = (z: number): number => Math.exp(VALUE_SIGMA * z - (VALUE_SIGMA * VALUE_SIGMA) / 2);
+export const valueNoise = (z: number): number => Math.exp(VALUE_SIGMA * z - (VALUE_SIGMA * VALUE_SIGMA) / 2);
 
 export class MarketingWorld {
   readonly customers: readonly SimCustomer[];
@@ -453,8 +453,12 @@ export class MarketingWorld {
     }
   }
 
-  /** A cart or page line in a category the customer likes (softmax over tastes). */
-  private drawLine(rng: Random, customer: SimCustomer): CartLine {
+  /**
+   * A cart or page line in a category the customer likes (softmax over
+   * tastes). Always takes the same number of draws, so event streams built
+   * from it stay aligned across policies.
+   */
+  drawLine(rng: Random, customer: SimCustomer): CartLine {
     const tastes = Object.entries(customer.traits.categoryTaste).map(([c, t]) => [c, Math.exp(t)] as const);
     const category = weighted(rng, tastes);
     const pool = this.itemsByCategory.get(category) ?? [`${category}-item`];

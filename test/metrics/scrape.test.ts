@@ -66,6 +66,7 @@ describe('/metrics after Decide and Reward calls', () => {
     expect(sumSeries(s, 'tact_policy_value', { policy: 'shop', group: 'treated' })).toBeCloseTo(3, 9);
     expect(sumSeries(s, 'tact_policy_value', { policy: 'shop', group: 'holdout' })).toBeCloseTo(1, 9);
     expect(sumSeries(s, 'tact_policy_uplift', { policy: 'shop' })).toBeCloseTo(2, 9);
+    expect(sumSeries(s, 'tact_trigger_uplift', { trigger: 'cart_abandoned' })).toBeCloseTo(2, 9);
     expect(sumSeries(s, 'tact_decisions_held')).toBe(20);
 
     expect(sumSeries(s, 'tact_grpc_server_handled_total', { method: DECIDE, code: 'OK' })).toBe(20);
