@@ -13,15 +13,16 @@ out by the policy's \`holdout\` share, sent nothing), and the difference with a 
 (Welch) interval. A decision's reward is the sum of its outcomes; decisions whose
 attribution window is still open at the end of the log are left out.
 
---by: per combination of the listed fields (trigger, message, channel, slot), the money
+--by: per combination of the listed fields (trigger, message, channel, slot, segment), the money
 uplift over no-send with normal intervals: ips and dr (doubly robust) from logged
 exploration (decisions where the combination and no-send both had a probability), and
 holdout (the combination's IPS value on treated decisions minus the mean of the
 trigger's holdout decisions) where the policy keeps one. Combinations where fewer than
 --min-count decisions (default 30) chose it or no-send, or whose conversions count for
 fewer than --min-rewarded (default 10) once weighted ((sum w r)^2 / sum (w r)^2; no-send's
-too, when it converted at all), are flagged "few". \`segment\` is not a key
-yet: decision log lines carry no segment field.
+too, when it converted at all), are flagged "few". \`segment\` is the segment of the
+campaign that made the decision ("-" for Decide and trigger decisions); with it, the
+holdout compared is the same trigger's and segment's.
 
   --log PATH          Tact decision log
   --from T, --to T    decision time range (ISO date or ms since epoch)
@@ -105,10 +106,9 @@ export function formatUplift(results: readonly UpliftResult[], alpha: number, op
 
 function parseKeys(raw: string): UpliftKey[] {
   const keys = raw.split(',').map((k) => k.trim()).filter((k) => k !== '');
-  if (keys.length === 0) throw new UsageError('--by: give one or more of trigger, message, channel, slot');
+  if (keys.length === 0) throw new UsageError('--by: give one or more of trigger, message, channel, slot, segment');
   for (const k of keys) {
-    if (k === 'segment') throw new UsageError('--by segment: decision log lines carry no segment field yet, so uplift cannot be split by it');
-    if (!(UPLIFT_KEYS as readonly string[]).includes(k)) throw new UsageError(`--by: unknown field "${k}" (trigger, message, channel, slot)`);
+    if (!(UPLIFT_KEYS as readonly string[]).includes(k)) throw new UsageError(`--by: unknown field "${k}" (trigger, message, channel, slot, segment)`);
   }
   if (new Set(keys).size !== keys.length) throw new UsageError('--by: a field is listed twice');
   return keys as UpliftKey[];

@@ -36,9 +36,15 @@ import { loggedRound } from './tact-log-reader.js';
  * intervals rest on too few rewards to be trusted.
  */
 
-/** Fields a combination can be keyed by. `segment` is absent: decision lines carry no segment field yet. */
-export type UpliftKey = 'trigger' | 'message' | 'channel' | 'slot';
-export const UPLIFT_KEYS: readonly UpliftKey[] = ['trigger', 'message', 'channel', 'slot'];
+/**
+ * Fields a combination can be keyed by. `segment` is the segment of the
+ * campaign that made a decision (its campaign line); decisions made outside
+ * campaigns (Decide, triggers) have none and count as segment "-".
+ */
+export type UpliftKey = 'trigger' | 'message' | 'channel' | 'slot' | 'segment';
+export const UPLIFT_KEYS: readonly UpliftKey[] = ['trigger', 'message', 'channel', 'slot', 'segment'];
+/** The segment of a decision no campaign made. */
+export const NO_SEGMENT = '-';
 
 export interface UpliftInterval {
   readonly value: number;
@@ -96,6 +102,7 @@ export interface CombinationOptions {
 interface Round {
   readonly logged: LoggedRound;
   readonly trigger: string;
+  readonly segment: string;
   /** The combination key of each candidate ('' for no-send). */
   readonly keys: readonly string[];
 }
@@ -126,10 +133,12 @@ export class CombinationUpliftEstimator {
     if (d.mode === 'shadow') return this.skip('shadow decision');
     if (!d.windowClosed) return this.skip('window still open');
     const reward = d.outcomes.reduce((s, o) => s + o.value, 0);
+    const segment = d.segment ?? NO_SEGMENT;
     if (d.holdout) {
-      const list = this.holdout.get(d.trigger) ?? [];
+      const group = this.holdoutGroup(d.trigger, segment);
+      const list = this.holdout.get(group) ?? [];
       list.push(reward);
-      this.holdout.set(d.trigger, list);
+      this.holdout.set(group, list);
       return;
     }
     const chosenId = d.chosen[0];
@@ -138,7 +147,8 @@ export class CombinationUpliftEstimator {
     if (!d.candidates.some((c) => c.id === NO_SEND_ID && c.probability > 0)) return this.skip('no-send not a candidate');
     this.rounds.push({
       trigger: d.trigger,
-      keys: d.candidates.map((c) => (c.id === NO_SEND_ID ? '' : this.keyOf(d.trigger, c.id, c.channel))),
+      segment,
+      keys: d.candidates.map((c) => (c.id === NO_SEND_ID ? '' : this.keyOf(d.trigger, segment, c.id, c.channel))),
       logged: loggedRound(d, chosen, d.probabilities[0] ?? (d.candidates[chosen]?.probability as number), reward),
     });
   }
@@ -173,10 +183,16 @@ export class CombinationUpliftEstimator {
   }
 
   /** A candidate's combination, as JSON of the `by` fields in order. */
-  private keyOf(trigger: string, actionId: string, channel: string): string {
+  private keyOf(trigger: string, segment: string, actionId: string, channel: string): string {
     const p = parts(actionId, channel);
-    const all: Record<UpliftKey, string> = { trigger, message: p.message, channel: p.channel, slot: p.slot };
+    const all: Record<UpliftKey, string> = { trigger, message: p.message, channel: p.channel, slot: p.slot, segment };
     return JSON.stringify(this.options.by.map((k) => all[k]));
+  }
+
+  /** Which holdout decisions a combination is compared with: its trigger's when split by trigger, its segment's when split by segment. */
+  private holdoutGroup(trigger: string, segment: string): string {
+    const by = this.options.by;
+    return `${by.includes('trigger') ? trigger : ''}\u0000${by.includes('segment') ? segment : ''}`;
   }
 
   private estimate(text: string, rounds: readonly Round[], z: number, min: { count: number; rewarded: number }): CombinationUplift {
@@ -230,8 +246,8 @@ export class CombinationUpliftEstimator {
       ipsDiff[i] = term(k) - term(c);
       drDiff[i] = dr(k) - dr(c);
     }
-    const trigger = rounds[0]?.trigger ?? '';
-    const held = key['trigger'] !== undefined ? (this.holdout.get(trigger) ?? []) : [...this.holdout.values()].flat();
+    const first = rounds[0];
+    const held = first ? (this.holdout.get(this.holdoutGroup(first.trigger, first.segment)) ?? []) : [];
     const treatedK = Float64Array.from({ length: n }, (_, i) => (k.w[i] as number) * (k.reward[i] as number));
     return {
       key,

@@ -1,6 +1,6 @@
 import { openDecisionLog } from '../decision/log-segments.js';
 import { decisionIdExpiry } from '../decision/decision-id.js';
-import type { DecisionLine, LogLine, OutcomeLine, ReceiptLine } from '../decision/log-entry.js';
+import type { CampaignLine, DecisionLine, LogLine, OutcomeLine, ReceiptLine } from '../decision/log-entry.js';
 import { tactError } from '../core/errors.js';
 
 /** An outcome as embedded in an exported decision. */
@@ -18,6 +18,8 @@ export interface ExportedOutcome {
  * (their outcomes are the champion's). `tact evaluate` reads this format too.
  */
 export type ExportedDecision = DecisionLine & {
+  /** The segment of the campaign that made the decision (its campaign line); absent for every other decision. */
+  readonly segment?: string;
   readonly outcomes: readonly ExportedOutcome[];
   readonly reward: number | null;
   /** False when the log ends before the decision's attribution window did: more outcomes may come. */
@@ -56,6 +58,7 @@ interface Held {
   readonly lines: DecisionLine[];
   readonly outcomes: ExportedOutcome[];
   readonly expiresAt: number;
+  segment?: string;
 }
 
 /**
@@ -86,7 +89,7 @@ export async function exportLog(
         else if (reward === null) s.open++;
         else s.withOutcome++;
       }
-      const out: ExportedDecision = { ...line, outcomes: h.outcomes, reward, windowClosed };
+      const out: ExportedDecision = { ...line, ...(h.segment === undefined ? {} : { segment: h.segment }), outcomes: h.outcomes, reward, windowClosed };
       await write(`${JSON.stringify(out)}\n`);
     }
   };
@@ -115,6 +118,10 @@ export async function exportLog(
       if (h) h.lines.push(line);
       else held.set(line.decisionId, { lines: [line], outcomes: [], expiresAt: decisionIdExpiry(line.decisionId) ?? Number.POSITIVE_INFINITY });
       if (held.size > s.peakPending) s.peakPending = held.size;
+    } else if (line.type === 'campaign') {
+      // Written right after the campaign's decision, in the same sink.
+      const h = held.get(line.decisionId);
+      if (h && line.segment !== undefined) h.segment = line.segment;
     } else if (line.type === 'outcome') {
       const h = held.get(line.decisionId);
       if (h) h.outcomes.push({ actionId: line.actionId, value: line.value, source: line.source, at: line.at });
@@ -163,5 +170,6 @@ function parseLogLine(text: string, lineNo: number, path: string): LogLine {
   if (o['type'] === 'decision' && Array.isArray(o['chosen']) && typeof o['at'] === 'number') return parsed as DecisionLine;
   if (o['type'] === 'outcome' && typeof o['actionId'] === 'string' && typeof o['at'] === 'number') return parsed as OutcomeLine;
   if (o['type'] === 'receipt') return parsed as ReceiptLine;
-  throw tactError('BAD_INPUT_FILE', `${path}:${lineNo}: not a decision, outcome or receipt line`);
+  if (o['type'] === 'campaign') return parsed as CampaignLine;
+  throw tactError('BAD_INPUT_FILE', `${path}:${lineNo}: not a decision, outcome, receipt or campaign line`);
 }

@@ -108,7 +108,7 @@ describe('uplift per combination', () => {
 });
 
 describe('tact uplift --by', () => {
-  it('reads a decision log and writes the table, the JSON and the chart; refuses segment', async () => {
+  it('reads a decision log and writes the table, the JSON and the chart; refuses an unknown field', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tact-uplift-by-'));
     const log = join(dir, 'decisions.jsonl');
     const rng = new SeededRandom(3);
@@ -133,7 +133,37 @@ describe('tact uplift --by', () => {
     // The last decision's window is still open when the log ends: left out, and said so.
     expect(doc.combinations[0]!.decisions + doc.combinations[0]!.holdoutDecisions).toBeLessThan(2000);
     expect(readFileSync(svg, 'utf8')).toContain('cart_abandoned x sms');
-    expect(await runUplift(['--log', log, '--by', 'trigger,segment'], io)).toBe(2);
-    expect(err).toContain('--by segment: decision log lines carry no segment field yet, so uplift cannot be split by it');
+    expect(await runUplift(['--log', log, '--by', 'trigger,colour'], io)).toBe(2);
+    expect(err).toContain('--by: unknown field "colour"');
+  });
+
+  it('splits by the segment of the campaign that made each decision ("-" for the rest)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tact-uplift-segment-'));
+    const log = join(dir, 'decisions.jsonl');
+    const rng = new SeededRandom(4);
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const { outcomes, reward: _r, windowClosed: _w, ...line } = decision(i, rng);
+      lines.push(JSON.stringify(line));
+      // Two thirds decided by campaigns of two segments, as a campaign logs them: its line right after the decision.
+      const segment = i % 3 === 0 ? undefined : i % 3 === 1 ? 'lapsing' : 'autumn_shoppers';
+      if (segment) lines.push(JSON.stringify({ type: 'campaign', decisionId: line.decisionId, customerId: line.customerId, campaign: `c-${segment}`, segment, score: 0, admitProbability: 1, admitted: true, at: line.at }));
+      lines.push(...outcomes.map((o) => JSON.stringify({ type: 'outcome', decisionId: line.decisionId, ...o })));
+    }
+    writeFileSync(log, `${lines.join('\n')}\n`);
+    const json = join(dir, 'uplift.json');
+    let err = '';
+    const io = { stdout: { write: () => true }, stderr: { write: (s: string) => (err += s) }, env: {} };
+    expect(await runUplift(['--log', log, '--by', 'segment,channel', '--out', json], io), err).toBe(0);
+    const doc = JSON.parse(readFileSync(json, 'utf8')) as { combinations: CombinationUplift[] };
+    const keys = doc.combinations.map((c) => `${c.key['segment']}/${c.key['channel']}`);
+    expect(keys).toEqual(['-/email', '-/sms', 'autumn_shoppers/email', 'autumn_shoppers/sms', 'lapsing/email', 'lapsing/sms']);
+    // Each segment's decisions (about 1,000 of 3,000, 10% holdout) and its own holdout.
+    for (const c of doc.combinations) {
+      expect(c.decisions + c.holdoutDecisions).toBeGreaterThan(850);
+      expect(c.decisions + c.holdoutDecisions).toBeLessThan(1150);
+      expect(c.holdoutDecisions).toBeGreaterThan(60);
+      expect(c.holdoutDecisions).toBeLessThan(150);
+    }
   });
 });
