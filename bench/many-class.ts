@@ -23,34 +23,9 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SeededRandom, shuffle } from '../src/core/random.js';
-import { computePmf, sampleIndex } from '../src/explore/pmf.js';
 import type { ExplorationConfig } from '../src/explore/exploration.js';
-import { EMPTY_FEATURES, type Features } from '../src/domain/features.js';
-import type { ActionRef } from '../src/learners/learner.js';
-import { createLearner, type LearnerConfigInput } from '../src/learners/registry.js';
-import { manyClassStreams, meanSd as stats, textbook, type Data } from './many-class-streams.js';
-
-function tact(data: Data, order: number[], seed: number, learner: LearnerConfigInput, exploration: ExplorationConfig): number {
-  const l = createLearner(learner);
-  const actions: ActionRef[] = Array.from({ length: data.k }, (_, i) => ({ id: String(i), features: EMPTY_FEATURES }));
-  const rng = new SeededRandom(seed ^ 0x5bd1e995);
-  const out = { mean: new Float64Array(data.k), width: new Float64Array(data.k) };
-  const pmf = new Float64Array(data.k);
-  let total = 0;
-  for (const row of order) {
-    const numeric: Record<string, number> = {};
-    data.x[row]!.forEach((v, i) => { numeric[`f${i}`] = v; });
-    const context: Features = { numeric, categorical: {} };
-    l.score(l.prepare(context), actions, out);
-    computePmf(exploration, out, data.k, rng, pmf);
-    const c = sampleIndex(pmf, data.k, rng);
-    const r = c === data.y[row] ? 1 : 0;
-    total += r;
-    l.learn({ context, action: actions[c]!, reward: r });
-  }
-  return total / order.length;
-}
-
+import type { LearnerConfigInput } from '../src/learners/registry.js';
+import { manyClassStreams, meanSd as stats, tact, textbook } from './many-class-streams.js';
 
 const { values } = parseArgs({ options: { shuffles: { type: 'string', default: '5' }, variants: { type: 'string', default: 'default' }, learners: { type: 'string', default: '' }, streams: { type: 'string', default: 'all' } } });
 const which = values.streams;
