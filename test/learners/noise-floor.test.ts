@@ -74,6 +74,14 @@ describe('the early noise floor (noiseFloorRewards)', () => {
     expect(width(withThem, probe)).toBeCloseTo(width(without, probe), 10);
   });
 
+  it('a restored learner keeps the reward sums, so it scores exactly as the one saved', () => {
+    const xs = rows(12, 9);
+    const l = new BayesLinearLearner({});
+    xs.forEach((r, t) => l.learn({ context: context(r), action: a, reward: t % 3 === 0 ? 1 : 0 }));
+    const restored = BayesLinearLearner.restore(JSON.parse(JSON.stringify(l.snapshot())) as ReturnType<BayesLinearLearner['snapshot']>);
+    expect(width(restored, probe)).toBe(width(l, probe));
+  });
+
   it("'residuals' is the conjugate estimate (n0 s0^2 + RSS) / (n0 + n - p), RSS and p from closed-form ridge", () => {
     const xs = rows(60, 7);
     const rng = new SeededRandom(8);
