@@ -99,6 +99,8 @@ function latencyTable(): string[] {
   ];
   const cases: Array<[string, LearnerConfigInput, ExplorationConfig]> = [
     ['bayes-linear', bayes, DEFAULT_EXPLORATION],
+    // The early noise floor's cost per scored arm (one square root), next to the same learner without it.
+    ['bayes-linear, no noise floor', { kind: 'bayes-linear', noiseFloorRewards: 0 }, DEFAULT_EXPLORATION],
     ['bayes-linear', bayes, explorationConfigSchema.parse({ kind: 'thompson' })],
     ['sgd', sgd, explorationConfigSchema.parse({ kind: 'squarecb' })],
   ];

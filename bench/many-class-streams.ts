@@ -10,6 +10,11 @@
  * like the 26-class one are generated, reproducibly.
  */
 import { SeededRandom, gaussian } from '../src/core/random.js';
+import { EMPTY_FEATURES, type Features } from '../src/domain/features.js';
+import type { ExplorationConfig } from '../src/explore/exploration.js';
+import { computePmf, sampleIndex } from '../src/explore/pmf.js';
+import type { ActionRef } from '../src/learners/learner.js';
+import { createLearner, type LearnerConfigInput } from '../src/learners/registry.js';
 import { loadDigits } from '../test/learners/digits.js';
 
 export interface Data { x: number[][]; y: number[]; k: number; name: string }
@@ -67,6 +72,28 @@ export function textbook(data: Data, order: number[], alpha = 0.5): number {
     let xu = 0; for (let i = 0; i < f; i++) xu += x[i]! * u[i]!;
     for (let i = 0; i < f; i++) for (let j = 0; j < f; j++) m[i * f + j] = m[i * f + j]! - u[i]! * u[j]! / (1 + xu);
     for (let i = 0; i < f; i++) b[best]![i] = b[best]![i]! + r * x[i]!;
+  }
+  return total / order.length;
+}
+
+/** A Tact learner and exploration on the stream in `order` (actions known by id only): the average reward. */
+export function tact(data: Data, order: number[], seed: number, learner: LearnerConfigInput, exploration: ExplorationConfig): number {
+  const l = createLearner(learner);
+  const actions: ActionRef[] = Array.from({ length: data.k }, (_, i) => ({ id: String(i), features: EMPTY_FEATURES }));
+  const rng = new SeededRandom(seed ^ 0x5bd1e995);
+  const out = { mean: new Float64Array(data.k), width: new Float64Array(data.k) };
+  const pmf = new Float64Array(data.k);
+  let total = 0;
+  for (const row of order) {
+    const numeric: Record<string, number> = {};
+    data.x[row]!.forEach((v, i) => { numeric[`f${i}`] = v; });
+    const context: Features = { numeric, categorical: {} };
+    l.score(l.prepare(context), actions, out);
+    computePmf(exploration, out, data.k, rng, pmf);
+    const c = sampleIndex(pmf, data.k, rng);
+    const r = c === data.y[row] ? 1 : 0;
+    total += r;
+    l.learn({ context, action: actions[c]!, reward: r });
   }
   return total / order.length;
 }

@@ -12,49 +12,34 @@
  * skewed class frequencies). No PyPI or UCI download is reachable here, so
  * the streams like the 26-class one are generated, reproducibly.
  *
- *   npx tsx bench/many-class.ts [--shuffles 5] [--variants noise:alpha:epsilon:lambda,...]
+ *   npx tsx bench/many-class.ts [--shuffles 5] [--variants noise:alpha:epsilon:lambda,...] [--learners '{json};{json}']
+ *
+ * A variant noise:alpha:epsilon:lambda runs the per-action models on that
+ * fixed noise with no early floor (noiseFloorRewards 0), as every variant
+ * did before the floor existed (0.25:1:0.01:1 is the default before it); `default` is the registry's default learner; each
+ * --learners entry is a bayes-hybrid config (over the defaults) with the
+ * default exploration.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SeededRandom, shuffle } from '../src/core/random.js';
-import { computePmf, sampleIndex } from '../src/explore/pmf.js';
 import type { ExplorationConfig } from '../src/explore/exploration.js';
-import { EMPTY_FEATURES, type Features } from '../src/domain/features.js';
-import type { ActionRef } from '../src/learners/learner.js';
-import { createLearner, type LearnerConfigInput } from '../src/learners/registry.js';
-import { manyClassStreams, meanSd as stats, textbook, type Data } from './many-class-streams.js';
+import type { LearnerConfigInput } from '../src/learners/registry.js';
+import { manyClassStreams, meanSd as stats, tact, textbook } from './many-class-streams.js';
 
-function tact(data: Data, order: number[], seed: number, learner: LearnerConfigInput, exploration: ExplorationConfig): number {
-  const l = createLearner(learner);
-  const actions: ActionRef[] = Array.from({ length: data.k }, (_, i) => ({ id: String(i), features: EMPTY_FEATURES }));
-  const rng = new SeededRandom(seed ^ 0x5bd1e995);
-  const out = { mean: new Float64Array(data.k), width: new Float64Array(data.k) };
-  const pmf = new Float64Array(data.k);
-  let total = 0;
-  for (const row of order) {
-    const numeric: Record<string, number> = {};
-    data.x[row]!.forEach((v, i) => { numeric[`f${i}`] = v; });
-    const context: Features = { numeric, categorical: {} };
-    l.score(l.prepare(context), actions, out);
-    computePmf(exploration, out, data.k, rng, pmf);
-    const c = sampleIndex(pmf, data.k, rng);
-    const r = c === data.y[row] ? 1 : 0;
-    total += r;
-    l.learn({ context, action: actions[c]!, reward: r });
-  }
-  return total / order.length;
-}
-
-
-const { values } = parseArgs({ options: { shuffles: { type: 'string', default: '5' }, variants: { type: 'string', default: 'default' }, streams: { type: 'string', default: 'all' } } });
+const { values } = parseArgs({ options: { shuffles: { type: 'string', default: '5' }, variants: { type: 'string', default: 'default' }, learners: { type: 'string', default: '' }, streams: { type: 'string', default: 'all' } } });
 const which = values.streams;
 const shuffles = Number(values.shuffles);
 const sets = manyClassStreams(which);
 const variants: Array<[string, LearnerConfigInput, ExplorationConfig]> = values.variants.split(',').map((v) => {
-  const [noise, alpha, eps, lambda] = v === 'default' ? ['0.25', '1', '0.01', '1'] : v.split(':');
-  const name = v === 'default' ? 'Tact default (noise 0.25, ucb alpha 1, epsilon 0.01)' : `Tact, noise ${noise} alpha ${alpha} epsilon ${eps} lambda ${lambda}`;
-  return [name, { kind: 'bayes-hybrid', noise: Number(noise), lambda: Number(lambda) }, { kind: 'ucb', alpha: Number(alpha), epsilon: Number(eps) }];
+  if (v === 'default') return ['Tact default (registry default learner, ucb alpha 1, epsilon 0.01)', { kind: 'bayes-hybrid' }, { kind: 'ucb', alpha: 1, epsilon: 0.01 }];
+  const [noise, alpha, eps, lambda] = v.split(':');
+  const name = `Tact, fixed noise ${noise} alpha ${alpha} epsilon ${eps} lambda ${lambda}, no floor`;
+  return [name, { kind: 'bayes-hybrid', noiseEstimate: 'fixed', noiseFloorRewards: 0, noise: Number(noise), lambda: Number(lambda) }, { kind: 'ucb', alpha: Number(alpha), epsilon: Number(eps) }];
 });
+for (const j of values.learners.split(';').filter((x) => x.trim() !== '')) {
+  variants.push([`Tact, ${j}`, { kind: 'bayes-hybrid', ...(JSON.parse(j) as object) } as LearnerConfigInput, { kind: 'ucb', alpha: 1, epsilon: 0.01 }]);
+}
 const lines = [`| stream | learner | average reward (mean ± sd over ${shuffles} shuffles) |`, '| --- | --- | --- |'];
 for (const d of sets) {
   const orders = Array.from({ length: shuffles }, (_, s) => shuffle(Array.from({ length: d.y.length }, (_, i) => i), new SeededRandom(s + 1)));
@@ -62,4 +47,4 @@ for (const d of sets) {
   for (const [name, l, e] of variants) lines.push(`| ${d.name} | ${name} | ${stats(orders.map((o, s) => tact(d, o, s + 1, l, e)))} |`);
   console.log(lines.slice(-1 - variants.length).join('\n'));
 }
-writeFileSync(new URL('./results/many-class.md', import.meta.url), `# Many-class streams (${new Date().toISOString()})\n\n\`npx tsx bench/many-class.ts --shuffles ${shuffles} --variants ${values.variants}\`\n\n${lines.join('\n')}\n`);
+writeFileSync(new URL('./results/many-class.md', import.meta.url), `# Many-class streams (${new Date().toISOString()})\n\n\`npx tsx bench/many-class.ts --shuffles ${shuffles} --variants ${values.variants}${values.learners ? ` --learners '${values.learners}'` : ''}\`\n\n${lines.join('\n')}\n`);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { hasFeatures, type Features } from '../domain/features.js';
-import { BayesLinearLearner, bayesLinearConfigSchema, type BayesPrepared } from './bayes-linear.js';
+import { asSavedBeforeNoiseEstimate, BayesLinearLearner, bayesLinearConfigSchema, type BayesPrepared } from './bayes-linear.js';
 import { BayesSharedLearner, bayesSharedConfigSchema, type SharedPrepared } from './bayes-shared.js';
 import type { ActionRef, Contribution, Learner, LearnerSnapshot, LearningExample, ScoreBuffers } from './learner.js';
 import { parseLearnerConfig } from './learner-config.js';
@@ -25,6 +25,11 @@ export const bayesHybridConfigSchema = z.object({
   /** Prior precision of the shared model (its own setting: it has far more weights per reward). */
   sharedLambda: z.number().positive().default(SHARED_LAMBDA),
   noise: bayesLinearConfigSchema.shape.noise,
+  /** The per-action models' noise: see bayes-linear (the shared model keeps `noise`). */
+  noiseEstimate: bayesLinearConfigSchema.shape.noiseEstimate,
+  noisePrior: bayesLinearConfigSchema.shape.noisePrior,
+  noisePriorWeight: bayesLinearConfigSchema.shape.noisePriorWeight,
+  noiseFloorRewards: bayesLinearConfigSchema.shape.noiseFloorRewards,
   forgetting: bayesLinearConfigSchema.shape.forgetting,
   /** Vocabulary of the per-action models (context features). */
   maxFeatures: bayesLinearConfigSchema.shape.maxFeatures,
@@ -88,6 +93,10 @@ export class BayesHybridLearner implements Learner<HybridPrepared> {
       new BayesLinearLearner({
         lambda: c.lambda,
         noise: c.noise,
+        noiseEstimate: c.noiseEstimate,
+        noisePrior: c.noisePrior,
+        noisePriorWeight: c.noisePriorWeight,
+        noiseFloorRewards: c.noiseFloorRewards,
         forgetting: c.forgetting,
         maxFeatures: c.maxFeatures,
         overflowSlots: c.overflowSlots,
@@ -192,7 +201,8 @@ export class BayesHybridLearner implements Learner<HybridPrepared> {
 const snapshotSchema = z.object({ kind: z.string(), updates: z.number().int().nonnegative(), state: z.unknown() });
 
 const hybridStateSchema = z.object({
-  config: bayesHybridConfigSchema,
+  // Saved before noiseEstimate existed: its per-action models ran on the fixed noise (see bayes-linear).
+  config: z.preprocess(asSavedBeforeNoiseEstimate, bayesHybridConfigSchema),
   linear: snapshotSchema,
   shared: snapshotSchema,
 });

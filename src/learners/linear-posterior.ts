@@ -6,6 +6,7 @@
 
 import { z } from 'zod';
 import { tactError } from '../core/errors.js';
+import { ExactSum } from './exact-sum.js';
 import { importanceWeight, type LearningExample } from './learner.js';
 import type { RewardScale } from './reward-scale.js';
 
@@ -23,6 +24,12 @@ export const armStateSchema = z.object({
    * snapshots from before it was kept: recomputed.
    */
   theta: z.array(z.number()).optional(),
+  /**
+   * The exact sum of w r^2 over the arm's observations (ExactSum terms), from
+   * which the residual noise is estimated. Absent in snapshots from before it
+   * was kept: those learners estimate no noise (see bayes-linear's noiseEstimate).
+   */
+  rewardSq: z.array(z.number()).optional(),
 });
 
 export type ArmState = z.infer<typeof armStateSchema>;
@@ -45,6 +52,12 @@ export class Arm {
     /** Current prior precision: lambda, decayed by forgetting with the data. */
     public prior: number,
     public count: number,
+    /**
+     * Sum of w r^2 over the observations, exact (ExactSum) so that unlearning
+     * one takes it back bit for bit: with b and theta it gives the residual
+     * sum of squares (residualSumOfSquares) without keeping the examples.
+     */
+    public readonly rewardSq: ExactSum = new ExactSum(),
   ) {}
 
   static fromState(s: ArmState, label = 'arm'): Arm {
@@ -54,11 +67,18 @@ export class Arm {
     const arm = new Arm(s.dim, Float64Array.from(s.aInv), Float64Array.from(s.b), new Float64Array(s.dim), s.prior, s.count);
     if (s.theta) arm.theta.set(s.theta);
     else arm.refreshTheta();
+    for (const t of s.rewardSq ?? []) {
+      if (!Number.isFinite(t)) throw tactError('SNAPSHOT_INVALID', `${label}: rewardSq has a non-finite term`);
+      arm.rewardSq.add(t);
+    }
     return arm;
   }
 
   toState(): ArmState {
-    return { dim: this.dim, prior: this.prior, count: this.count, aInv: Array.from(this.aInv), b: Array.from(this.b), theta: Array.from(this.theta) };
+    return {
+      dim: this.dim, prior: this.prior, count: this.count, aInv: Array.from(this.aInv), b: Array.from(this.b),
+      theta: Array.from(this.theta), rewardSq: this.rewardSq.terms(),
+    };
   }
 
   static fresh(dim: number, prior: number): Arm {
@@ -105,6 +125,18 @@ export class Arm {
       theta[i] = theta[i]! + s;
     }
   }
+}
+
+/**
+ * The arm's ridge residual: sum of w (r - x'theta)^2 + prior |theta|^2, which
+ * for the ridge solution equals sum w r^2 - b'theta, so it needs no example
+ * kept. Derived from exact state (rewardSq) and the posterior; never below 0.
+ */
+export function residualSumOfSquares(arm: Arm): number {
+  let bt = 0;
+  for (let i = 0; i < arm.dim; i++) bt += arm.b[i]! * arm.theta[i]!;
+  const rss = arm.rewardSq.value - bt;
+  return rss > 0 ? rss : 0;
 }
 
 /** Index of entry (i, j) of a symmetric d x d matrix kept as its upper triangle. */
@@ -297,10 +329,12 @@ export function learnExample(
   scale.update(example.reward, example.previousReward);
   if (example.previousReward !== undefined) {
     correctTarget(arm, x, nz, nnz, u, w * (example.reward - example.previousReward));
+    arm.rewardSq.add(w * example.previousReward * -example.previousReward);
   } else {
     decay(arm, forgetting);
     observe(arm, x, nz, nnz, u, example.reward, w);
   }
+  arm.rewardSq.add(w * example.reward * example.reward);
 }
 
 /**
@@ -315,11 +349,14 @@ export function unlearnExample(
   const w = importanceWeight(example);
   if (example.previousReward !== undefined) {
     correctTarget(arm, x, nz, nnz, u, -w * (example.reward - example.previousReward));
+    arm.rewardSq.add(w * example.reward * -example.reward);
+    arm.rewardSq.add(w * example.previousReward * example.previousReward);
     scale.remove(example.reward);
     scale.update(example.previousReward);
     return true;
   }
   if (!retract(arm, x, nz, nnz, u, example.reward, w)) return false;
+  arm.rewardSq.add(w * example.reward * -example.reward);
   scale.remove(example.reward);
   return true;
 }

@@ -6,7 +6,8 @@ import type { ActionRef, LearningExample } from '../../src/learners/learner.js';
 import { restoreLearner } from '../../src/learners/registry.js';
 import { dot, matVec, ridge } from './linalg.js';
 
-const CONFIG = bayesLinearConfigSchema.parse({ lambda: 0.7, noise: 0.3, forgetting: 1, maxFeatures: 256 });
+// The fixed-noise posterior without the early floor: these tests check the ridge algebra (the floor has its own, noise-floor.test.ts).
+const CONFIG = bayesLinearConfigSchema.parse({ lambda: 0.7, noise: 0.3, forgetting: 1, maxFeatures: 256, noiseFloorRewards: 0 });
 const arm = (id: string): ActionRef => ({ id, features: EMPTY_FEATURES });
 
 /** Raw values, never exactly 0 (a 0 is skipped by the vocabulary, which would change the index order). */
