@@ -107,17 +107,29 @@ describe('uplift per combination', () => {
   });
 });
 
+/**
+ * The log file of `rounds` decisions as a server writes it: each decision, then (for those
+ * `segmentOf` names) its campaign's line, as a campaign logs it right after, then its outcomes.
+ */
+function writeLog(seed: number, rounds: number, segmentOf: (i: number) => string | undefined): { dir: string; log: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'tact-uplift-by-'));
+  const log = join(dir, 'decisions.jsonl');
+  const rng = new SeededRandom(seed);
+  const lines: string[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const { outcomes, reward: _r, windowClosed: _w, ...line } = decision(i, rng);
+    lines.push(JSON.stringify(line));
+    const segment = segmentOf(i);
+    if (segment) lines.push(JSON.stringify({ type: 'campaign', decisionId: line.decisionId, customerId: line.customerId, campaign: `c-${segment}`, segment, score: 0, admitProbability: 1, admitted: true, at: line.at }));
+    lines.push(...outcomes.map((o) => JSON.stringify({ type: 'outcome', decisionId: line.decisionId, ...o })));
+  }
+  writeFileSync(log, `${lines.join('\n')}\n`);
+  return { dir, log };
+}
+
 describe('tact uplift --by', () => {
   it('reads a decision log and writes the table, the JSON and the chart; refuses an unknown field', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tact-uplift-by-'));
-    const log = join(dir, 'decisions.jsonl');
-    const rng = new SeededRandom(3);
-    const lines: string[] = [];
-    for (let i = 0; i < 2000; i++) {
-      const { outcomes, reward: _r, windowClosed: _w, ...line } = decision(i, rng);
-      lines.push(JSON.stringify(line), ...outcomes.map((o) => JSON.stringify({ type: 'outcome', decisionId: line.decisionId, ...o })));
-    }
-    writeFileSync(log, `${lines.join('\n')}\n`);
+    const { dir, log } = writeLog(3, 2000, () => undefined);
     let out = '';
     let err = '';
     const io = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, env: {} };
@@ -138,19 +150,8 @@ describe('tact uplift --by', () => {
   });
 
   it('splits by the segment of the campaign that made each decision ("-" for the rest)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tact-uplift-segment-'));
-    const log = join(dir, 'decisions.jsonl');
-    const rng = new SeededRandom(4);
-    const lines: string[] = [];
-    for (let i = 0; i < 3000; i++) {
-      const { outcomes, reward: _r, windowClosed: _w, ...line } = decision(i, rng);
-      lines.push(JSON.stringify(line));
-      // Two thirds decided by campaigns of two segments, as a campaign logs them: its line right after the decision.
-      const segment = i % 3 === 0 ? undefined : i % 3 === 1 ? 'lapsing' : 'autumn_shoppers';
-      if (segment) lines.push(JSON.stringify({ type: 'campaign', decisionId: line.decisionId, customerId: line.customerId, campaign: `c-${segment}`, segment, score: 0, admitProbability: 1, admitted: true, at: line.at }));
-      lines.push(...outcomes.map((o) => JSON.stringify({ type: 'outcome', decisionId: line.decisionId, ...o })));
-    }
-    writeFileSync(log, `${lines.join('\n')}\n`);
+    // Two thirds decided by campaigns of two segments.
+    const { dir, log } = writeLog(4, 3000, (i) => (i % 3 === 0 ? undefined : i % 3 === 1 ? 'lapsing' : 'autumn_shoppers'));
     const json = join(dir, 'uplift.json');
     let err = '';
     const io = { stdout: { write: () => true }, stderr: { write: (s: string) => (err += s) }, env: {} };
