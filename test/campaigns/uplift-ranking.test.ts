@@ -45,9 +45,14 @@ describe('budget smaller than the audience', () => {
     const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
     const smsAffinity = mean(sms.map((id) => affinity.get(id) as number));
     const top = sms.filter((id) => (affinity.get(id) as number) >= 0.75).length;
-    console.log(`SMS receivers: mean affinity ${smsAffinity.toFixed(3)} (audience 0.5), ${top}/500 in the top quarter`);
+    // What the budget earns, in the world's expected SMS value (20 x affinity), against the same
+    // 500 SMS spent on random members of the segment (500 x 20 x the audience's mean affinity).
+    const earned = 20 * sms.reduce((s, id) => s + (affinity.get(id) as number), 0);
+    const random = 500 * 20 * mean([...affinity.values()]);
+    console.log(`SMS receivers: mean affinity ${smsAffinity.toFixed(3)} (audience 0.5), ${top}/500 in the top quarter; expected SMS value ${earned.toFixed(0)} vs ${random.toFixed(0)} on random members`);
     expect(smsAffinity).toBeGreaterThan(0.8);
     expect(top).toBeGreaterThan(400);
+    expect(earned).toBeGreaterThan(1.5 * random);
     // Every member, admitted or not, has a logged admission probability in (0, 1].
     const lines = r.log.lines.filter((l) => l.type === 'campaign');
     expect(lines.length).toBe(10_000);
