@@ -12,7 +12,7 @@ import { computePmf } from '../explore/pmf.js';
 import { decisionContext } from '../features/decision-context.js';
 import type { Policy, PolicySet } from '../policies/policy-set.js';
 import { applyContactRules, type ContactRules } from '../rules/contact-rules.js';
-import type { TactStore } from '../store/store.js';
+import type { CustomerState, TactStore } from '../store/store.js';
 import { arbitrate, reserveInStore, reserveNothing, type ReserveSends } from './arbitrate.js';
 import { newDecisionId, type IdSource } from './decision-id.js';
 import { isInHoldout } from './holdout.js';
@@ -75,7 +75,7 @@ export class DecisionEngine {
       requestKey ? this.deps.store.findByRequestId(requestKey) : undefined,
       this.deps.store.loadCustomer(input.customerId, input.at),
     ]);
-    if (earlier && earlier.customerId === input.customerId) return earlier;
+    if (earlier && earlier.customerId === input.customerId && this.heldReservations(earlier, state)) return earlier;
     // 2. Candidates (catalog, or the client's own).
     const candidates = input.candidates ?? catalogCandidates(catalog, input.trigger, input.at, customerTimeZone(state));
     checkCandidateCount(candidates.length, policy);
@@ -192,6 +192,22 @@ export class DecisionEngine {
     if (picks.length === 0) return undefined;
     const made = chosenOf(picks);
     return last?.picks === picks ? { ...made, saved: last.decision } : made;
+  }
+
+  /**
+   * Whether every send of an earlier answer holds its reservation in the
+   * customer's send history. Each arbitration attempt is saved together with
+   * its reservation; an attempt whose reservation was refused (a cap, a
+   * campaign's budget) is normally saved over by the next attempt, but a
+   * process that died in between leaves it as the stored answer. Answering
+   * it again would deliver a send nothing reserved, so the retry decides
+   * anew (at worst reserving twice, which only fails closed).
+   */
+  private heldReservations(earlier: Decision, state: CustomerState): boolean {
+    if (!this.deps.contactRules.reserveCaps) return true;
+    return earlier.choices.every(
+      (c) => c.noSend || !c.channel || state.sends.some((s) => s.channel === c.channel && s.messageId === c.messageId && s.at === c.sendAt),
+    );
   }
 
   /**
