@@ -5,6 +5,9 @@
  * unlearns an example must end where it would have been without it, and a
  * plain running sum drifts by an ulp per step.
  */
+/** More than the ~40 terms any finite double sum needs (exponents span 2,098 bits, 53 per term). */
+const MAX_TERMS = 64;
+
 export class ExactSum {
   /** Non-overlapping, increasing in magnitude; their exact sum is the value. */
   private readonly partials: number[] = [];
@@ -59,8 +62,25 @@ export class ExactSum {
     return hi;
   }
 
-  /** The partials, enough to restore the exact sum (addTerms of them gives it back). */
+  /**
+   * Terms whose exact sum is the value, in a form that depends on the value
+   * alone: the sum rounded, then the exact remainder rounded, and so on.
+   * The partials themselves depend on the order of the additions, so two
+   * replicas holding one exact sum (one restored from a snapshot, one that
+   * lived through the same updates) would otherwise write different
+   * snapshots. Adding these terms, in any order, gives the sum back.
+   */
   terms(): number[] {
-    return this.partials.slice();
+    const rest = new ExactSum();
+    for (const p of this.partials) rest.add(p);
+    const out: number[] = [];
+    // Each remainder is at most half an ulp of the term before, so a finite
+    // sum takes at most about 40 steps; an overflowed one is written as it is.
+    for (let v = rest.value; v !== 0; v = rest.value) {
+      if (!Number.isFinite(v) || out.length >= MAX_TERMS) return this.partials.slice();
+      out.push(v);
+      rest.add(-v);
+    }
+    return out;
   }
 }
