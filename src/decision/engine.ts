@@ -76,13 +76,8 @@ export class DecisionEngine {
       this.deps.store.loadCustomer(input.customerId, input.at),
     ]);
     if (earlier && earlier.customerId === input.customerId && this.heldReservations(earlier, state)) return earlier;
-    // 2. Candidates (catalog, or the client's own).
-    const candidates = input.candidates ?? catalogCandidates(catalog, input.trigger, input.at, customerTimeZone(state));
-    checkCandidateCount(candidates.length, policy);
-    // 3. Eligibility: pure rules over the loaded state (rules).
-    const { eligible, removed } = applyContactRules(this.deps.contactRules.rules, { state, at: input.at, catalog, candidates });
-    // 4. Features: profile + request context + trigger (features); action features ride on each candidate.
-    const context = decisionContext(state, input.at, input.context, input.trigger);
+    // 2-4. Candidates, the contact rules over them, the context's features.
+    const { candidates, eligible, removed, context } = this.eligibleFor(input, policy, catalog, state);
 
     // The attribution window runs on server time from receipt; `at` is the
     // business time the rules see (simulations and backfills may set it).
@@ -195,6 +190,24 @@ export class DecisionEngine {
   }
 
   /**
+   * Steps 2-4 of a decision, shared by Decide and a campaign's ranking:
+   * 2. candidates (catalog, or the client's own); 3. eligibility, pure rules
+   * over the loaded state (rules); 4. features: profile + request context +
+   * trigger (features); action features ride on each candidate.
+   */
+  private eligibleFor(
+    input: { readonly candidates?: readonly Candidate[] | undefined; readonly trigger: string; readonly at: number; readonly context: Features },
+    policy: Policy,
+    catalog: Catalog,
+    state: CustomerState,
+  ): { candidates: readonly Candidate[]; eligible: Candidate[]; removed: Removal[]; context: Features } {
+    const candidates = input.candidates ?? catalogCandidates(catalog, input.trigger, input.at, customerTimeZone(state));
+    checkCandidateCount(candidates.length, policy);
+    const { eligible, removed } = applyContactRules(this.deps.contactRules.rules, { state, at: input.at, catalog, candidates });
+    return { candidates, eligible, removed, context: decisionContext(state, input.at, input.context, input.trigger) };
+  }
+
+  /**
    * Whether every send of an earlier answer holds its reservation in the
    * customer's send history. Each arbitration attempt is saved together with
    * its reservation; an attempt whose reservation was refused (a cap, a
@@ -221,11 +234,8 @@ export class DecisionEngine {
     checkDecideInput({ ...input, topK: 1, explain: false }, policy);
     const catalog = this.deps.catalog();
     const state = await this.deps.store.loadCustomer(input.customerId, input.at);
-    const candidates = catalogCandidates(catalog, input.trigger, input.at, customerTimeZone(state));
-    checkCandidateCount(candidates.length, policy);
-    const { eligible } = applyContactRules(this.deps.contactRules.rules, { state, at: input.at, catalog, candidates });
+    const { eligible, context } = this.eligibleFor({ trigger: input.trigger, at: input.at, context: input.context }, policy, catalog, state);
     if (!eligible.some((c) => !c.noSend)) return -Infinity;
-    const context = decisionContext(state, input.at, input.context, input.trigger);
     const mean = new Float64Array(eligible.length);
     const width = new Float64Array(eligible.length);
     policy.learner.score(policy.learner.prepare(context), eligible, { mean, width });
