@@ -134,10 +134,20 @@ export class LiveUplift {
     return s;
   }
 
-  /** Drop decisions whose windows have closed; then, if still too many, the oldest. */
+  /**
+   * Drop decisions whose windows have closed, from the oldest, stopping at
+   * the first still open (as LiveValueEstimator.prune does): insertion order
+   * is expiry order for one window length, so this is amortised O(1) where a
+   * full scan read every pending decision (up to maxPending) once per 1,000
+   * Decides. A shorter window behind a longer one waits for it, bounded by
+   * maxPending. Then, if still too many, the oldest.
+   */
   private prune(now: number): void {
     this.sincePrune = 0;
-    for (const [id, p] of this.pending) if (p.expiresAt + this.graceMs < now) this.pending.delete(id);
+    for (const [id, p] of this.pending) {
+      if (p.expiresAt + this.graceMs >= now) break;
+      this.pending.delete(id);
+    }
     dropOldest(this.pending, this.maxPending);
   }
 }
