@@ -12,7 +12,12 @@
  * per seed, the triggers fired and cancelled, and the default policy's and
  * uniform choice's net value against no-send on the same world; written to
  * bench/results/journeys-simulator.md.
+ * With --funnel the default policy runs next to the same policy learning
+ * from opens (learner kind funnel: P(open) x what an open earns, see
+ * src/learners/funnel.ts), both told every delivery receipt; written to
+ * bench/results/funnel-simulator.md.
  *   npx tsx bench/simulator.ts [--rounds 20000] [--seeds 1,2,3] [--expected-rewards]
+ *   npx tsx bench/simulator.ts --funnel [--rounds 20000] [--seeds 1,2,3]
  *   npx tsx bench/simulator.ts --journeys [--events 20000] [--seeds 1,2,3]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -20,7 +25,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseCatalog } from '../src/catalog/load.js';
 import { MODELS_DIR } from '../src/core/paths.js';
-import { DEFAULT_POLICIES } from '../src/policies/policy-config.js';
+import { DEFAULT_LEARNER } from '../src/learners/registry.js';
+import { DEFAULT_POLICIES, policiesFileSchema } from '../src/policies/policy-config.js';
 import { compareJourneys } from '../src/simulate/journey-comparison.js';
 import type { JourneySimResult } from '../src/simulate/journey-sim.js';
 import { comparePolicies } from '../src/simulate/policy-comparison.js';
@@ -36,6 +42,7 @@ const { values } = parseArgs({
     'expected-rewards': { type: 'boolean', default: false },
     journeys: { type: 'boolean', default: false },
     events: { type: 'string', default: '20000' },
+    funnel: { type: 'boolean', default: false },
   },
 });
 const ROUNDS = Number(values.rounds);
@@ -71,6 +78,47 @@ async function withExpectedRewards(seed: number): Promise<SimulationResult> {
 if (values.journeys) {
   await journeys();
   process.exit(0);
+}
+if (values.funnel) {
+  await funnel();
+  process.exit(0);
+}
+
+/** The default policy before and after funnel learning, on the same worlds and streams. */
+async function funnel(): Promise<void> {
+  const policies = policiesFileSchema.parse({
+    default: 'default',
+    policies: [{ name: 'default' }, { name: 'funnel', learner: { kind: 'funnel', model: DEFAULT_LEARNER } }],
+  });
+  const out: string[] = [];
+  for (const seed of SEEDS) {
+    const started = performance.now();
+    const { policies: [plain, funnelled], uniform, ceiling } = await comparePolicies({ catalog, policies, names: ['default', 'funnel'], seed, rounds: ROUNDS });
+    const closed = (r: SimulationResult): string => `${(100 * ((r.net - uniform.net) / (ceiling.net - uniform.net))).toFixed(0)}%`;
+    const lastClosed = (r: SimulationResult): string =>
+      `${(100 * ((lastQuarterNet(r) - lastQuarterNet(uniform)) / (lastQuarterNet(ceiling) - lastQuarterNet(uniform)))).toFixed(0)}%`;
+    out.push(
+      `| ${seed} | ${uniform.net.toFixed(0)} | ${ceiling.net.toFixed(0)} | ${plain!.net.toFixed(0)} | ${closed(plain!)} | ${lastClosed(plain!)} | ` +
+        `${funnelled!.net.toFixed(0)} | ${closed(funnelled!)} | ${lastClosed(funnelled!)} | ${((performance.now() - started) / 1000).toFixed(0)} s |`,
+    );
+    console.info(out.at(-1));
+  }
+  const text = [
+    `# Funnel learning in the simulated world (${ROUNDS} decisions, 500 customers, ${new Date().toISOString()})`,
+    '',
+    'Both policies are told every delivery receipt (delivered, opened, ignored, with the decision id, as a provider\'s webhook',
+    'carries it) and every conversion; "default" learns from conversions only, "funnel" (learner kind funnel over the default',
+    'learner) also from opens. "Fair gap closed": share of the way from uniform choice to the oracle, both under the same',
+    'contact rules, overall and in the last quarter of the stream.',
+    '',
+    '| world seed | uniform net | oracle net | default net | default: fair gap closed | last quarter | funnel net | funnel: fair gap closed | last quarter | run time |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...out,
+    '',
+    `Command: npx tsx bench/simulator.ts --funnel --rounds ${ROUNDS} --seeds ${values.seeds}`,
+  ].join('\n');
+  writeFileSync(new URL('results/funnel-simulator.md', import.meta.url), `${text}\n`);
+  console.info(text);
 }
 
 /** The event-driven run: triggers from the catalog's rules, sends through the journeys' delivery. */

@@ -33,17 +33,22 @@ export interface ReceiptObserver {
 }
 
 export interface ReceiptDeps {
-  readonly store: Pick<DecisionStore, 'findDecision'>;
+  readonly store: Pick<DecisionStore, 'findDecision' | 'markEngaged'>;
   readonly log: DecisionLogSink;
   readonly clock: Clock;
   readonly observer?: ReceiptObserver;
 }
 
+/** Receipts that say the customer engaged with the message. */
+const ENGAGEMENT: ReadonlySet<ReceiptEvent> = new Set<ReceiptEvent>(['opened', 'clicked']);
+
 /**
  * Joins delivery receipts (delivered, opened, clicked, ignored, bounced) to
  * the decision whose message they are about. A receipt is evidence about the
  * funnel, not a reward: it goes to the decision log next to the decision's
- * outcome lines, where funnel learning and journey reports read it. Late or
+ * outcome lines, where journey reports read it, and an open or click marks
+ * the decision engaged, which funnel learning learns from when the window
+ * closes. Late or
  * unknown receipts are counted, never rejected: they arrive from providers
  * hours later, and a customer's event must not fail because of them.
  */
@@ -61,6 +66,9 @@ export class ReceiptJoiner {
         event: input.event,
         at: input.at,
       });
+      // Engagement is what funnel learning learns besides the money; marked
+      // once per action, so a resent receipt counts once.
+      if (ENGAGEMENT.has(input.event)) await this.deps.store.markEngaged(input.decisionId, result.actionId);
     }
     return result;
   }

@@ -4,7 +4,7 @@ import { decisionIdExpiry } from '../decision/decision-id.js';
 import { idempotencyKey } from '../core/idempotency-key.js';
 import type { DecisionLogSink } from '../decision/log-entry.js';
 import type { PolicySet } from '../policies/policy-set.js';
-import type { DecisionRecord, LoggedChoice, TactStore } from '../store/store.js';
+import type { DecisionRecord, ExpiredDecision, LearningUpdate, LoggedChoice, TactStore } from '../store/store.js';
 
 export interface RewardInput {
   readonly decisionId: string;
@@ -94,13 +94,7 @@ export class RewardJoiner {
         });
         if (result.record.learn) {
           await this.deps.store.publish({
-            policy: result.record.policy,
-            customerId: result.record.customerId,
-            decisionId: result.record.decisionId,
-            context: result.record.context,
-            actionId: choice.actionId,
-            actionFeatures: choice.features,
-            reward: result.total - choice.cost,
+            ...updateOf(result.record, choice, result.total - choice.cost),
             ...(result.previousTotal === undefined ? {} : { previousReward: result.previousTotal - choice.cost }),
           });
         }
@@ -116,7 +110,8 @@ export class RewardJoiner {
   async sweep(limit = 1000): Promise<number> {
     const now = this.deps.clock.now();
     const expired = await this.deps.store.takeExpired(now, limit);
-    for (const { record, unrewardedActions } of expired) {
+    for (const closed of expired) {
+      const { record, unrewardedActions } = closed;
       if (!record.learn) continue;
       const policy = this.deps.policies.find(record.policy);
       if (!policy) continue;
@@ -124,19 +119,28 @@ export class RewardJoiner {
       for (const actionId of unrewardedActions) {
         const choice = findChoice(record, actionId);
         this.deps.log.append({ type: 'outcome', decisionId: record.decisionId, actionId, value, source: 'default', at: now });
-        await this.deps.store.publish({
-          policy: record.policy,
-          customerId: record.customerId,
-          decisionId: record.decisionId,
-          context: record.context,
-          actionId,
-          actionFeatures: choice.features,
-          reward: value - choice.cost,
-        });
+        await this.deps.store.publish(updateOf(record, choice, value - choice.cost));
       }
+      if (this.deps.policies.learnsFunnel) await this.publishFunnel(closed, value);
       this.deps.observer?.onDefaultReward?.(record, unrewardedActions.length);
     }
     return expired.length;
+  }
+
+  /**
+   * Each chosen action's whole outcome with whether it was engaged with: the
+   * funnel learners' evidence (other learners skip it, having learned the
+   * same rewards as they were joined). Published only while some policy of
+   * the set learns from it, which every replica of a fleet agrees on.
+   */
+  private async publishFunnel({ record, totals, engagedActions }: ExpiredDecision, defaultValue: number): Promise<void> {
+    for (const choice of record.choices) {
+      const total = totals.get(choice.actionId) ?? defaultValue;
+      await this.deps.store.publish({
+        ...updateOf(record, choice, total - choice.cost),
+        funnel: { engaged: engagedActions.includes(choice.actionId) },
+      });
+    }
   }
 
   private observe(status: RewardStatus, record: DecisionRecord | undefined, value: number): RewardStatus {
@@ -144,6 +148,19 @@ export class RewardJoiner {
     this.deps.observer?.onReward?.(status, record, value, delay);
     return status;
   }
+}
+
+/** The learning update of one chosen action of a decision, with its target. */
+function updateOf(record: DecisionRecord, choice: LoggedChoice, reward: number): LearningUpdate {
+  return {
+    policy: record.policy,
+    customerId: record.customerId,
+    decisionId: record.decisionId,
+    context: record.context,
+    actionId: choice.actionId,
+    actionFeatures: choice.features,
+    reward,
+  };
 }
 
 function findChoice(record: DecisionRecord, actionId: string): LoggedChoice {

@@ -51,7 +51,7 @@ export type BayesHybridConfig = z.output<typeof bayesHybridConfigSchema>;
 /** What a caller may give: any setting left out takes its default. */
 export type BayesHybridConfigInput = z.input<typeof bayesHybridConfigSchema>;
 
-interface HybridPrepared {
+export interface HybridPrepared {
   readonly linear: BayesPrepared;
   readonly shared: SharedPrepared;
 }

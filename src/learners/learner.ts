@@ -1,8 +1,9 @@
 import { invalidArgument } from '../core/errors.js';
 import type { ActionRef } from '../domain/decision.js';
 import type { Features } from '../domain/features.js';
+import type { FunnelEvidence } from '../domain/funnel.js';
 
-export type { ActionRef };
+export type { ActionRef, FunnelEvidence };
 
 /**
  * One learning step, replayable: every replica of a fleet applies the same
@@ -25,6 +26,13 @@ export interface LearningExample {
    * log from a non-uniform policy teaches what a uniform one would have.
    */
   readonly weight?: number;
+  /**
+   * Set on funnel evidence (learners/funnel.ts): the decision's whole outcome
+   * at its window's close, with whether the message was engaged with (an
+   * opened or clicked receipt). Only learners with `learnsFunnel` take these;
+   * every other learner skips them, having learned the same rewards already.
+   */
+  readonly funnel?: FunnelEvidence;
 }
 
 /**
@@ -85,6 +93,8 @@ export interface Learner<Prepared = unknown> {
   explain(prepared: Prepared, action: ActionRef, top: number): Contribution[];
   /** Serialisable state (JSON-safe) for snapshots. */
   snapshot(): LearnerSnapshot;
+  /** True when the learner takes funnel evidence (LearningExample.funnel); others never see it. */
+  readonly learnsFunnel?: boolean;
   /** Release background resources (neural-linear's training worker). */
   close?(): Promise<void>;
 }

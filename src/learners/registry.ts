@@ -3,6 +3,7 @@ import { tactError } from '../core/errors.js';
 import { BAYES_HYBRID_KIND, BayesHybridLearner, bayesHybridConfigSchema } from './bayes-hybrid.js';
 import { BAYES_LINEAR_KIND, BayesLinearLearner, bayesLinearConfigSchema } from './bayes-linear.js';
 import { BAYES_SHARED_KIND, BayesSharedLearner, bayesSharedConfigSchema } from './bayes-shared.js';
+import { FUNNEL_KIND, FunnelLearner, funnelConfigSchema } from './funnel.js';
 import type { Learner, LearnerSnapshot } from './learner.js';
 import { NEURAL_LINEAR_KIND, neuralLinearSchema } from './neural-linear/config.js';
 import { NeuralLinearLearner } from './neural-linear/neural-linear.js';
@@ -19,6 +20,7 @@ export const learnerConfigSchema = z.discriminatedUnion('kind', [
   sgdConfigSchema.extend({ kind: z.literal(SGD_KIND) }),
   bayesSharedConfigSchema.extend({ kind: z.literal(BAYES_SHARED_KIND) }),
   neuralLinearSchema,
+  funnelConfigSchema.extend({ kind: z.literal(FUNNEL_KIND) }),
 ]);
 
 export type LearnerConfig = z.output<typeof learnerConfigSchema>;
@@ -45,6 +47,8 @@ export function createLearner(config: LearnerConfigInput = DEFAULT_LEARNER, cont
       return new BayesSharedLearner(c);
     case 'neural-linear':
       return new NeuralLinearLearner(c, context);
+    case 'funnel':
+      return new FunnelLearner(c);
   }
 }
 
@@ -60,6 +64,8 @@ export function restoreLearner(snapshot: LearnerSnapshot, context: LearnerContex
       return NeuralLinearLearner.restore(snapshot, context);
     case BAYES_SHARED_KIND:
       return BayesSharedLearner.restore(snapshot);
+    case FUNNEL_KIND:
+      return FunnelLearner.restore(snapshot);
     default:
       throw tactError('SNAPSHOT_INVALID', `unknown learner kind: ${snapshot.kind}`);
   }

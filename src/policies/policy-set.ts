@@ -48,13 +48,17 @@ export class Policy {
 
   /** Replay one learning update (or its removal) on this policy's learner, through the guard; false when refused. */
   apply(update: LearningUpdate): boolean {
+    // Funnel evidence repeats rewards every learner got as they were joined.
+    if (update.funnel && this.learner.learnsFunnel !== true) return true;
     const example = {
       context: update.context,
       action: { id: update.actionId, features: update.actionFeatures },
       reward: update.reward,
       ...(update.previousReward === undefined ? {} : { previousReward: update.previousReward }),
+      ...(update.funnel ? { funnel: update.funnel } : {}),
     };
-    return this.guard.apply(example, update.unlearn === true, `${update.decisionId}\u0000${update.actionId}`);
+    const key = `${update.decisionId}\u0000${update.actionId}${update.funnel ? '\u0000funnel' : ''}`;
+    return this.guard.apply(example, update.unlearn === true, key);
   }
 }
 
@@ -151,11 +155,10 @@ export class PolicySet {
     for (const shadow of this.learnsAsShadow) {
       if (shadow === policy) continue;
       shadow.apply(update);
-      shadow.live?.observe(update);
+      if (!update.funnel) shadow.live?.observe(update);
     }
   }
 
-  /** Largest |reward| any policy learns from: a Reward beyond it is rejected before it is joined. */
   /** Shortest attribution window of any policy: a decision id's window end bounds when it was issued. */
   get shortestWindowMs(): number {
     let min = Number.POSITIVE_INFINITY;
@@ -163,6 +166,13 @@ export class PolicySet {
     return min;
   }
 
+  /** Some policy learns from funnel evidence: windows then close with it (the same on every replica: configs, not the champion). */
+  get learnsFunnel(): boolean {
+    for (const p of this.byName.values()) if (p.learner.learnsFunnel === true) return true;
+    return false;
+  }
+
+  /** Largest |reward| any policy learns from: a Reward beyond it is rejected before it is joined. */
   get maxAbsReward(): number {
     let max = 0;
     for (const p of this.byName.values()) max = Math.max(max, p.config.bounds.maxAbsReward);

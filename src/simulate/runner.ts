@@ -30,6 +30,8 @@ export type SimEvent =
       readonly at: number;
       readonly messageId: string;
       readonly channel: string;
+      /** The decision whose send this is about: a receipt, as a delivery provider's webhook carries it. */
+      readonly decisionId: string;
     };
 
 /**
@@ -149,7 +151,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     const response = world.respond(customer, action, at, new SeededRandom(murmur3(`${seed}:${round}`)));
     world.record(customer, action, at, response);
     count(t, action, response);
-    await tellService(service, customer.id, at, action, response);
+    await tellService(service, { customerId: customer.id, decisionId: decision.decisionId }, at, action, response);
     if (response.converted && choice) await service.reward(decision.decisionId, choice.actionId, response.value);
     else await service.settle?.(decision.decisionId);
     if ((round + 1) % every === 0 || round + 1 === rounds) t.curve.push({ round: round + 1, net: t.value - t.cost });
@@ -190,13 +192,13 @@ function count(t: Tally, action: SimAction, r: { converted: boolean; organic: bo
 
 async function tellService(
   service: SimulatedService,
-  customerId: string,
+  who: { readonly customerId: string; readonly decisionId: string },
   at: number,
   action: SimAction,
   r: { opened: boolean; annoyed: boolean },
 ): Promise<void> {
   if (!service.observe || action.noSend) return;
-  const base = { customerId, at: action.sendAt, messageId: action.messageId, channel: action.channel };
+  const base = { ...who, at: action.sendAt, messageId: action.messageId, channel: action.channel };
   await service.observe({ kind: 'delivered', ...base });
   await service.observe({ kind: r.opened ? 'opened' : 'ignored', ...base });
   if (r.annoyed) await service.observe({ kind: 'annoyed', ...base, at: Math.max(at, action.sendAt) });

@@ -3,6 +3,8 @@ import { customerTimeZone } from '../domain/customer-state.js';
 import { reserveInStore } from '../decision/arbitrate.js';
 import { applyContactRules } from '../rules/contact-rules.js';
 import { ManualClock } from '../core/clock.js';
+import type { ReceiptEvent } from '../decision/log-entry.js';
+import { ReceiptJoiner } from '../feedback/receipts.js';
 import { SeededRandom } from '../core/random.js';
 import { configSchema } from '../config.js';
 import { createTact, type Adapters, type Tact } from '../main.js';
@@ -50,6 +52,8 @@ const EVENT_TYPE: Record<SimEvent['kind'], CustomerEvent['type'] | undefined> = 
   annoyed: undefined,
 };
 
+const RECEIPT: Partial<Record<SimEvent['kind'], ReceiptEvent>> = { delivered: 'delivered', opened: 'opened', ignored: 'ignored' };
+
 /**
  * The real engine in process, on a manual clock, as a simulated service:
  * decisions, rewards, attribution windows and default rewards all go
@@ -66,6 +70,7 @@ export function tactService(world: MarketingWorld, options: TactServiceOptions):
     ...(options.contactRules ? { contactRules: options.contactRules } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
+  const receipts = new ReceiptJoiner({ store: tact.store, log: tact.log, clock });
   const known = new Set<string>();
   return {
     name: options.name ?? `tact:${options.policy ?? tact.policies.defaultName}`,
@@ -93,6 +98,9 @@ export function tactService(world: MarketingWorld, options: TactServiceOptions):
         at: event.at,
         ...('item' in event ? { itemId: event.item, category: event.category } : { messageId: event.messageId, channel: event.channel }),
       });
+      // The webhook's receipt, as a delivery provider sends it: what funnel learning learns opens from.
+      const receipt = RECEIPT[event.kind];
+      if (receipt && 'decisionId' in event) await receipts.join({ decisionId: event.decisionId, event: receipt, at: event.at });
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Decision } from '../domain/decision.js';
 import type { Features } from '../domain/features.js';
+import type { FunnelEvidence } from '../domain/funnel.js';
 import type { ConsentState, CustomerEvent, CustomerState, SendReservation } from '../domain/customer.js';
 
 // The customer vocabulary is the domain's; the store's callers get it here too.
@@ -87,7 +88,14 @@ export type JoinResult =
 export interface ExpiredDecision {
   readonly record: DecisionRecord;
   readonly unrewardedActions: readonly string[];
+  /** Combined reward per rewarded action. */
+  readonly totals: ReadonlyMap<string, number>;
+  /** Actions an opened or clicked receipt was joined to (markEngaged). */
+  readonly engagedActions: readonly string[];
 }
+
+/** What markEngaged found; 'buffered': the store is away and will mark it when back. */
+export type EngagementStatus = 'first' | 'again' | 'unknown' | 'buffered';
 
 export interface DecisionStore {
   /** Keep a decision for its window; `requestId` makes Decide idempotent. */
@@ -103,6 +111,13 @@ export interface DecisionStore {
    * and return them: exactly one caller (one replica) gets each.
    */
   takeExpired(now: number, limit: number): Promise<ExpiredDecision[]>;
+  /**
+   * Note that a chosen action's message was engaged with (opened, clicked),
+   * once: 'first' the first time, 'again' after; 'unknown' when the decision
+   * is not held (window closed, forgotten) or has no such choice. The window's
+   * close reports it in `engagedActions`.
+   */
+  markEngaged(decisionId: string, actionId: string): Promise<EngagementStatus>;
   /** Decisions currently held (for metrics and memory accounting). */
   countDecisions(): Promise<number>;
 }
@@ -128,6 +143,12 @@ export interface LearningUpdate {
    * of each customer's applied updates for this.
    */
   readonly unlearn?: boolean;
+  /**
+   * Funnel evidence, published at the window's close for policies whose
+   * learner takes it (reward is then the action's whole outcome net of cost):
+   * learned by funnel learners only.
+   */
+  readonly funnel?: FunnelEvidence;
 }
 
 /**

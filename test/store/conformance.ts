@@ -167,6 +167,26 @@ export function storeConformance(name: string, open: (options?: StoreOptions) =>
         expect(await store.takeExpired(now, 100)).toEqual([]);
         expect(await store.countDecisions()).toBe(10);
       }));
+
+      it('marks an action engaged once and closes the window with its totals and engagement', withStore(async ({ store, peer }) => {
+        const r = record('d-engaged');
+        await store.saveDecision(r, decisionOf(r));
+        const other = peer ?? store;
+        expect(await store.markEngaged('d-engaged', 'b')).toBe('first');
+        expect(await other.markEngaged('d-engaged', 'b')).toBe('again');
+        expect(await store.markEngaged('d-engaged', 'zzz')).toBe('unknown');
+        expect(await store.markEngaged('d-none', 'a')).toBe('unknown');
+        // An unknown choice or decision leaves nothing behind: the window closes as before.
+        expect(await store.findDecision('d-none')).toBeUndefined();
+        await store.joinReward({ decisionId: 'd-engaged', actionId: 'b', value: 1.5, now: T0 });
+        await store.joinReward({ decisionId: 'd-engaged', actionId: 'b', value: 0.25, now: T0 });
+        const [closed, ...more] = await other.takeExpired(T0 + WINDOW, 10);
+        expect(more).toEqual([]);
+        expect(closed?.unrewardedActions).toEqual(['a']);
+        expect([...(closed?.totals ?? [])]).toEqual([['b', 1.75]]);
+        expect(closed?.engagedActions).toEqual(['b']);
+        expect(await store.markEngaged('d-engaged', 'b')).toBe('unknown');
+      }));
     });
 
     describe('update bus', () => {

@@ -7,6 +7,7 @@ import type {
   CustomerEvent,
   CustomerState,
   DecisionRecord,
+  EngagementStatus,
   ExpiredDecision,
   ForgetResult,
   JoinResult,
@@ -50,6 +51,8 @@ interface HeldDecision {
   /** Combined reward per action id. */
   rewards?: Map<string, number>;
   events?: Set<string>;
+  /** Actions engaged with (markEngaged). */
+  engaged?: Set<string>;
 }
 
 /**
@@ -133,6 +136,15 @@ export class MemoryStore implements TactStore {
       : { status: 'joined', record, actionId, total, previousTotal };
   }
 
+  async markEngaged(decisionId: string, actionId: string): Promise<EngagementStatus> {
+    const held = this.decisions.get(decisionId);
+    if (!held || !held.record.choices.some((c) => c.actionId === actionId)) return 'unknown';
+    held.engaged ??= new Set();
+    if (held.engaged.has(actionId)) return 'again';
+    held.engaged.add(actionId);
+    return 'first';
+  }
+
   async takeExpired(now: number, limit: number): Promise<ExpiredDecision[]> {
     const out = this.shed.splice(0, limit);
     while (out.length < limit) {
@@ -162,7 +174,12 @@ export class MemoryStore implements TactStore {
     if (!held) return undefined;
     this.remove(held);
     const unrewardedActions = held.record.choices.map((c) => c.actionId).filter((a) => !held.rewards?.has(a));
-    return { record: held.record, unrewardedActions };
+    return {
+      record: held.record,
+      unrewardedActions,
+      totals: held.rewards ?? new Map<string, number>(),
+      engagedActions: held.engaged ? [...held.engaged] : [],
+    };
   }
 
   async countDecisions(): Promise<number> {

@@ -8,6 +8,7 @@ import type {
   CustomerEvent,
   CustomerState,
   DecisionRecord,
+  EngagementStatus,
   ExpiredDecision,
   ForgetResult,
   JoinResult,
@@ -35,6 +36,8 @@ type Pending =
   | { readonly kind: 'ledger'; readonly update: LearningUpdate; readonly publishId: string }
   | { readonly kind: 'event'; readonly customerId: string; readonly event: CustomerEvent }
   | { readonly kind: 'consent'; readonly customerId: string; readonly patch: Partial<ConsentState> }
+  /** A receipt's engagement: idempotent (set once), so replaying an uncertain one is safe. */
+  | { readonly kind: 'engage'; readonly decisionId: string; readonly actionId: string }
   | { readonly kind: 'sends'; readonly customerId: string; readonly sends: readonly SendRecord[] };
 
 type Kind = Pending['kind'];
@@ -96,7 +99,7 @@ export interface BufferStats {
   outages: number;
 }
 
-const perKind = (): Record<Kind, number> => ({ decision: 0, reward: 0, update: 0, ledger: 0, event: 0, consent: 0, sends: 0 });
+const perKind = (): Record<Kind, number> => ({ decision: 0, reward: 0, update: 0, ledger: 0, event: 0, consent: 0, engage: 0, sends: 0 });
 
 /**
  * The Redis store as the engine sees it: when Redis is down, Decide keeps
@@ -266,6 +269,10 @@ export class BufferedStore implements TactStore {
 
   setConsent(customerId: string, patch: Partial<ConsentState>): Promise<void> {
     return this.write({ kind: 'consent', customerId, patch }, () => this.inner.setConsent(customerId, patch), () => undefined);
+  }
+
+  markEngaged(decisionId: string, actionId: string): Promise<EngagementStatus> {
+    return this.write({ kind: 'engage', decisionId, actionId }, () => this.inner.markEngaged(decisionId, actionId), () => 'buffered' as const);
   }
 
   async reserveSends(customerId: string, reservations: readonly SendReservation[]): Promise<number> {
@@ -462,6 +469,9 @@ export class BufferedStore implements TactStore {
         return this.inner.recordEvent(op.customerId, op.event);
       case 'consent':
         return this.inner.setConsent(op.customerId, op.patch);
+      case 'engage':
+        await this.inner.markEngaged(op.decisionId, op.actionId);
+        return;
       case 'sends':
         // Already sent on local caps: record them, checking nothing.
         await this.inner.reserveSends(op.customerId, op.sends.map((send) => ({ send, caps: [] })));

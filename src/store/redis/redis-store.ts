@@ -9,6 +9,7 @@ import type {
   CustomerEvent,
   CustomerState,
   DecisionRecord,
+  EngagementStatus,
   ExpiredDecision,
   ForgetResult,
   JoinResult,
@@ -305,16 +306,28 @@ export class RedisStore implements TactStore {
     const out: ExpiredDecision[] = [];
     const done = new Map<string, string[]>();
     for (const reply of taken) {
-      const [rec, ...rewarded] = reply as string[];
+      const [rec, ...fields] = reply as string[];
       if (rec === undefined) continue;
       const record = JSON.parse(rec) as DecisionRecord;
-      const got = new Set(rewarded);
-      out.push({ record, unrewardedActions: record.choices.map((c) => c.actionId).filter((a) => !got.has(a)) });
+      const totals = new Map<string, number>();
+      const engagedActions: string[] = [];
+      for (let i = 0; i + 1 < fields.length; i += 2) {
+        const name = fields[i] as string;
+        if (name.startsWith('r:')) totals.set(name.slice(2), Number(fields[i + 1]));
+        else engagedActions.push(name.slice(2));
+      }
+      out.push({ record, unrewardedActions: record.choices.map((c) => c.actionId).filter((a) => !totals.has(a)), totals, engagedActions });
       done.set(record.customerId, [...(done.get(record.customerId) ?? []), record.decisionId]);
     }
     // One command per customer (each customer's index is in its own slot).
     await settleAll([...done].map(([customerId, decided]) => this.guard(() => this.cmd.zrem(this.keys.customerDecisions(customerId), ...decided))));
     return out;
+  }
+
+  async markEngaged(decisionId: string, actionId: string): Promise<EngagementStatus> {
+    const reply = await this.script('engage', [this.keys.decision(decisionId)], [actionId]);
+    if (reply === 'first' || reply === 'again' || reply === 'unknown') return reply;
+    throw tactError('STORE_PROTOCOL', `engage script returned unexpected ${String(reply)}`);
   }
 
   async countDecisions(): Promise<number> {

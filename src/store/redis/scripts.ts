@@ -13,7 +13,8 @@ import { tactError } from '../../core/errors.js';
 const SCRIPTS = {
   join: { file: 'join-1.lua', keys: 1, version: 2 },
   claim: { file: 'claim-1.lua', keys: 1, version: 1 },
-  take: { file: 'take-1.lua', keys: 1, version: 1 },
+  take: { file: 'take-1.lua', keys: 1, version: 2 },
+  engage: { file: 'engage-1.lua', keys: 1, version: 1 },
   reserve: { file: 'reserve-1.lua', keys: 1, version: 1 },
   forget: { file: 'forget-9.lua', keys: 9, version: 1 },
   recordEvent: { file: 'record-event-7.lua', keys: 7, version: 1 },
