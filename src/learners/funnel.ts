@@ -92,6 +92,11 @@ export class FunnelLearner implements Learner<FunnelPrepared> {
     return this.engagedSeen >= this.config.minEngaged && this.engagedSeen > 0;
   }
 
+  /** The plain model and P(engaged), for diagnostics (bench/funnel-diagnose.ts). */
+  parts(): { readonly plain: Learner; readonly open: Learner } {
+    return { plain: this.plain, open: this.open };
+  }
+
   prepare(context: Features): FunnelPrepared {
     const plain = this.plain.prepare(context);
     if (!this.inUse) return { plain };
