@@ -13,7 +13,7 @@ import { SeededRandom, gaussian } from '../src/core/random.js';
 import { EMPTY_FEATURES, type Features } from '../src/domain/features.js';
 import type { ExplorationConfig } from '../src/explore/exploration.js';
 import { computePmf, sampleIndex } from '../src/explore/pmf.js';
-import type { ActionRef } from '../src/learners/learner.js';
+import type { ActionRef, Learner } from '../src/learners/learner.js';
 import { createLearner, type LearnerConfigInput } from '../src/learners/registry.js';
 import { loadDigits } from '../test/learners/digits.js';
 import { DIGITS_ISSUE_FIGURES, loadPublicStream, PUBLIC_STREAMS, type IssueFigures } from './public-streams.js';
@@ -109,7 +109,18 @@ export function perFeatureWithIntercept(data: Data): Data {
 
 /** A Tact learner and exploration on the stream in `order` (actions known by id only): the average reward. */
 export function tact(data: Data, order: number[], seed: number, learner: LearnerConfigInput, exploration: ExplorationConfig): number {
-  const l = createLearner(learner);
+  const run = rounds(data, order, seed, createLearner(learner), exploration);
+  let step = run.next();
+  while (!step.done) step = run.next();
+  return step.value;
+}
+
+/**
+ * The rounds of tact() on a given learner, paused after each learn so a
+ * caller can await what the learner does in the background (neural-linear's
+ * training); returns the average reward.
+ */
+export function* rounds(data: Data, order: number[], seed: number, l: Learner, exploration: ExplorationConfig): Generator<void, number> {
   const actions: ActionRef[] = Array.from({ length: data.k }, (_, i) => ({ id: String(i), features: EMPTY_FEATURES }));
   const rng = new SeededRandom(seed ^ 0x5bd1e995);
   const out = { mean: new Float64Array(data.k), width: new Float64Array(data.k) };
@@ -125,6 +136,7 @@ export function tact(data: Data, order: number[], seed: number, learner: Learner
     const r = c === data.y[row] ? 1 : 0;
     total += r;
     l.learn({ context, action: actions[c]!, reward: r });
+    yield;
   }
   return total / order.length;
 }
