@@ -6,18 +6,20 @@
  * Digits (test/fixtures, 10 classes) and seeded synthetic letter-like
  * streams (K classes, F integer features in 0..15, class means uniform in
  * [2, 13], shared Gaussian noise, rounded and clipped; one with skewed class
- * frequencies). No PyPI or UCI download is reachable here, so the streams
- * like the 26-class one are generated, reproducibly.
+ * frequencies), and the public UCI streams of bench/data (LetterRecognition,
+ * Satellite, Shuttle, Vowel, Vehicle, Glass; bench/public-streams.ts).
  */
 import { SeededRandom, gaussian } from '../src/core/random.js';
 import { EMPTY_FEATURES, type Features } from '../src/domain/features.js';
 import type { ExplorationConfig } from '../src/explore/exploration.js';
 import { computePmf, sampleIndex } from '../src/explore/pmf.js';
-import type { ActionRef } from '../src/learners/learner.js';
+import type { ActionRef, Learner } from '../src/learners/learner.js';
 import { createLearner, type LearnerConfigInput } from '../src/learners/registry.js';
 import { loadDigits } from '../test/learners/digits.js';
+import { DIGITS_ISSUE_FIGURES, loadPublicStream, PUBLIC_STREAMS, type IssueFigures } from './public-streams.js';
 
-export interface Data { x: number[][]; y: number[]; k: number; name: string }
+/** A stream; `id`: its name in a --streams list; `issue`: what issue 17 measured on it, when it did. */
+export interface Data { x: number[][]; y: number[]; k: number; name: string; id?: string; issue?: IssueFigures }
 
 /** Letter-like: K classes, F integer features 0..15, class means spread, shared noise. */
 export function synth(name: string, k: number, f: number, n: number, seed: number, sd: number, skew = 0): Data {
@@ -36,17 +38,30 @@ export function synth(name: string, k: number, f: number, n: number, seed: numbe
 
 export function digitsData(): Data {
   const d = loadDigits();
-  return { name: 'digits', k: 10, y: [...d.labels], x: d.contexts.map((c) => Array.from({ length: 64 }, (_, i) => c.numeric[`p${i}`] ?? 0)) };
+  return { name: 'digits', k: 10, issue: DIGITS_ISSUE_FIGURES, y: [...d.labels], x: d.contexts.map((c) => Array.from({ length: 64 }, (_, i) => c.numeric[`p${i}`] ?? 0)) };
 }
 
-/** The streams by name ("all", "digits", "s26", "s26skew", "s20"). */
+const SYNTHETIC: Readonly<Record<string, () => Data>> = {
+  s26: () => synth('synthetic 26 classes x 16 features, 20,000 rows', 26, 16, 20000, 11, 3.2),
+  s26skew: () => synth('synthetic 26 classes x 16, skewed frequencies, 20,000 rows', 26, 16, 20000, 12, 3.2, 2),
+  s20: () => synth('synthetic 20 classes x 12 features, 10,000 rows', 20, 12, 10000, 13, 2.8),
+};
+
+/** Names a --streams list may hold besides single streams. */
+const GROUPS: Readonly<Record<string, readonly string[]>> = {
+  all: ['digits', ...Object.keys(SYNTHETIC)],
+  synthetic: Object.keys(SYNTHETIC),
+  public: Object.keys(PUBLIC_STREAMS),
+};
+
+/**
+ * The streams of a comma-separated list of names: digits, s26, s26skew, s20,
+ * letter, satellite, shuttle, vowel, vehicle, glass, or a group (all =
+ * digits and the synthetic ones, synthetic, public).
+ */
 export function manyClassStreams(which: string): Data[] {
-  const sets: Data[] = [];
-  if (which === 'all' || which === 'digits') sets.push(digitsData());
-  if (which === 'all' || which === 's26') sets.push(synth('synthetic 26 classes x 16 features, 20,000 rows', 26, 16, 20000, 11, 3.2));
-  if (which === 'all' || which === 's26skew') sets.push(synth('synthetic 26 classes x 16, skewed frequencies, 20,000 rows', 26, 16, 20000, 12, 3.2, 2));
-  if (which === 'all' || which === 's20') sets.push(synth('synthetic 20 classes x 12 features, 10,000 rows', 20, 12, 10000, 13, 2.8));
-  return sets;
+  const names = which.split(',').flatMap((n) => GROUPS[n.trim()] ?? [n.trim()]);
+  return [...new Set(names)].map((n) => ({ ...(n === 'digits' ? digitsData() : SYNTHETIC[n]?.() ?? loadPublicStream(n)), id: n }));
 }
 
 /** Textbook disjoint LinUCB (Li et al. 2010): alpha 0.5, ridge 1, x = features / global max, argmax ties to lowest. */
@@ -76,9 +91,36 @@ export function textbook(data: Data, order: number[], alpha = 0.5): number {
   return total / order.length;
 }
 
+/**
+ * The stream as a practitioner would prepare it for the textbook when its
+ * features differ in range: each divided by its own max |value| over the
+ * stream, plus a constant 1 (an intercept). On Shuttle, where one feature
+ * spans -4821..5075 and the rest stay under 150, the global max squeezes the
+ * others to a few hundredths (textbook 0.786 against 0.939); this
+ * preparation reproduces issue 17's textbook figures on Satellite and
+ * Shuttle within 0.003.
+ */
+export function perFeatureWithIntercept(data: Data): Data {
+  const f = data.x[0]!.length;
+  const max = new Float64Array(f);
+  for (const r of data.x) for (let i = 0; i < f; i++) max[i] = Math.max(max[i]!, Math.abs(r[i]!));
+  return { ...data, x: data.x.map((r) => [...r.map((v, i) => (max[i]! > 0 ? v / max[i]! : 0)), 1]) };
+}
+
 /** A Tact learner and exploration on the stream in `order` (actions known by id only): the average reward. */
 export function tact(data: Data, order: number[], seed: number, learner: LearnerConfigInput, exploration: ExplorationConfig): number {
-  const l = createLearner(learner);
+  const run = rounds(data, order, seed, createLearner(learner), exploration);
+  let step = run.next();
+  while (!step.done) step = run.next();
+  return step.value;
+}
+
+/**
+ * The rounds of tact() on a given learner, paused after each learn so a
+ * caller can await what the learner does in the background (neural-linear's
+ * training); returns the average reward.
+ */
+export function* rounds(data: Data, order: number[], seed: number, l: Learner, exploration: ExplorationConfig): Generator<void, number> {
   const actions: ActionRef[] = Array.from({ length: data.k }, (_, i) => ({ id: String(i), features: EMPTY_FEATURES }));
   const rng = new SeededRandom(seed ^ 0x5bd1e995);
   const out = { mean: new Float64Array(data.k), width: new Float64Array(data.k) };
@@ -94,6 +136,7 @@ export function tact(data: Data, order: number[], seed: number, learner: Learner
     const r = c === data.y[row] ? 1 : 0;
     total += r;
     l.learn({ context, action: actions[c]!, reward: r });
+    yield;
   }
   return total / order.length;
 }
