@@ -4,7 +4,8 @@ import { decisionIdExpiry } from '../decision/decision-id.js';
 import { idempotencyKey } from '../core/idempotency-key.js';
 import type { DecisionLogSink } from '../decision/log-entry.js';
 import type { PolicySet } from '../policies/policy-set.js';
-import type { DecisionRecord, ExpiredDecision, LearningUpdate, LoggedChoice, TactStore } from '../store/store.js';
+import type { DecisionRecord, ExpiredDecision, LoggedChoice, TactStore } from '../store/store.js';
+import { joinedUpdate, learningUpdateOf } from './learning-update.js';
 
 export interface RewardInput {
   readonly decisionId: string;
@@ -92,12 +93,8 @@ export class RewardJoiner {
           source: 'reward',
           at: now,
         });
-        if (result.record.learn) {
-          await this.deps.store.publish({
-            ...updateOf(result.record, choice, result.total - choice.cost),
-            ...(result.previousTotal === undefined ? {} : { previousReward: result.previousTotal - choice.cost }),
-          });
-        }
+        const update = joinedUpdate(result);
+        if (update) await this.deps.store.publish(update);
         return this.observe('joined', result.record, input.value);
       }
     }
@@ -119,7 +116,7 @@ export class RewardJoiner {
       for (const actionId of unrewardedActions) {
         const choice = findChoice(record, actionId);
         this.deps.log.append({ type: 'outcome', decisionId: record.decisionId, actionId, value, source: 'default', at: now });
-        await this.deps.store.publish(updateOf(record, choice, value - choice.cost));
+        await this.deps.store.publish(learningUpdateOf(record, choice, value));
       }
       if (this.deps.policies.learnsFunnel) await this.publishFunnel(closed, value);
       this.deps.observer?.onDefaultReward?.(record, unrewardedActions.length);
@@ -137,7 +134,7 @@ export class RewardJoiner {
     for (const choice of record.choices) {
       const total = totals.get(choice.actionId) ?? defaultValue;
       await this.deps.store.publish({
-        ...updateOf(record, choice, total - choice.cost),
+        ...learningUpdateOf(record, choice, total),
         funnel: { engaged: engagedActions.includes(choice.actionId) },
       });
     }
@@ -148,19 +145,6 @@ export class RewardJoiner {
     this.deps.observer?.onReward?.(status, record, value, delay);
     return status;
   }
-}
-
-/** The learning update of one chosen action of a decision, with its target. */
-function updateOf(record: DecisionRecord, choice: LoggedChoice, reward: number): LearningUpdate {
-  return {
-    policy: record.policy,
-    customerId: record.customerId,
-    decisionId: record.decisionId,
-    context: record.context,
-    actionId: choice.actionId,
-    actionFeatures: choice.features,
-    reward,
-  };
 }
 
 function findChoice(record: DecisionRecord, actionId: string): LoggedChoice {

@@ -21,6 +21,7 @@ import type {
 import { emptyCustomerState } from '../../domain/customer-state.js';
 import type { RedisStore } from './redis-store.js';
 import { dropOldest } from '../../core/drop-oldest.js';
+import { joinedUpdate } from '../../feedback/learning-update.js';
 
 /** Writes kept while Redis is down, replayed in arrival order when it returns. */
 type Pending =
@@ -487,7 +488,7 @@ export class BufferedStore implements TactStore {
           result = await this.inner.joinReward(op.request);
         }
         this.stats.lateJoins[result.status]++;
-        const update = result.status === 'joined' ? lateUpdate(result) : undefined;
+        const update = result.status === 'joined' ? joinedUpdate(result) : undefined;
         // Put the learning step first in line, so a failure now retries the publish, not the join.
         if (update) this.queue.splice(1, 0, { kind: 'update', update, publishId: uniqueId() });
         return;
@@ -501,23 +502,3 @@ function uncertainKey(request: RewardJoinRequest): string | undefined {
   return request.eventId === undefined ? undefined : `${request.decisionId}\u001f${request.eventId}`;
 }
 
-/**
- * The learning update RewardJoiner would have published for this join
- * (kept in step with reward-joiner.ts: target net of the channel's cost).
- */
-function lateUpdate(result: Extract<JoinResult, { status: 'joined' }>): LearningUpdate | undefined {
-  const { record } = result;
-  if (!record.learn) return undefined;
-  const choice = record.choices.find((c) => c.actionId === result.actionId);
-  if (!choice) return undefined;
-  return {
-    policy: record.policy,
-    customerId: record.customerId,
-    decisionId: record.decisionId,
-    context: record.context,
-    actionId: choice.actionId,
-    actionFeatures: choice.features,
-    reward: result.total - choice.cost,
-    ...(result.previousTotal === undefined ? {} : { previousReward: result.previousTotal - choice.cost }),
-  };
-}
