@@ -5,7 +5,7 @@ import { idempotencyKey } from '../core/idempotency-key.js';
 import type { DecisionLogSink } from '../decision/log-entry.js';
 import type { PolicySet } from '../policies/policy-set.js';
 import type { DecisionRecord, ExpiredDecision, LoggedChoice, TactStore } from '../store/store.js';
-import { joinedUpdate, learningUpdateOf } from './learning-update.js';
+import { joinedUpdate, learningUpdateOf } from '../store/learning-update.js';
 
 export interface RewardInput {
   readonly decisionId: string;

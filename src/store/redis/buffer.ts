@@ -21,7 +21,7 @@ import type {
 import { emptyCustomerState } from '../../domain/customer-state.js';
 import type { RedisStore } from './redis-store.js';
 import { dropOldest } from '../../core/drop-oldest.js';
-import { joinedUpdate } from '../../feedback/learning-update.js';
+import { joinedUpdate } from '../learning-update.js';
 
 /** Writes kept while Redis is down, replayed in arrival order when it returns. */
 type Pending =

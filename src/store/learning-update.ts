@@ -1,4 +1,4 @@
-import type { DecisionRecord, JoinResult, LearningUpdate, LoggedChoice } from '../store/store.js';
+import type { DecisionRecord, JoinResult, LearningUpdate, LoggedChoice } from './store.js';
 
 /**
  * The learning update of one chosen action of a decision: the target is the
