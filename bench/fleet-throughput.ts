@@ -60,15 +60,30 @@ const pairOnce = (tact: Tact, tag: string) => async (i: number) => {
   await tact.joiner.reward({ decisionId: d.decisionId, value: i % 4 === 0 ? 5 : 0, eventId: `e${i}` });
 };
 
-/** Total commands served so far (INFO commandstats over every master). */
-async function commands(client: RedisClient): Promise<number> {
+/** Commands served so far by kind (INFO commandstats over every master; commands inside scripts included). */
+async function commands(client: RedisClient): Promise<Map<string, number>> {
   const nodes: Redis[] = client instanceof Cluster ? client.nodes('master') : [client];
-  let n = 0;
+  const n = new Map<string, number>();
   for (const node of nodes) {
     const info = await node.info('commandstats');
-    for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) if (!['info', 'xread', 'ping', 'cluster'].includes(m[1] as string)) n += Number(m[2]);
+    for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
+      const name = m[1] as string;
+      if (!['info', 'xread', 'ping', 'cluster', 'select', 'client', 'readonly', 'script'].includes(name)) n.set(name, (n.get(name) ?? 0) + Number(m[2]));
+    }
   }
   return n;
+}
+
+const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+
+/** Commands per call by kind between two commandstats readings, most first. */
+function perKind(before: Map<string, number>, after: Map<string, number>): string {
+  return [...after]
+    .map(([name, n]) => [name, (n - (before.get(name) ?? 0)) / CALLS] as const)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, n]) => `${name} ${n.toFixed(2)}`)
+    .join(', ');
 }
 
 /**
@@ -76,12 +91,14 @@ async function commands(client: RedisClient): Promise<number> {
  * turn go out together and come back together, so each turn that sends
  * anything is one round trip (valid at 1 in flight, with nothing else running).
  */
-function countRoundTrips(client: RedisClient): () => number {
+function countRoundTrips(client: RedisClient): { trips: () => number; sent: () => number } {
   let trips = 0;
+  let sent = 0;
   let open = false;
   const target = client as unknown as { sendCommand: (...args: unknown[]) => unknown };
   const send = target.sendCommand.bind(client);
   target.sendCommand = (...args: unknown[]) => {
+    sent++;
     if (!open) {
       open = true;
       trips++;
@@ -89,7 +106,7 @@ function countRoundTrips(client: RedisClient): () => number {
     }
     return send(...args);
   };
-  return () => trips;
+  return { trips: () => trips, sent: () => sent };
 }
 
 interface Row {
@@ -102,6 +119,11 @@ interface Row {
   pairCommands?: number;
   decideTrips?: number;
   pairTrips?: number;
+  /** Commands the store's connection sent (what costs this process), per call. */
+  decideSent?: number;
+  pairSent?: number;
+  decideKinds?: string;
+  pairKinds?: string;
 }
 
 async function bench(s: StoreUnderTest): Promise<Row> {
@@ -111,24 +133,29 @@ async function bench(s: StoreUnderTest): Promise<Row> {
   const tag = `r${run++}`;
   // Warm up (JIT, scripts loaded, node connections open).
   await measure(4, pairOnce(tact, `${tag}w`));
-  const trips = client ? countRoundTrips(client) : () => 0;
-  const c0 = client ? await commands(client) : 0;
-  const t0 = trips();
+  const counter = client ? countRoundTrips(client) : { trips: () => 0, sent: () => 0 };
+  const none = new Map<string, number>();
+  const c0 = client ? await commands(client) : none;
+  const [t0, s0] = [counter.trips(), counter.sent()];
   const decide1 = await measure(1, decideOnce(tact, `${tag}d1`));
-  const t1 = trips();
-  const c1 = client ? await commands(client) : 0;
+  const [t1, s1] = [counter.trips(), counter.sent()];
+  const c1 = client ? await commands(client) : none;
   const pair1 = await measure(1, pairOnce(tact, `${tag}p1`));
-  const t2 = trips();
-  const c2 = client ? await commands(client) : 0;
+  const [t2, s2] = [counter.trips(), counter.sent()];
+  const c2 = client ? await commands(client) : none;
   const decide16 = await measure(IN_FLIGHT, decideOnce(tact, `${tag}d16`));
   const pair16 = await measure(IN_FLIGHT, pairOnce(tact, `${tag}p16`));
   await tact.close();
   const row: Row = { name: s.name, decide1, decide16, pair1, pair16 };
   if (client) {
-    row.decideCommands = (c1 - c0) / CALLS;
-    row.pairCommands = (c2 - c1) / CALLS;
+    row.decideCommands = (total(c1) - total(c0)) / CALLS;
+    row.pairCommands = (total(c2) - total(c1)) / CALLS;
     row.decideTrips = (t1 - t0) / CALLS;
     row.pairTrips = (t2 - t1) / CALLS;
+    row.decideSent = (s1 - s0) / CALLS;
+    row.pairSent = (s2 - s1) / CALLS;
+    row.decideKinds = perKind(c0, c1);
+    row.pairKinds = perKind(c1, c2);
   }
   return row;
 }
@@ -158,12 +185,17 @@ try {
     'a new customer per call (rules, caps reservation and decision save on every Decide), Redis behind the',
     'outage buffer as in production; Redis servers started by the bench on this machine. One run.',
     '',
-    '| store | Decide, 1 in flight | Decide, 16 in flight | Decide+Reward, 1 in flight | Decide+Reward, 16 in flight | vs memory at 16 (Decide / pair) | commands per Decide / pair | round trips per Decide / pair |',
-    '|---|---|---|---|---|---|---|---|',
+    '| store | Decide, 1 in flight | Decide, 16 in flight | Decide+Reward, 1 in flight | Decide+Reward, 16 in flight | vs memory at 16 (Decide / pair) | commands sent per Decide / pair | commands run per Decide / pair | round trips per Decide / pair |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.name} | ${f(r.decide1)} | ${f(r.decide16)} | ${f(r.pair1)} | ${f(r.pair16)} | ${ratio(r.decide16, memory.decide16)}x / ${ratio(r.pair16, memory.pair16)}x | ${r.decideCommands?.toFixed(1) ?? '-'} / ${r.pairCommands?.toFixed(1) ?? '-'} | ${r.decideTrips?.toFixed(2) ?? '-'} / ${r.pairTrips?.toFixed(2) ?? '-'} |`,
+        `| ${r.name} | ${f(r.decide1)} | ${f(r.decide16)} | ${f(r.pair1)} | ${f(r.pair16)} | ${ratio(r.decide16, memory.decide16)}x / ${ratio(r.pair16, memory.pair16)}x | ${r.decideSent?.toFixed(1) ?? '-'} / ${r.pairSent?.toFixed(1) ?? '-'} | ${r.decideCommands?.toFixed(1) ?? '-'} / ${r.pairCommands?.toFixed(1) ?? '-'} | ${r.decideTrips?.toFixed(2) ?? '-'} / ${r.pairTrips?.toFixed(2) ?? '-'} |`,
     ),
+    '',
+    'Commands sent: what the store\'s connection sends (each costs this process its ioredis work); commands run:',
+    'INFO commandstats over every master, the commands scripts run included, by kind per call (1 in flight):',
+    '',
+    ...rows.filter((r) => r.decideKinds !== undefined).flatMap((r) => [`- ${r.name}, Decide: ${r.decideKinds}`, `- ${r.name}, Decide+Reward: ${r.pairKinds}`]),
   ];
   const text = `${lines.join('\n')}\n`;
   process.stdout.write(text);
