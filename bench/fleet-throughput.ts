@@ -80,7 +80,7 @@ const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b
 function perKind(before: Map<string, number>, after: Map<string, number>): string {
   return [...after]
     .map(([name, n]) => [name, (n - (before.get(name) ?? 0)) / CALLS] as const)
-    .filter(([, n]) => n > 0)
+    .filter(([, n]) => n >= 0.005)
     .sort((a, b) => b[1] - a[1])
     .map(([name, n]) => `${name} ${n.toFixed(2)}`)
     .join(', ');

@@ -183,39 +183,43 @@ export class RedisStore implements TactStore {
     // grace, and never less than the grace, so a decision logged on a
     // simulated or skewed clock is still there for its sweep.
     const keepMs = Math.max(0, record.expiresAt - Date.now()) + this.sweepGraceMs;
-    const fields: Record<string, string> = {
-      rec: JSON.stringify(record),
-      exp: String(record.expiresAt),
-      first: record.choices[0]?.actionId ?? '',
-      comb: record.combine,
-    };
-    if (decision !== undefined) fields.dec = JSON.stringify(decision);
-    for (const c of record.choices) fields[`a:${c.actionId}`] = '1';
-    if (requestId !== undefined) fields.req = requestId;
-    const key = k.decision(record.decisionId);
-    const index = k.customerDecisions(record.customerId);
-    // Plain commands, not explicit pipelines: on one Redis, auto-pipelining
-    // sends every command issued in this turn, this Decide's and every
-    // concurrent caller's, in one socket write, and the write syscalls were
-    // the largest part of Redis mode's cost (bench/fleet-throughput.ts); on
-    // a cluster each command goes to its node (clusterOptions). Order on a
-    // connection is kept: the decision is written before its index entries.
-    const c = this.cmd;
-    const writes: Promise<unknown>[] = [
-      this.guard(() => c.hset(key, fields)),
-      this.guard(() => c.pexpire(key, keepMs)),
-      this.guard(() => c.zadd(index, record.expiresAt, record.decisionId)),
-      // Ids whose decisions have surely expired by TTL; forget deletes the rest.
-      this.guard(() => c.zremrangebyscore(index, '-inf', `(${record.expiresAt - INDEX_HORIZON_MS}`)),
-      // The index lives as long as its longest-lived decision (NX sets a first TTL,
-      // GT only lengthens it), so it never outlives them nor drops one early.
-      this.guard(() => c.pexpire(index, keepMs, 'NX')),
-      this.guard(() => c.pexpire(index, keepMs, 'GT')),
-      this.guard(() => c.zadd(k.expiry(record.decisionId), record.expiresAt, record.decisionId)),
-    ];
+    const id = record.decisionId;
     // The request id entry holds the answer itself, so a retried Decide finds it in one read.
-    if (requestId !== undefined) writes.push(this.guard(() => c.set(k.request(requestId), JSON.stringify(decision), 'PX', keepMs)));
-    await settleAll(writes);
+    const withRequest = requestId !== undefined && decision !== undefined;
+    const args: (string | number)[] = [
+      id,
+      record.expiresAt,
+      keepMs,
+      // Ids whose decisions have surely expired by TTL; forget deletes the rest.
+      record.expiresAt - INDEX_HORIZON_MS,
+      JSON.stringify(record),
+      record.choices[0]?.actionId ?? '',
+      record.combine,
+      decision === undefined ? '' : JSON.stringify(decision),
+      requestId ?? '',
+      ...record.choices.map((c) => c.actionId),
+    ];
+    // One Redis: one script writes every part (one command instead of eight;
+    // each command costs this process more than it costs Redis). A cluster
+    // keeps each part in its own slot: one call per part, sent together. If only some
+    // land, what is left is harmless: an index entry without its decision is
+    // skipped and removed by the sweep (take finds nothing) or by forget; a
+    // failed part fails the call, and the buffer replays the whole write.
+    if (!isCluster(this.cmd)) {
+      const keys = [k.decision(id), k.customerDecisions(record.customerId), k.expiry(id)];
+      if (withRequest) keys.push(k.request(requestId));
+      await this.script('saveDecision', keys, [withRequest ? 'dixr' : 'dix', ...args]);
+      return;
+    }
+    // The sweep entry and the request id are one plain command each there.
+    const c = this.cmd;
+    const dec = args[7] as string;
+    await settleAll([
+      this.script('saveDecision', [k.decision(id)], ['d', ...args]),
+      this.script('saveDecision', [k.customerDecisions(record.customerId)], ['i', ...args.slice(0, 4)]),
+      this.guard(() => c.zadd(k.expiry(id), record.expiresAt, id)),
+      ...(withRequest ? [this.guard(() => c.set(k.request(requestId), dec, 'PX', keepMs))] : []),
+    ]);
   }
 
   async findByRequestId(requestId: string): Promise<Decision | undefined> {

@@ -3,7 +3,8 @@ import type { RedisClient } from './client.js';
 import { tactError } from '../../core/errors.js';
 
 /**
- * The Lua scripts, one atomic operation per file (`<verb>-<numberOfKeys>.lua`).
+ * The Lua scripts, one atomic operation per file (`<verb>-<numberOfKeys>.lua`, `n` for
+ * any number).
  * Read from the lua/ folder beside this module: under src/ when run from
  * source, under dist/ after `npm run build` (which copies them, since tsc
  * does not), so dist/ runs without src/. Registered with defineCommand under "tact-<verb>:<version>", so a fleet in
@@ -20,6 +21,8 @@ const SCRIPTS = {
   loadCustomer: { file: 'load-customer-7.lua', keys: 7, version: 1 },
   saveSnapshot: { file: 'save-snapshot-2.lua', keys: 2, version: 1 },
   ledgerPush: { file: 'ledger-push-1.lua', keys: 1, version: 1 },
+  /** Takes any number of keys (the caller passes one per part). */
+  saveDecision: { file: 'save-decision-n.lua', keys: 'any', version: 1 },
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;
@@ -40,7 +43,8 @@ const commandName = (name: ScriptName): string => `tact-${name}:${SCRIPTS[name].
 /** Register every script on a connection (ioredis then uses EVALSHA, falling back to EVAL). */
 export function defineScripts(redis: RedisClient): void {
   for (const [name, lua] of sources()) {
-    redis.defineCommand(commandName(name), { lua, numberOfKeys: SCRIPTS[name].keys });
+    const keys = SCRIPTS[name].keys;
+    redis.defineCommand(commandName(name), keys === 'any' ? { lua } : { lua, numberOfKeys: keys });
   }
 }
 
@@ -54,12 +58,14 @@ export function runScript(
   keys: readonly string[],
   args: readonly (string | number)[],
 ): Promise<ScriptReply> {
-  if (keys.length !== SCRIPTS[name].keys) {
-    throw tactError('INVARIANT', `script ${name} takes ${SCRIPTS[name].keys} keys, got ${keys.length}`);
+  const expected = SCRIPTS[name].keys;
+  if (expected === 'any' ? keys.length === 0 : keys.length !== expected) {
+    throw tactError('INVARIANT', `script ${name} takes ${expected} keys, got ${keys.length}`);
   }
   const method = (redis as unknown as Record<string, ScriptMethod | undefined>)[commandName(name)];
   if (!method) throw tactError('INVARIANT', `script ${name} is not defined on this connection`);
-  return method.call(redis, ...keys, ...args);
+  // A script without a fixed key count is called with the count first (ioredis passes it on as numkeys).
+  return expected === 'any' ? method.call(redis, keys.length, ...keys, ...args) : method.call(redis, ...keys, ...args);
 }
 
 export type { ScriptReply };
