@@ -12,8 +12,8 @@ import { computePmf } from '../explore/pmf.js';
 import { decisionContext } from '../features/decision-context.js';
 import type { Policy, PolicySet } from '../policies/policy-set.js';
 import { applyContactRules, type ContactRules } from '../rules/contact-rules.js';
-import type { CustomerState, TactStore } from '../store/store.js';
-import { arbitrate, reserveInStore, reserveNothing, type ReserveSends } from './arbitrate.js';
+import type { CustomerState, SendReservation, TactStore } from '../store/store.js';
+import { arbitrate, reserveInStore, reserveNothing, reserveWith, type ReserveSends } from './arbitrate.js';
 import { newDecisionId, type IdSource } from './decision-id.js';
 import { isInHoldout } from './holdout.js';
 import type { DecisionLogSink } from './log-entry.js';
@@ -98,14 +98,14 @@ export class DecisionEngine {
       holdout,
     });
     // 7. Record for the reward join (decision, store): saved with each reservation attempt, or once here.
-    const save = (decision: Decision, chosen: readonly Candidate[]) =>
-      this.deps.store.saveDecision(
-        decisionRecord(decision, expiresAt, context, chosen, policy.config.reward.combine),
-        decision,
-        requestKey,
-      );
+    const recordOf = (decision: Decision, chosen: readonly Candidate[]) => decisionRecord(decision, expiresAt, context, chosen, policy.config.reward.combine);
+    const save = (decision: Decision, chosen: readonly Candidate[]) => this.deps.store.saveDecision(recordOf(decision, chosen), decision, requestKey);
+    // A store that can reserve and save in one call does (one Lua script on one Redis instead of two).
+    const combined = this.deps.store.reserveAndSave?.bind(this.deps.store);
+    const reserveAndSave: ReserveAndSave | undefined =
+      combined && ((reservations, decision, chosen) => combined(input.customerId, reservations, recordOf(decision, chosen), decision, requestKey));
     // 5-6. Score, explore, arbitrate (learners, explore, decision).
-    const made = holdout || forced ? undefined : await this.choose(policy, context, eligible, catalog, input, decisionId, decisionOf, save);
+    const made = holdout || forced ? undefined : await this.choose(policy, context, eligible, catalog, input, decisionId, decisionOf, save, reserveAndSave);
 
     const decision = made?.saved ?? decisionOf(made);
     if (!made?.saved) await save(decision, made?.chosen ?? []);
@@ -140,6 +140,7 @@ export class DecisionEngine {
     decisionId: string,
     decisionOf: (made: Chosen) => Decision,
     save: (decision: Decision, chosen: readonly Candidate[]) => Promise<void>,
+    reserveAndSave: ReserveAndSave | undefined,
   ): Promise<(Chosen & { readonly saved?: Decision }) | undefined> {
     const n = eligible.length;
     const mean = new Float64Array(n);
@@ -168,6 +169,8 @@ export class DecisionEngine {
     };
     const caps = this.deps.contactRules.reserveCaps ? reserveInStore(this.deps.store, catalog, input.customerId) : reserveNothing;
     const reserve = input.budget ? withinBudget(input.budget, caps) : caps;
+    // Caps reserved with the save in one store call (not with a budget, which reserves before the caps and releases after).
+    const together = this.deps.contactRules.reserveCaps && !input.budget ? reserveAndSave : undefined;
     let last: { picks: readonly Pick[]; decision: Decision } | undefined;
     const picks = await arbitrate({
       eligible,
@@ -178,7 +181,9 @@ export class DecisionEngine {
       reserve: async (chosen, attempt) => {
         if (!attempt) throw new TactError('internal', 'arbitrate passed no picks');
         const decision = decisionOf(chosenOf(attempt));
-        const [failed] = await Promise.all([reserve(chosen, attempt), save(decision, chosen)]);
+        const [failed] = together
+          ? [await reserveWith(catalog, chosen, (reservations) => together(reservations, decision, chosen))]
+          : await Promise.all([reserve(chosen, attempt), save(decision, chosen)]);
         last = { picks: attempt, decision };
         return failed;
       },
@@ -341,6 +346,9 @@ function checkCandidateCount(n: number, policy: Policy): void {
  * The budget first, then the customer's caps; a send the caps refuse gives
  * its budget back, so a refused send never spends the campaign's budget.
  */
+/** Reserve these sends and save this decision in one store call; the index of the first send refused, or -1. */
+type ReserveAndSave = (reservations: readonly SendReservation[], decision: Decision, chosen: readonly Candidate[]) => Promise<number>;
+
 function withinBudget(budget: SendBudget, caps: ReserveSends): ReserveSends {
   return async (chosen, picks) => {
     const over = await budget.reserve(chosen);

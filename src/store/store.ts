@@ -108,6 +108,26 @@ export interface DecisionStore {
 }
 
 /**
+ * What a store may offer to do a Decide's writes in fewer calls. Optional:
+ * the engine calls reserveSends and saveDecision side by side without it.
+ */
+export interface CombinedWrites {
+  /**
+   * reserveSends(customerId, reservations) and saveDecision(record,
+   * decision, requestId) in one call (one script on one Redis): the same
+   * result and effects as the two side by side. The decision is saved
+   * whatever the reservation's outcome. `record.customerId` is `customerId`.
+   */
+  reserveAndSave(
+    customerId: string,
+    reservations: readonly SendReservation[],
+    record: DecisionRecord,
+    decision: Decision,
+    requestId?: string,
+  ): Promise<number>;
+}
+
+/**
  * One learning step as it travels between replicas: enough to replay it on
  * any replica's learner in the same order.
  */
@@ -140,7 +160,7 @@ export interface UpdateBus {
   subscribe(handler: (update: LearningUpdate) => void): void;
 }
 
-export interface TactStore extends DecisionStore, UpdateBus, CustomerStore {
+export interface TactStore extends DecisionStore, UpdateBus, CustomerStore, Partial<CombinedWrites> {
   /** The adapter's name ("memory", "redis", ...), for logs; nothing may branch on it. */
   readonly kind: string;
   /** Entries dropped to stay within a memory bound, by kind; absent when the adapter drops nothing (Redis uses TTLs). */

@@ -279,6 +279,27 @@ export class BufferedStore implements TactStore {
     return this.reserveLocally(customerId, reservations);
   }
 
+  /**
+   * Both writes of a Decide in one call while Redis is up; if that call
+   * fails, what the two would have done on their own failure (local caps,
+   * the decision buffered).
+   */
+  async reserveAndSave(customerId: string, reservations: readonly SendReservation[], record: DecisionRecord, decision: Decision, requestId?: string): Promise<number> {
+    if (!this.direct) {
+      const [failed] = await Promise.all([this.reserveSends(customerId, reservations), this.saveDecision(record, decision, requestId)]);
+      return failed;
+    }
+    this.remember(record);
+    try {
+      return await this.inner.reserveAndSave(customerId, reservations, record, decision, requestId);
+    } catch (err) {
+      this.fellBack(err);
+    }
+    const failed = this.reserveLocally(customerId, reservations);
+    this.enqueue(requestId === undefined ? { kind: 'decision', record, decision } : { kind: 'decision', record, decision, requestId });
+    return failed;
+  }
+
   // -- reads: degrade rather than fail --------------------------------------
 
   async loadCustomer(customerId: string, at: number): Promise<CustomerState> {

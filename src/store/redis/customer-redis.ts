@@ -118,6 +118,12 @@ export class RedisCustomers {
 
   async reserveSends(customerId: string, reservations: readonly SendReservation[]): Promise<number> {
     if (reservations.length === 0) return -1;
+    const reply = await runScript(this.redis, 'reserve', [this.keys.sends(customerId)], this.reserveArgs(reservations));
+    return Number(reply);
+  }
+
+  /** The reserve script's ARGV (reserve.lib.lua): the reservations as JSON and the retention. */
+  reserveArgs(reservations: readonly SendReservation[]): [string, number] {
     const batch = reservations.map((r) => ({
       c: r.send.channel,
       m: r.send.messageId,
@@ -125,8 +131,7 @@ export class RedisCustomers {
       u: uniqueId(),
       caps: r.caps.map((cap) => ({ k: cap.key, max: cap.max, w: cap.windowMs })),
     }));
-    const reply = await runScript(this.redis, 'reserve', [this.keys.sends(customerId)], [JSON.stringify(batch), this.retentionMs]);
-    return Number(reply);
+    return [JSON.stringify(batch), this.retentionMs];
   }
 }
 

@@ -164,8 +164,8 @@ export class RedisStore implements TactStore {
    * finds nothing) or by forget; a decision whose index entries failed makes
    * the call fail, and the buffer replays the whole write.
    */
-  saveDecision(record: DecisionRecord, decision: Decision, requestId?: string): Promise<void> {
-    return this.save(record, decision, requestId);
+  async saveDecision(record: DecisionRecord, decision: Decision, requestId?: string): Promise<void> {
+    await this.save(record, decision, requestId);
   }
 
   /**
@@ -173,11 +173,39 @@ export class RedisStore implements TactStore {
    * replica's own copy, so a reward already answered JOINED can join it.
    * Without its response: a retried Decide with its request id decides anew.
    */
-  restoreDecision(record: DecisionRecord): Promise<void> {
-    return this.save(record, undefined, undefined);
+  async restoreDecision(record: DecisionRecord): Promise<void> {
+    await this.save(record, undefined, undefined);
   }
 
-  private async save(record: DecisionRecord, decision: Decision | undefined, requestId: string | undefined): Promise<void> {
+  /**
+   * reserveSends and saveDecision in one call: on one Redis one script (the
+   * reservation, then the save, atomically); on a cluster the reservation
+   * and the customer's index entry are one script on the customer's slot,
+   * sent with the other parts. The decision is saved whatever the
+   * reservation's outcome, as when the two are called side by side.
+   */
+  async reserveAndSave(
+    customerId: string,
+    reservations: readonly SendReservation[],
+    record: DecisionRecord,
+    decision: Decision,
+    requestId?: string,
+  ): Promise<number> {
+    if (reservations.length === 0) {
+      await this.save(record, decision, requestId);
+      return -1;
+    }
+    if (customerId !== record.customerId) throw tactError('INVARIANT', 'reserveAndSave: the decision is for another customer');
+    return this.save(record, decision, requestId, this.customers.reserveArgs(reservations));
+  }
+
+  /** Returns the reservation's result (-1 without one). */
+  private async save(
+    record: DecisionRecord,
+    decision: Decision | undefined,
+    requestId: string | undefined,
+    reserve?: readonly [string, number],
+  ): Promise<number> {
     const k = this.keys;
     // Relative TTL: the window left on this server's clock plus the sweep
     // grace, and never less than the grace, so a decision logged on a
@@ -186,40 +214,51 @@ export class RedisStore implements TactStore {
     const id = record.decisionId;
     // The request id entry holds the answer itself, so a retried Decide finds it in one read.
     const withRequest = requestId !== undefined && decision !== undefined;
-    const args: (string | number)[] = [
-      id,
-      record.expiresAt,
-      keepMs,
-      // Ids whose decisions have surely expired by TTL; forget deletes the rest.
-      record.expiresAt - INDEX_HORIZON_MS,
+    const dec = decision === undefined ? '' : JSON.stringify(decision);
+    // save-decision-n.lua's ARGV after the parts: what every part reads first, then the decision's own fields.
+    const common = [id, record.expiresAt, keepMs, record.expiresAt - INDEX_HORIZON_MS] as const;
+    const reserveArgs = reserve ?? ['', ''];
+    const decisionArgs = (): (string | number)[] => [
+      ...common,
       JSON.stringify(record),
       record.choices[0]?.actionId ?? '',
       record.combine,
-      decision === undefined ? '' : JSON.stringify(decision),
+      dec,
       requestId ?? '',
+      ...reserveArgs,
       ...record.choices.map((c) => c.actionId),
     ];
-    // One Redis: one script writes every part (one command instead of eight;
-    // each command costs this process more than it costs Redis). A cluster
-    // keeps each part in its own slot: one call per part, sent together. If only some
-    // land, what is left is harmless: an index entry without its decision is
-    // skipped and removed by the sweep (take finds nothing) or by forget; a
-    // failed part fails the call, and the buffer replays the whole write.
+    // One Redis: one script writes every part (one command instead of eight,
+    // nine with the reservation; each command costs this process more than
+    // it costs Redis). A cluster keeps each part in its own slot: one call
+    // per slot, sent together (the reservation and the customer's index
+    // share the customer's). If only some land, what is left is harmless: an
+    // index entry without its decision is skipped and removed by the sweep
+    // (take finds nothing) or by forget; a failed part fails the call, and
+    // the buffer replays the whole write.
     if (!isCluster(this.cmd)) {
       const keys = [k.decision(id), k.customerDecisions(record.customerId), k.expiry(id)];
-      if (withRequest) keys.push(k.request(requestId));
-      await this.script('saveDecision', keys, [withRequest ? 'dixr' : 'dix', ...args]);
-      return;
+      let parts = 'dix';
+      if (withRequest) {
+        keys.push(k.request(requestId));
+        parts += 'r';
+      }
+      if (reserve) {
+        keys.unshift(k.sends(record.customerId));
+        parts = `s${parts}`;
+      }
+      return Number(await this.script('saveDecision', keys, [parts, ...decisionArgs()]));
     }
     // The sweep entry and the request id are one plain command each there.
     const c = this.cmd;
-    const dec = args[7] as string;
-    await settleAll([
-      this.script('saveDecision', [k.decision(id)], ['d', ...args]),
-      this.script('saveDecision', [k.customerDecisions(record.customerId)], ['i', ...args.slice(0, 4)]),
+    const customerKeys = reserve ? [k.sends(record.customerId), k.customerDecisions(record.customerId)] : [k.customerDecisions(record.customerId)];
+    const [, reserved] = await settleAll([
+      this.script('saveDecision', [k.decision(id)], ['d', ...decisionArgs()]),
+      this.script('saveDecision', customerKeys, [reserve ? 'si' : 'i', ...common, '', '', '', '', '', ...reserveArgs]),
       this.guard(() => c.zadd(k.expiry(id), record.expiresAt, id)),
       ...(withRequest ? [this.guard(() => c.set(k.request(requestId), dec, 'PX', keepMs))] : []),
     ]);
+    return Number(reserved);
   }
 
   async findByRequestId(requestId: string): Promise<Decision | undefined> {
@@ -565,9 +604,12 @@ function isCluster(client: RedisClient): client is Cluster {
 }
 
 /** Wait for every write, then throw the first failure (so none is left running unobserved). */
-async function settleAll(writes: readonly Promise<unknown>[]): Promise<void> {
+async function settleAll(writes: readonly Promise<unknown>[]): Promise<unknown[]> {
   const results = await Promise.allSettled(writes);
-  for (const r of results) if (r.status === 'rejected') throw r.reason;
+  return results.map((r) => {
+    if (r.status === 'rejected') throw r.reason;
+    return r.value;
+  });
 }
 
 function field(fields: string[], name: string): string | undefined {

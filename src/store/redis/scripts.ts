@@ -15,14 +15,14 @@ const SCRIPTS = {
   join: { file: 'join-1.lua', keys: 1, version: 2 },
   claim: { file: 'claim-1.lua', keys: 1, version: 1 },
   take: { file: 'take-1.lua', keys: 1, version: 1 },
-  reserve: { file: 'reserve-1.lua', keys: 1, version: 1 },
+  reserve: { file: 'reserve-1.lua', keys: 1, version: 1, lib: 'reserve.lib.lua' },
   forget: { file: 'forget-9.lua', keys: 9, version: 1 },
   recordEvent: { file: 'record-event-7.lua', keys: 7, version: 1 },
   loadCustomer: { file: 'load-customer-7.lua', keys: 7, version: 1 },
   saveSnapshot: { file: 'save-snapshot-2.lua', keys: 2, version: 1 },
   ledgerPush: { file: 'ledger-push-1.lua', keys: 1, version: 1 },
   /** Takes any number of keys (the caller passes one per part). */
-  saveDecision: { file: 'save-decision-n.lua', keys: 'any', version: 1 },
+  saveDecision: { file: 'save-decision-n.lua', keys: 'any', version: 1, lib: 'reserve.lib.lua' },
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;
@@ -33,7 +33,12 @@ let cache: Map<ScriptName, string> | undefined;
 
 function sources(): Map<ScriptName, string> {
   cache ??= new Map(
-    (Object.keys(SCRIPTS) as ScriptName[]).map((name) => [name, readFileSync(new URL(SCRIPTS[name].file, LUA_DIR), 'utf8')]),
+    (Object.keys(SCRIPTS) as ScriptName[]).map((name) => {
+      const script: { file: string; lib?: string } = SCRIPTS[name];
+      const read = (file: string) => readFileSync(new URL(file, LUA_DIR), 'utf8');
+      // A script that shares functions with another starts with their file (*.lib.lua).
+      return [name, script.lib === undefined ? read(script.file) : `${read(script.lib)}\n${read(script.file)}`];
+    }),
   );
   return cache;
 }

@@ -8,6 +8,7 @@
   what the other wrote.
 
   ARGV[1]  parts, one letter per key, in KEYS order:
+             s  sends zset     <p>:{c:<customer>}:sends (reserve the sends' caps first, as reserve-1.lua)
              d  decision hash  <p>:{d:<decisionId>}
              i  customer index <p>:{c:<customer>}:decisions
              x  sweep shard    <p>:{x:<n>}:expiry
@@ -21,18 +22,27 @@
   ARGV[8]  combine rule                 (d)
   ARGV[9]  decision JSON, "" for none   (d: "dec"; r: the request id's value)
   ARGV[10] request id, "" for none      (d: "req")
-  ARGV[11..] the choices' action ids    (d: "a:<id>" fields)
+  ARGV[11] reservations JSON, as reserve-1.lua's ARGV[1] (s)
+  ARGV[12] retention, ms, as reserve-1.lua's ARGV[2]   (s)
+  ARGV[13..] the choices' action ids    (d: "a:<id>" fields)
 
-  Returns the number of parts written.
+  The decision is saved whatever the reservation's outcome (the engine
+  saves each attempt; a refused one is saved over by the next, under the
+  same id). Returns the reservation's result as reserve-1.lua's (-1 when
+  every send was recorded or there was no "s" part, else the index of the
+  first send that would break a cap).
 ]]
 local parts = ARGV[1]
 local id = ARGV[2]
 local exp = ARGV[3]
 local keep = ARGV[4]
+local reserved = -1
 for p = 1, #parts do
   local part = string.sub(parts, p, p)
   local key = KEYS[p]
-  if part == 'd' then
+  if part == 's' then
+    reserved = reserve(key, ARGV[11], ARGV[12])
+  elseif part == 'd' then
     local fields = { 'rec', ARGV[6], 'exp', exp, 'first', ARGV[7], 'comb', ARGV[8] }
     if ARGV[9] ~= '' then
       fields[#fields + 1] = 'dec'
@@ -42,7 +52,7 @@ for p = 1, #parts do
       fields[#fields + 1] = 'req'
       fields[#fields + 1] = ARGV[10]
     end
-    for a = 11, #ARGV do
+    for a = 13, #ARGV do
       fields[#fields + 1] = 'a:' .. ARGV[a]
       fields[#fields + 1] = '1'
     end
@@ -62,4 +72,4 @@ for p = 1, #parts do
     return redis.error_reply('save-decision: unknown part ' .. part)
   end
 end
-return #parts
+return reserved
