@@ -246,13 +246,16 @@ export class BufferedStore implements TactStore {
   /**
    * Answers once the stream entry is in Redis: the ledger write follows it
    * without the caller waiting (a Reward is one join plus the stream), and
-   * if Redis is gone by then it waits in the buffer like any write.
+   * if Redis is gone by then it waits in the buffer like any write. On one
+   * Redis both are one script (RedisStore.publishesInOneCall).
    */
   publish(update: LearningUpdate): Promise<void> {
     const publishId = uniqueId();
     return this.write(
       { kind: 'update', update, publishId },
       async () => {
+        // One Redis: stream and ledger in one script, as cheap to wait for as the stream alone.
+        if (this.inner.publishesInOneCall) return this.inner.publishOnce(update, publishId);
         await this.inner.appendUpdate(update, publishId);
         if (!update.unlearn) this.recordInLedgerLater(update, publishId);
       },

@@ -378,8 +378,30 @@ export class RedisStore implements TactStore {
    * in the ledger.
    */
   async publishOnce(update: LearningUpdate, publishId: string): Promise<void> {
+    if (this.publishesInOneCall) {
+      const now = this.clock.now();
+      await this.script('publish', [this.keys.updates(), this.keys.ledger(update.customerId)], [
+        JSON.stringify(update),
+        publishId,
+        update.unlearn ? '' : encodeLedgerEntry(update, now, publishId),
+        now - this.ledger.retentionMs,
+        this.ledger.maxPerCustomer,
+        this.ledger.retentionMs,
+      ]);
+      return;
+    }
     await this.appendUpdate(update, publishId);
     if (!update.unlearn) await this.recordInLedger(update, publishId);
+  }
+
+  /**
+   * On one Redis without replicas to wait for, a publish is one script:
+   * the stream entry and the ledger entry together (one command instead of
+   * two; slots do not matter there). On a cluster, or when the stream
+   * entry waits for replicas, they are two calls, the stream first.
+   */
+  get publishesInOneCall(): boolean {
+    return this.appender === undefined && !isCluster(this.cmd);
   }
 
   /**

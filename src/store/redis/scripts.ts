@@ -20,7 +20,8 @@ const SCRIPTS = {
   recordEvent: { file: 'record-event-7.lua', keys: 7, version: 1 },
   loadCustomer: { file: 'load-customer-7.lua', keys: 7, version: 1 },
   saveSnapshot: { file: 'save-snapshot-2.lua', keys: 2, version: 1 },
-  ledgerPush: { file: 'ledger-push-1.lua', keys: 1, version: 1 },
+  ledgerPush: { file: 'ledger-push-1.lua', keys: 1, version: 1, lib: 'ledger.lib.lua' },
+  publish: { file: 'publish-2.lua', keys: 2, version: 1, lib: 'ledger.lib.lua' },
   /** Takes any number of keys (the caller passes one per part). */
   saveDecision: { file: 'save-decision-n.lua', keys: 'any', version: 1, lib: 'reserve.lib.lua' },
 } as const;
