@@ -71,10 +71,7 @@ export class DecisionEngine {
     // someone else's id must never return their decision.
     const requestKey = input.requestId ? idempotencyKey([input.customerId, input.caller ?? '', input.requestId]) : undefined;
     // 1. Customer state, loaded once (store); an earlier answer to this request id is looked up beside it.
-    const [earlier, state] = await Promise.all([
-      requestKey ? this.deps.store.findByRequestId(requestKey) : undefined,
-      this.deps.store.loadCustomer(input.customerId, input.at),
-    ]);
+    const { earlier, state } = await this.loadForDecide(input.customerId, input.at, requestKey);
     if (earlier && earlier.customerId === input.customerId && this.heldReservations(earlier, state)) return earlier;
     // 2-4. Candidates, the contact rules over them, the context's features.
     const { candidates, eligible, removed, context } = this.eligibleFor(input, policy, catalog, state);
@@ -226,6 +223,15 @@ export class DecisionEngine {
     return earlier.choices.every(
       (c) => c.noSend || !c.channel || state.sends.some((s) => s.channel === c.channel && s.messageId === c.messageId && s.at === c.sendAt),
     );
+  }
+
+  /** Step 1: in one store call where the store offers it (one script on one Redis). */
+  private async loadForDecide(customerId: string, at: number, requestKey: string | undefined): Promise<{ earlier: Decision | undefined; state: CustomerState }> {
+    const store = this.deps.store;
+    if (requestKey === undefined) return { earlier: undefined, state: await store.loadCustomer(customerId, at) };
+    if (store.loadForDecide) return store.loadForDecide(customerId, at, requestKey);
+    const [earlier, state] = await Promise.all([store.findByRequestId(requestKey), store.loadCustomer(customerId, at)]);
+    return { earlier, state };
   }
 
   /**

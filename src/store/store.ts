@@ -108,10 +108,13 @@ export interface DecisionStore {
 }
 
 /**
- * What a store may offer to do a Decide's writes in fewer calls. Optional:
- * the engine calls reserveSends and saveDecision side by side without it.
+ * What a store may offer to do a Decide's reads and writes in fewer calls.
+ * Optional: without them the engine calls findByRequestId and loadCustomer,
+ * then reserveSends and saveDecision, side by side.
  */
-export interface CombinedWrites {
+export interface CombinedCalls {
+  /** findByRequestId(requestId) and loadCustomer(customerId, at) in one call (one script on one Redis). */
+  loadForDecide(customerId: string, at: number, requestId: string): Promise<{ readonly state: CustomerState; readonly earlier: Decision | undefined }>;
   /**
    * reserveSends(customerId, reservations) and saveDecision(record,
    * decision, requestId) in one call (one script on one Redis): the same
@@ -160,7 +163,7 @@ export interface UpdateBus {
   subscribe(handler: (update: LearningUpdate) => void): void;
 }
 
-export interface TactStore extends DecisionStore, UpdateBus, CustomerStore, Partial<CombinedWrites> {
+export interface TactStore extends DecisionStore, UpdateBus, CustomerStore, Partial<CombinedCalls> {
   /** The adapter's name ("memory", "redis", ...), for logs; nothing may branch on it. */
   readonly kind: string;
   /** Entries dropped to stay within a memory bound, by kind; absent when the adapter drops nothing (Redis uses TTLs). */

@@ -109,6 +109,23 @@ export function storeConformance(name: string, open: (options?: StoreOptions) =>
         expect(await store.countDecisions()).toBe(1);
       }));
 
+      it('reads the customer and a request id\'s earlier answer in one call as the two side by side', withStore(async ({ store, peer }) => {
+        const combined = store.loadForDecide?.bind(store);
+        if (!combined) return;
+        const r = record('d-lfd', { customerId: 'lfd' });
+        await store.recordEvent('lfd', { type: 'cart_add', at: T0, itemId: 'i1', category: 'shoes' });
+        await store.saveDecision(r, decisionOf(r), 'req-lfd');
+        for (const s of peer ? [store, peer] : [store]) {
+          const read = s.loadForDecide?.bind(s);
+          if (!read) throw new Error('a replica of this adapter lacks loadForDecide');
+          const { state, earlier } = await read('lfd', T0, 'req-lfd');
+          expect(earlier).toEqual(decisionOf(r));
+          expect(state).toEqual(await s.loadCustomer('lfd', T0));
+          expect(state.cart.map((i) => i.itemId)).toEqual(['i1']);
+          expect(await read('lfd', T0, 'req-other')).toEqual({ state, earlier: undefined });
+        }
+      }));
+
       it('finds a held decision by id (receipts and delivery join to it)', withStore(async ({ store, peer }) => {
         const r = record('d-find');
         await store.saveDecision(r, decisionOf(r));

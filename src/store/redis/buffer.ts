@@ -318,6 +318,23 @@ export class BufferedStore implements TactStore {
     return this.gated({ ...emptyCustomerState(customerId), sends: this.localSends.get(customerId) ?? [] });
   }
 
+  /** Both reads of a Decide in one call while Redis is up; degraded as the two would be. */
+  async loadForDecide(customerId: string, at: number, requestId: string): Promise<{ state: CustomerState; earlier: Decision | undefined }> {
+    await this.options.sendGate?.settle();
+    if (!this.direct) {
+      const [earlier, state] = await Promise.all([this.findByRequestId(requestId), this.loadCustomer(customerId, at)]);
+      return { state, earlier };
+    }
+    try {
+      const { state, earlier } = await this.inner.loadForDecide(customerId, at, requestId);
+      return { state: this.gated(state), earlier };
+    } catch (err) {
+      this.fellBack(err);
+    }
+    this.stats.degradedReads++;
+    return { state: this.gated({ ...emptyCustomerState(customerId), sends: this.localSends.get(customerId) ?? [] }), earlier: undefined };
+  }
+
   /** Customer state with the fleet-wide stop on marketing sends, when there is one. */
   private gated(state: CustomerState): CustomerState {
     const stopped = this.options.sendGate?.stopDetail;

@@ -262,13 +262,30 @@ export class RedisStore implements TactStore {
   }
 
   async findByRequestId(requestId: string): Promise<Decision | undefined> {
+    return this.guard(async () => this.requestAnswer(await this.cmd.get(this.keys.request(requestId))));
+  }
+
+  /** The decision a request id's entry answers with. */
+  private async requestAnswer(value: string | null | undefined): Promise<Decision | undefined> {
+    if (value === null || value === undefined) return undefined;
+    if (value.startsWith('{')) return JSON.parse(value) as Decision;
+    // Written before the entry held the decision: it holds the decision id.
+    const json = await this.cmd.hget(this.keys.decision(value), 'dec');
+    return json === null ? undefined : (JSON.parse(json) as Decision);
+  }
+
+  /**
+   * The customer and the request id's earlier answer: one script on one
+   * Redis; on a cluster two calls side by side (the request id has its own slot).
+   */
+  async loadForDecide(customerId: string, _at: number, requestId: string): Promise<{ state: CustomerState; earlier: Decision | undefined }> {
+    if (isCluster(this.cmd)) {
+      const [earlier, state] = await Promise.all([this.findByRequestId(requestId), this.loadCustomer(customerId, _at)]);
+      return { state, earlier };
+    }
     return this.guard(async () => {
-      const value = await this.cmd.get(this.keys.request(requestId));
-      if (value === null) return undefined;
-      if (value.startsWith('{')) return JSON.parse(value) as Decision;
-      // Written before the entry held the decision: it holds the decision id.
-      const json = await this.cmd.hget(this.keys.decision(value), 'dec');
-      return json === null ? undefined : (JSON.parse(json) as Decision);
+      const { state, request } = await this.customers.loadWith(customerId, this.keys.request(requestId));
+      return { state, earlier: await this.requestAnswer(request) };
     });
   }
 

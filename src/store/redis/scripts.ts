@@ -19,6 +19,7 @@ const SCRIPTS = {
   forget: { file: 'forget-9.lua', keys: 9, version: 1 },
   recordEvent: { file: 'record-event-7.lua', keys: 7, version: 1 },
   loadCustomer: { file: 'load-customer-7.lua', keys: 7, version: 1 },
+  loadDecide: { file: 'load-decide-8.lua', keys: 8, version: 1 },
   saveSnapshot: { file: 'save-snapshot-2.lua', keys: 2, version: 1 },
   ledgerPush: { file: 'ledger-push-1.lua', keys: 1, version: 1, lib: 'ledger.lib.lua' },
   publish: { file: 'publish-2.lua', keys: 2, version: 1, lib: 'ledger.lib.lua' },
