@@ -4,7 +4,7 @@ import { StoreUnavailableError } from '../../src/core/errors.js';
 import type { Decision } from '../../src/domain/decision.js';
 import { features } from '../../src/domain/features.js';
 import { BufferedStore } from '../../src/store/redis/buffer.js';
-import type { RedisStore } from '../../src/store/redis/redis-store.js';
+import { ReservedNotSavedError, type RedisStore } from '../../src/store/redis/redis-store.js';
 import type { DecisionRecord, SendReservation } from '../../src/store/store.js';
 
 const T0 = Date.UTC(2026, 0, 5);
@@ -58,6 +58,17 @@ describe('the outage buffer: reserve and save in one call', () => {
     expect(store.stats.buffered).toMatchObject({ decision: 3, sends: 1 });
     await store.flush();
     expect(calls.slice(1)).toEqual(['sends w1', 'save d1 req-1', 'save d2 ', 'save d3 ']);
+    await store.close();
+  });
+
+  it('when the sends were reserved in Redis but the decision not saved (a cluster node away): only the decision is buffered', async () => {
+    const { inner, calls } = innerFailing(new ReservedNotSavedError(-1, new StoreUnavailableError('node down')));
+    const store = new BufferedStore(inner, pino({ level: 'silent' }), { retryMs: 60_000 });
+    expect(await store.reserveAndSave('c1', [web('w1')], record('d1'), decision('d1'), 'req-1')).toBe(-1);
+    expect(store.stats.capsLocal).toBe(0);
+    expect(store.stats.buffered).toMatchObject({ decision: 1, sends: 0 });
+    await store.flush();
+    expect(calls).toEqual(['reserveAndSave', 'save d1 req-1']);
     await store.close();
   });
 

@@ -18,7 +18,7 @@ import type {
   TactStore,
 } from '../store.js';
 import { emptyCustomerState } from '../../domain/customer-state.js';
-import type { RedisStore } from './redis-store.js';
+import { ReservedNotSavedError, type RedisStore } from './redis-store.js';
 import { dropOldest } from '../../core/drop-oldest.js';
 
 /** Writes kept while Redis is down, replayed in arrival order when it returns. */
@@ -293,13 +293,20 @@ export class BufferedStore implements TactStore {
       return failed;
     }
     this.remember(record);
+    const buffered: Pending = requestId === undefined ? { kind: 'decision', record, decision } : { kind: 'decision', record, decision, requestId };
     try {
       return await this.inner.reserveAndSave(customerId, reservations, record, decision, requestId);
     } catch (err) {
+      if (err instanceof ReservedNotSavedError) {
+        // The sends are in Redis: only the decision waits (as a failed saveDecision beside a reserveSends that landed).
+        this.fellBack(err.cause);
+        this.enqueue(buffered);
+        return err.reserved;
+      }
       this.fellBack(err);
     }
     const failed = this.reserveLocally(customerId, reservations);
-    this.enqueue(requestId === undefined ? { kind: 'decision', record, decision } : { kind: 'decision', record, decision, requestId });
+    this.enqueue(buffered);
     return failed;
   }
 

@@ -252,13 +252,18 @@ export class RedisStore implements TactStore {
     // The sweep entry and the request id are one plain command each there.
     const c = this.cmd;
     const customerKeys = reserve ? [k.sends(record.customerId), k.customerDecisions(record.customerId)] : [k.customerDecisions(record.customerId)];
-    const [, reserved] = await settleAll([
-      this.script('saveDecision', [k.decision(id)], ['d', ...decisionArgs()]),
+    const results = await Promise.allSettled([
       this.script('saveDecision', customerKeys, [reserve ? 'si' : 'i', ...common, '', '', '', '', '', ...reserveArgs]),
+      this.script('saveDecision', [k.decision(id)], ['d', ...decisionArgs()]),
       this.guard(() => c.zadd(k.expiry(id), record.expiresAt, id)),
       ...(withRequest ? [this.guard(() => c.set(k.request(requestId), dec, 'PX', keepMs))] : []),
     ]);
-    return Number(reserved);
+    const [reservation] = results;
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed === undefined) return Number((reservation as PromiseFulfilledResult<unknown>).value);
+    // The sends were recorded but the decision not (all) saved: the caller must not record them again.
+    if (reserve && reservation?.status === 'fulfilled') throw new ReservedNotSavedError(Number(reservation.value), failed.reason);
+    throw failed.reason;
   }
 
   async findByRequestId(requestId: string): Promise<Decision | undefined> {
@@ -627,6 +632,22 @@ export class RedisStore implements TactStore {
     } catch (err) {
       throw asStoreError(err);
     }
+  }
+}
+
+/**
+ * reserveAndSave on a cluster: the reservation landed (`reserved`, as
+ * reserveSends returns it) but another part of the save failed (`cause`).
+ * The outage buffer then buffers the decision and keeps the reservation's
+ * result, as when reserveSends and saveDecision are called side by side.
+ */
+export class ReservedNotSavedError extends Error {
+  constructor(
+    readonly reserved: number,
+    override readonly cause: unknown,
+  ) {
+    super('the sends were reserved but the decision was not saved');
+    this.name = 'ReservedNotSavedError';
   }
 }
 
