@@ -15,7 +15,7 @@
  *   npx tsx bench/fleet-throughput-grpc.ts [--calls 2000] [--rounds 3]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -66,6 +66,14 @@ interface Server {
   readonly client: TactClient;
   /** Every round's figures, per phase. */
   readonly rounds: Record<Phase, Figures[]>;
+  /** The server process's CPU per call (ms) at 16 in flight, every round. */
+  readonly cpu: Record<'decide16' | 'pair16', number[]>;
+}
+
+/** A child's user + system CPU so far, ms (/proc/<pid>/stat, clock ticks of 10 ms). */
+function cpuMs(child: ChildProcess): number {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function open(name: string, storeFlags: string[]): Promise<Server> {
@@ -73,15 +81,20 @@ async function open(name: string, storeFlags: string[]): Promise<Server> {
   const { child, client } = await startServer(storeFlags);
   // Warm up (JIT, scripts loaded, node connections open).
   await measure(4, pairOnce(client, `${name.replace(/\W/g, '')}w`));
-  return { name, child, client, rounds: { decide1: [], decide16: [], pair1: [], pair16: [] } };
+  return { name, child, client, rounds: { decide1: [], decide16: [], pair1: [], pair16: [] }, cpu: { decide16: [], pair16: [] } };
 }
 
 async function measureRound(s: Server): Promise<void> {
   const tag = `g${run++}`;
   s.rounds.decide1.push(await measure(1, decideOnce(s.client, `${tag}d1`)));
   s.rounds.pair1.push(await measure(1, pairOnce(s.client, `${tag}p1`)));
+  const c0 = cpuMs(s.child);
   s.rounds.decide16.push(await measure(IN_FLIGHT, decideOnce(s.client, `${tag}d16`)));
+  const c1 = cpuMs(s.child);
   s.rounds.pair16.push(await measure(IN_FLIGHT, pairOnce(s.client, `${tag}p16`)));
+  const c2 = cpuMs(s.child);
+  s.cpu.decide16.push((c1 - c0) / CALLS);
+  s.cpu.pair16.push((c2 - c1) / CALLS);
 }
 
 const median = (xs: readonly number[]): number => {
@@ -120,9 +133,15 @@ try {
     `Redis servers started by the bench on this machine; the three servers measured in ${ROUNDS} rounds in rotated order,`,
     `medians over rounds, ratios the median (and range) of the per-round ratios. ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} at the end.`,
     '',
-    '| store | Decide, 1 in flight | Decide, 16 in flight | Decide+Reward, 1 in flight | Decide+Reward, 16 in flight | vs memory at 16: Decide | vs memory at 16: pair |',
-    '|---|---|---|---|---|---|---|',
-    ...servers.map((s) => `| ${s.name} | ${PHASES.map((p) => f(s, p)).join(' | ')} | ${ratio(s, 'decide16')} | ${ratio(s, 'pair16')} |`),
+    '| store | Decide, 1 in flight | Decide, 16 in flight | Decide+Reward, 1 in flight | Decide+Reward, 16 in flight | vs memory at 16: Decide | vs memory at 16: pair | server CPU per Decide / pair at 16 |',
+    '|---|---|---|---|---|---|---|---|',
+    ...servers.map(
+      (s) =>
+        `| ${s.name} | ${PHASES.map((p) => f(s, p)).join(' | ')} | ${ratio(s, 'decide16')} | ${ratio(s, 'pair16')} | ${median(s.cpu.decide16).toFixed(2)} / ${median(s.cpu.pair16).toFixed(2)} ms |`,
+    ),
+    '',
+    'Server CPU: the `tact serve` process\'s user + system CPU per call at 16 in flight (/proc, 10 ms ticks; median over',
+    'rounds): gRPC, the engine and the store\'s client, not Redis; less sensitive to the machine\'s other load than throughput.',
   ];
   const text = `${lines.join('\n')}\n`;
   process.stdout.write(text);

@@ -2,7 +2,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { Random } from '../core/random.js';
 import type { Candidate } from '../domain/decision.js';
 import { capReservations } from '../rules/frequency-caps.js';
-import type { CustomerStore } from '../store/store.js';
+import type { CustomerStore, SendReservation } from '../store/store.js';
 import { pickTopK, type Pick } from './select.js';
 
 /**
@@ -54,6 +54,18 @@ export function reserveInStore(store: CustomerStore, catalog: Catalog, customerI
     const failed = await store.reserveSends(customerId, reservations);
     return failed < 0 ? -1 : (choiceIndex[failed] ?? -1);
   };
+}
+
+/**
+ * The caps the catalog sets on each chosen send, reserved by `run` (which
+ * may do more in the same call: the engine saves the decision with it),
+ * mapped back to the index of the choice; `run` is called even with no
+ * reservation to make.
+ */
+export async function reserveWith(catalog: Catalog, chosen: readonly Candidate[], run: (reservations: readonly SendReservation[]) => Promise<number>): Promise<number> {
+  const { reservations, choiceIndex } = capReservations(catalog, chosen);
+  const failed = await run(reservations);
+  return failed < 0 ? -1 : (choiceIndex[failed] ?? -1);
 }
 
 /** For deployments without contact rules: nothing is reserved. */

@@ -12,8 +12,8 @@ import { computePmf } from '../explore/pmf.js';
 import { decisionContext } from '../features/decision-context.js';
 import type { Policy, PolicySet } from '../policies/policy-set.js';
 import { applyContactRules, type ContactRules } from '../rules/contact-rules.js';
-import type { CustomerState, TactStore } from '../store/store.js';
-import { arbitrate, reserveInStore, reserveNothing, type ReserveSends } from './arbitrate.js';
+import type { CustomerState, SendReservation, TactStore } from '../store/store.js';
+import { arbitrate, reserveInStore, reserveNothing, reserveWith, type ReserveSends } from './arbitrate.js';
 import { newDecisionId, type IdSource } from './decision-id.js';
 import { isInHoldout } from './holdout.js';
 import type { DecisionLogSink } from './log-entry.js';
@@ -71,10 +71,7 @@ export class DecisionEngine {
     // someone else's id must never return their decision.
     const requestKey = input.requestId ? idempotencyKey([input.customerId, input.caller ?? '', input.requestId]) : undefined;
     // 1. Customer state, loaded once (store); an earlier answer to this request id is looked up beside it.
-    const [earlier, state] = await Promise.all([
-      requestKey ? this.deps.store.findByRequestId(requestKey) : undefined,
-      this.deps.store.loadCustomer(input.customerId, input.at),
-    ]);
+    const { earlier, state } = await this.loadForDecide(input.customerId, input.at, requestKey);
     if (earlier && earlier.customerId === input.customerId && this.heldReservations(earlier, state)) return earlier;
     // 2-4. Candidates, the contact rules over them, the context's features.
     const { candidates, eligible, removed, context } = this.eligibleFor(input, policy, catalog, state);
@@ -98,14 +95,14 @@ export class DecisionEngine {
       holdout,
     });
     // 7. Record for the reward join (decision, store): saved with each reservation attempt, or once here.
-    const save = (decision: Decision, chosen: readonly Candidate[]) =>
-      this.deps.store.saveDecision(
-        decisionRecord(decision, expiresAt, context, chosen, policy.config.reward.combine),
-        decision,
-        requestKey,
-      );
+    const recordOf = (decision: Decision, chosen: readonly Candidate[]) => decisionRecord(decision, expiresAt, context, chosen, policy.config.reward.combine);
+    const save = (decision: Decision, chosen: readonly Candidate[]) => this.deps.store.saveDecision(recordOf(decision, chosen), decision, requestKey);
+    // A store that can reserve and save in one call does (one Lua script on one Redis instead of two).
+    const combined = this.deps.store.reserveAndSave?.bind(this.deps.store);
+    const reserveAndSave: ReserveAndSave | undefined =
+      combined && ((reservations, decision, chosen) => combined(input.customerId, reservations, recordOf(decision, chosen), decision, requestKey));
     // 5-6. Score, explore, arbitrate (learners, explore, decision).
-    const made = holdout || forced ? undefined : await this.choose(policy, context, eligible, catalog, input, decisionId, decisionOf, save);
+    const made = holdout || forced ? undefined : await this.choose(policy, context, eligible, catalog, input, decisionId, decisionOf, save, reserveAndSave);
 
     const decision = made?.saved ?? decisionOf(made);
     if (!made?.saved) await save(decision, made?.chosen ?? []);
@@ -140,6 +137,7 @@ export class DecisionEngine {
     decisionId: string,
     decisionOf: (made: Chosen) => Decision,
     save: (decision: Decision, chosen: readonly Candidate[]) => Promise<void>,
+    reserveAndSave: ReserveAndSave | undefined,
   ): Promise<(Chosen & { readonly saved?: Decision }) | undefined> {
     const n = eligible.length;
     const mean = new Float64Array(n);
@@ -168,6 +166,8 @@ export class DecisionEngine {
     };
     const caps = this.deps.contactRules.reserveCaps ? reserveInStore(this.deps.store, catalog, input.customerId) : reserveNothing;
     const reserve = input.budget ? withinBudget(input.budget, caps) : caps;
+    // Caps reserved with the save in one store call (not with a budget, which reserves before the caps and releases after).
+    const together = this.deps.contactRules.reserveCaps && !input.budget ? reserveAndSave : undefined;
     let last: { picks: readonly Pick[]; decision: Decision } | undefined;
     const picks = await arbitrate({
       eligible,
@@ -178,7 +178,9 @@ export class DecisionEngine {
       reserve: async (chosen, attempt) => {
         if (!attempt) throw new TactError('internal', 'arbitrate passed no picks');
         const decision = decisionOf(chosenOf(attempt));
-        const [failed] = await Promise.all([reserve(chosen, attempt), save(decision, chosen)]);
+        const [failed] = together
+          ? [await reserveWith(catalog, chosen, (reservations) => together(reservations, decision, chosen))]
+          : await Promise.all([reserve(chosen, attempt), save(decision, chosen)]);
         last = { picks: attempt, decision };
         return failed;
       },
@@ -221,6 +223,15 @@ export class DecisionEngine {
     return earlier.choices.every(
       (c) => c.noSend || !c.channel || state.sends.some((s) => s.channel === c.channel && s.messageId === c.messageId && s.at === c.sendAt),
     );
+  }
+
+  /** Step 1: in one store call where the store offers it (one script on one Redis). */
+  private async loadForDecide(customerId: string, at: number, requestKey: string | undefined): Promise<{ earlier: Decision | undefined; state: CustomerState }> {
+    const store = this.deps.store;
+    if (requestKey === undefined) return { earlier: undefined, state: await store.loadCustomer(customerId, at) };
+    if (store.loadForDecide) return store.loadForDecide(customerId, at, requestKey);
+    const [earlier, state] = await Promise.all([store.findByRequestId(requestKey), store.loadCustomer(customerId, at)]);
+    return { earlier, state };
   }
 
   /**
@@ -341,6 +352,9 @@ function checkCandidateCount(n: number, policy: Policy): void {
  * The budget first, then the customer's caps; a send the caps refuse gives
  * its budget back, so a refused send never spends the campaign's budget.
  */
+/** Reserve these sends and save this decision in one store call; the index of the first send refused, or -1. */
+type ReserveAndSave = (reservations: readonly SendReservation[], decision: Decision, chosen: readonly Candidate[]) => Promise<number>;
+
 function withinBudget(budget: SendBudget, caps: ReserveSends): ReserveSends {
   return async (chosen, picks) => {
     const over = await budget.reserve(chosen);

@@ -123,6 +123,29 @@ export interface DecisionStore {
 }
 
 /**
+ * What a store may offer to do a Decide's reads and writes in fewer calls.
+ * Optional: without them the engine calls findByRequestId and loadCustomer,
+ * then reserveSends and saveDecision, side by side.
+ */
+export interface CombinedCalls {
+  /** findByRequestId(requestId) and loadCustomer(customerId, at) in one call (one script on one Redis). */
+  loadForDecide(customerId: string, at: number, requestId: string): Promise<{ readonly state: CustomerState; readonly earlier: Decision | undefined }>;
+  /**
+   * reserveSends(customerId, reservations) and saveDecision(record,
+   * decision, requestId) in one call (one script on one Redis): the same
+   * result and effects as the two side by side. The decision is saved
+   * whatever the reservation's outcome. `record.customerId` is `customerId`.
+   */
+  reserveAndSave(
+    customerId: string,
+    reservations: readonly SendReservation[],
+    record: DecisionRecord,
+    decision: Decision,
+    requestId?: string,
+  ): Promise<number>;
+}
+
+/**
  * One learning step as it travels between replicas: enough to replay it on
  * any replica's learner in the same order.
  */
@@ -161,7 +184,7 @@ export interface UpdateBus {
   subscribe(handler: (update: LearningUpdate) => void): void;
 }
 
-export interface TactStore extends DecisionStore, UpdateBus, CustomerStore {
+export interface TactStore extends DecisionStore, UpdateBus, CustomerStore, Partial<CombinedCalls> {
   /** The adapter's name ("memory", "redis", ...), for logs; nothing may branch on it. */
   readonly kind: string;
   /** Entries dropped to stay within a memory bound, by kind; absent when the adapter drops nothing (Redis uses TTLs). */

@@ -109,6 +109,23 @@ export function storeConformance(name: string, open: (options?: StoreOptions) =>
         expect(await store.countDecisions()).toBe(1);
       }));
 
+      it('reads the customer and a request id\'s earlier answer in one call as the two side by side', withStore(async ({ store, peer }) => {
+        const combined = store.loadForDecide?.bind(store);
+        if (!combined) return;
+        const r = record('d-lfd', { customerId: 'lfd' });
+        await store.recordEvent('lfd', { type: 'cart_add', at: T0, itemId: 'i1', category: 'shoes' });
+        await store.saveDecision(r, decisionOf(r), 'req-lfd');
+        for (const s of peer ? [store, peer] : [store]) {
+          const read = s.loadForDecide?.bind(s);
+          if (!read) throw new Error('a replica of this adapter lacks loadForDecide');
+          const { state, earlier } = await read('lfd', T0, 'req-lfd');
+          expect(earlier).toEqual(decisionOf(r));
+          expect(state).toEqual(await s.loadCustomer('lfd', T0));
+          expect(state.cart.map((i) => i.itemId)).toEqual(['i1']);
+          expect(await read('lfd', T0, 'req-other')).toEqual({ state, earlier: undefined });
+        }
+      }));
+
       it('finds a held decision by id (receipts and delivery join to it)', withStore(async ({ store, peer }) => {
         const r = record('d-find');
         await store.saveDecision(r, decisionOf(r));
@@ -302,6 +319,47 @@ export function storeConformance(name: string, open: (options?: StoreOptions) =>
         );
         expect(results.filter((r) => r === -1)).toHaveLength(3);
         expect((await store.loadCustomer('c1', T0)).sends).toHaveLength(3);
+      }));
+
+      it('reserves and saves in one call as the two side by side: the decision is saved whether or not its sends hold', withStore(async ({ store, peer }) => {
+        // An adapter without the combined call is exercised by the engine through the two calls.
+        const combined = store.reserveAndSave?.bind(store);
+        if (!combined) return;
+        const cap = { key: 'channel:sms', max: 1, windowMs: 86_400_000 };
+        const sms = (messageId: string, at: number): SendReservation => ({ send: { channel: 'sms', messageId, at }, caps: [cap] });
+        const free = (messageId: string, at: number): SendReservation => ({ send: { channel: 'web', messageId, at }, caps: [] });
+        const first = record('d-rs1', { customerId: 'rs' });
+        expect(await combined('rs', [free('w1', T0), sms('m1', T0)], first, decisionOf(first), 'req-rs1')).toBe(-1);
+        expect(await store.findDecision('d-rs1')).toEqual(first);
+        expect(await store.findByRequestId('req-rs1')).toEqual(decisionOf(first));
+        expect((await store.loadCustomer('rs', T0)).sends.map((s) => s.messageId).sort()).toEqual(['m1', 'w1']);
+        // Refused: the index of the first send over its cap, nothing of the batch recorded, the decision saved all the same.
+        const second = record('d-rs2', { customerId: 'rs' });
+        expect(await combined('rs', [free('w2', T0 + 1), sms('m2', T0 + 1)], second, decisionOf(second))).toBe(1);
+        expect(await store.findDecision('d-rs2')).toEqual(second);
+        expect((await store.loadCustomer('rs', T0)).sends).toHaveLength(2);
+        // No reservation: only the save. The decisions are held, indexed for the sweep and for forget.
+        const third = record('d-rs3', { customerId: 'rs' });
+        expect(await combined('rs', [], third, decisionOf(third))).toBe(-1);
+        expect(await store.countDecisions()).toBe(3);
+        expect(await store.joinReward({ decisionId: 'd-rs2', actionId: '', value: 1, now: T0 })).toMatchObject({ status: 'joined', total: 1 });
+        const taken = await (peer ?? store).takeExpired(T0 + WINDOW, 10);
+        expect(taken.map((t) => t.record.decisionId).sort()).toEqual(['d-rs1', 'd-rs2', 'd-rs3']);
+        expect((await store.forgetCustomer('rs')).decisionsErased).toBe(0);
+      }));
+
+      it('never exceeds a cap under concurrent reserve-and-save calls', withStore(async ({ store, peer }) => {
+        const cap = { key: 'channel:sms', max: 3, windowMs: 86_400_000 };
+        const results = await Promise.all(
+          Array.from({ length: 40 }, (_, i) => {
+            const s = i % 2 && peer ? peer : store;
+            const r = record(`d-cc${i}`, { customerId: 'cc' });
+            const reservation: SendReservation = { send: { channel: 'sms', messageId: `m${i}`, at: T0 + i }, caps: [cap] };
+            return s.reserveAndSave ? s.reserveAndSave('cc', [reservation], r, decisionOf(r)) : s.reserveSends('cc', [reservation]);
+          }),
+        );
+        expect(results.filter((r) => r === -1)).toHaveLength(3);
+        expect((await store.loadCustomer('cc', T0)).sends).toHaveLength(3);
       }));
 
       it('keeps a very busy customer\'s send history bounded to the latest 256', withStore(async ({ store }) => {

@@ -1,6 +1,6 @@
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisStore } from '../../src/store/redis/redis-store.js';
+import { RedisStore, ReservedNotSavedError } from '../../src/store/redis/redis-store.js';
 import { TestRedisCluster } from '../support/redis-cluster.js';
 import { storeConformance } from './conformance.js';
 import { redisFixture } from './redis-fixture.js';
@@ -17,6 +17,32 @@ describe('Redis Cluster', () => {
   });
 
   storeConformance('redis cluster', (options) => redisFixture({ cluster: cluster.seeds }, options), { replicas: true });
+
+  describe('reserve and save in one call', () => {
+    it('tells the caller when the sends were reserved but another slot refused the save, so the buffer does not record them again', async () => {
+      const { store, cleanup } = await redisFixture({ cluster: cluster.seeds });
+      try {
+        const now = Date.now();
+        const f = { numeric: {}, categorical: {} };
+        const record = {
+          decisionId: 'd-part', customerId: 'c-part', policy: 'default', at: now, expiresAt: now + 60_000,
+          context: f, holdout: false, learn: true, combine: 'sum' as const,
+          choices: [{ actionId: 'a', channel: 'sms', messageId: 'm', cost: 0, probability: 1, features: f }],
+        };
+        const decision = { decisionId: 'd-part', customerId: 'c-part', policy: 'default', modelVersion: '', at: now, choices: [], removed: [], holdout: false };
+        // The decision's slot refuses the write (a key of the wrong type), the customer's slot takes the reservation.
+        await store.connection.set(store.keys.decision('d-part'), 'not a hash');
+        const send = { send: { channel: 'sms', messageId: 'm', at: now }, caps: [] };
+        const err = await store.reserveAndSave('c-part', [send], record, decision).then(() => undefined, (e: unknown) => e);
+        expect(err).toBeInstanceOf(ReservedNotSavedError);
+        expect((err as ReservedNotSavedError).reserved).toBe(-1);
+        expect(String((err as ReservedNotSavedError).cause)).toMatch(/WRONGTYPE/);
+        expect((await store.loadCustomer('c-part', now)).sends).toHaveLength(1);
+      } finally {
+        await cleanup();
+      }
+    });
+  });
 
   describe('key placement', () => {
     it('keeps every key of one customer in one slot and spreads customers over every master', async () => {

@@ -30,6 +30,23 @@ describe('redis-only: replaying a join whose reply was lost', () => {
   });
 });
 
+describe('redis-only: request id entries written before they held the answer', () => {
+  it('still answer a retried Decide: the entry holds the decision id, whose hash holds the answer', async () => {
+    const store = await RedisStore.connect({ url: REDIS_URL, prefix: `test-${randomBytes(6).toString('hex')}` });
+    try {
+      const now = Date.now();
+      const decision = { decisionId: 'd-old', customerId: 'c-old', policy: 'default', modelVersion: '', at: now, choices: [], removed: [], holdout: false };
+      await store.connection.hset(store.keys.decision('d-old'), { dec: JSON.stringify(decision), exp: String(now + 60_000) });
+      await store.connection.set(store.keys.request('req-old'), 'd-old', 'PX', 60_000);
+      expect(await store.findByRequestId('req-old')).toEqual(decision);
+      expect((await store.loadForDecide('c-old', now, 'req-old')).earlier).toEqual(decision);
+    } finally {
+      await deleteByPrefix(store.connection, store.keys.all());
+      await store.close();
+    }
+  });
+});
+
 describe('redis-only: keys expire', () => {
   it('gives every key it writes for a customer a TTL, but consent; the ledger stays within its bound', async () => {
     const store = await RedisStore.connect({ url: REDIS_URL, prefix: `test-${randomBytes(6).toString('hex')}`, ledger: { retentionMs: 3_600_000, maxPerCustomer: 3 } });

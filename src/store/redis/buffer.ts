@@ -19,7 +19,7 @@ import type {
   TactStore,
 } from '../store.js';
 import { emptyCustomerState } from '../../domain/customer-state.js';
-import type { RedisStore } from './redis-store.js';
+import { ReservedNotSavedError, type RedisStore } from './redis-store.js';
 import { dropOldest } from '../../core/drop-oldest.js';
 import { joinedUpdate } from '../learning-update.js';
 
@@ -250,13 +250,16 @@ export class BufferedStore implements TactStore {
   /**
    * Answers once the stream entry is in Redis: the ledger write follows it
    * without the caller waiting (a Reward is one join plus the stream), and
-   * if Redis is gone by then it waits in the buffer like any write.
+   * if Redis is gone by then it waits in the buffer like any write. On one
+   * Redis both are one script (RedisStore.publishesInOneCall).
    */
   publish(update: LearningUpdate): Promise<void> {
     const publishId = uniqueId();
     return this.write(
       { kind: 'update', update, publishId },
       async () => {
+        // One Redis: stream and ledger in one script, as cheap to wait for as the stream alone.
+        if (this.inner.publishesInOneCall) return this.inner.publishOnce(update, publishId);
         await this.inner.appendUpdate(update, publishId);
         if (!update.unlearn) this.recordInLedgerLater(update, publishId);
       },
@@ -287,6 +290,34 @@ export class BufferedStore implements TactStore {
     return this.reserveLocally(customerId, reservations);
   }
 
+  /**
+   * Both writes of a Decide in one call while Redis is up; if that call
+   * fails, what the two would have done on their own failure (local caps,
+   * the decision buffered).
+   */
+  async reserveAndSave(customerId: string, reservations: readonly SendReservation[], record: DecisionRecord, decision: Decision, requestId?: string): Promise<number> {
+    if (!this.direct) {
+      const [failed] = await Promise.all([this.reserveSends(customerId, reservations), this.saveDecision(record, decision, requestId)]);
+      return failed;
+    }
+    this.remember(record);
+    const buffered: Pending = requestId === undefined ? { kind: 'decision', record, decision } : { kind: 'decision', record, decision, requestId };
+    try {
+      return await this.inner.reserveAndSave(customerId, reservations, record, decision, requestId);
+    } catch (err) {
+      if (err instanceof ReservedNotSavedError) {
+        // The sends are in Redis: only the decision waits (as a failed saveDecision beside a reserveSends that landed).
+        this.fellBack(err.cause);
+        this.enqueue(buffered);
+        return err.reserved;
+      }
+      this.fellBack(err);
+    }
+    const failed = this.reserveLocally(customerId, reservations);
+    this.enqueue(buffered);
+    return failed;
+  }
+
   // -- reads: degrade rather than fail --------------------------------------
 
   async loadCustomer(customerId: string, at: number): Promise<CustomerState> {
@@ -300,6 +331,23 @@ export class BufferedStore implements TactStore {
     }
     this.stats.degradedReads++;
     return this.gated({ ...emptyCustomerState(customerId), sends: this.localSends.get(customerId) ?? [] });
+  }
+
+  /** Both reads of a Decide in one call while Redis is up; degraded as the two would be. */
+  async loadForDecide(customerId: string, at: number, requestId: string): Promise<{ state: CustomerState; earlier: Decision | undefined }> {
+    await this.options.sendGate?.settle();
+    if (!this.direct) {
+      const [earlier, state] = await Promise.all([this.findByRequestId(requestId), this.loadCustomer(customerId, at)]);
+      return { state, earlier };
+    }
+    try {
+      const { state, earlier } = await this.inner.loadForDecide(customerId, at, requestId);
+      return { state: this.gated(state), earlier };
+    } catch (err) {
+      this.fellBack(err);
+    }
+    this.stats.degradedReads++;
+    return { state: this.gated({ ...emptyCustomerState(customerId), sends: this.localSends.get(customerId) ?? [] }), earlier: undefined };
   }
 
   /** Customer state with the fleet-wide stop on marketing sends, when there is one. */

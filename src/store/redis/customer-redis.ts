@@ -38,8 +38,16 @@ export class RedisCustomers {
 
   /** Everything kept: histories are trimmed on write, behind the customer's newest event (as in memory). */
   async load(customerId: string): Promise<CustomerState> {
+    return (await this.loadWith(customerId, undefined)).state;
+  }
+
+  /**
+   * The customer and, when `requestKey` (a request id's key) is given, that
+   * key's value, in one script: for one Redis only (the key is in another slot).
+   */
+  async loadWith(customerId: string, requestKey: string | undefined): Promise<{ state: CustomerState; request: string | undefined }> {
     const k = this.keys;
-    const reply = await runScript(this.redis, 'loadCustomer', [
+    const keys = [
       k.profile(customerId),
       k.consent(customerId),
       k.cart(customerId),
@@ -47,9 +55,24 @@ export class RedisCustomers {
       k.tickets(customerId),
       k.sends(customerId),
       k.ignored(customerId),
-    ], []);
-    if (!Array.isArray(reply) || reply.length !== 7) throw tactError('STORE_PROTOCOL', 'load-customer script returned an unexpected reply');
-    const [profileFlat, consentFlat, cartFlat, purchases, ticketList, sends, ignored] = reply as [string[], string[], string[], string[], string[], string[], string[]];
+    ];
+    const parts = requestKey === undefined ? 7 : 8;
+    const reply = requestKey === undefined ? await runScript(this.redis, 'loadCustomer', keys, []) : await runScript(this.redis, 'loadDecide', [...keys, requestKey], []);
+    if (!Array.isArray(reply) || reply.length !== parts) throw tactError('STORE_PROTOCOL', 'load-customer script returned an unexpected reply');
+    const [profileFlat, consentFlat, cartFlat, purchases, ticketList, sends, ignored, request] = reply as [string[], string[], string[], string[], string[], string[], string[], string[] | undefined];
+    return { state: this.decode(customerId, profileFlat, consentFlat, cartFlat, purchases, ticketList, sends, ignored), request: request?.[0] };
+  }
+
+  private decode(
+    customerId: string,
+    profileFlat: string[],
+    consentFlat: string[],
+    cartFlat: string[],
+    purchases: string[],
+    ticketList: string[],
+    sends: string[],
+    ignored: string[],
+  ): CustomerState {
     const profile = pairs(profileFlat);
     const consent = pairs(consentFlat);
     const cart = pairs(cartFlat);
@@ -118,6 +141,12 @@ export class RedisCustomers {
 
   async reserveSends(customerId: string, reservations: readonly SendReservation[]): Promise<number> {
     if (reservations.length === 0) return -1;
+    const reply = await runScript(this.redis, 'reserve', [this.keys.sends(customerId)], this.reserveArgs(reservations));
+    return Number(reply);
+  }
+
+  /** The reserve script's ARGV (reserve.lib.lua): the reservations as JSON and the retention. */
+  reserveArgs(reservations: readonly SendReservation[]): [string, number] {
     const batch = reservations.map((r) => ({
       c: r.send.channel,
       m: r.send.messageId,
@@ -125,8 +154,7 @@ export class RedisCustomers {
       u: uniqueId(),
       caps: r.caps.map((cap) => ({ k: cap.key, max: cap.max, w: cap.windowMs })),
     }));
-    const reply = await runScript(this.redis, 'reserve', [this.keys.sends(customerId)], [JSON.stringify(batch), this.retentionMs]);
-    return Number(reply);
+    return [JSON.stringify(batch), this.retentionMs];
   }
 }
 

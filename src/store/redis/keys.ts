@@ -36,8 +36,10 @@ import { tactError } from '../../core/errors.js';
  * apply one total order), and the snapshot save trims it in the same script
  * because both share `{u}`.
  *
- * Writes that span slots are separate commands, ordered or made harmless
- * (redis-store.ts says which for each operation).
+ * Writes that span slots are separate commands on a cluster, ordered or
+ * made harmless (redis-store.ts says which for each operation); on one
+ * Redis, where slots do not matter, a Decide's save and a publish are one
+ * script each (save-decision-n.lua, publish-2.lua).
  */
 export const SWEEP_SHARDS = 16;
 

@@ -165,8 +165,8 @@ export class RedisStore implements TactStore {
    * finds nothing) or by forget; a decision whose index entries failed makes
    * the call fail, and the buffer replays the whole write.
    */
-  saveDecision(record: DecisionRecord, decision: Decision, requestId?: string): Promise<void> {
-    return this.save(record, decision, requestId);
+  async saveDecision(record: DecisionRecord, decision: Decision, requestId?: string): Promise<void> {
+    await this.save(record, decision, requestId);
   }
 
   /**
@@ -174,59 +174,124 @@ export class RedisStore implements TactStore {
    * replica's own copy, so a reward already answered JOINED can join it.
    * Without its response: a retried Decide with its request id decides anew.
    */
-  restoreDecision(record: DecisionRecord): Promise<void> {
-    return this.save(record, undefined, undefined);
+  async restoreDecision(record: DecisionRecord): Promise<void> {
+    await this.save(record, undefined, undefined);
   }
 
-  private async save(record: DecisionRecord, decision: Decision | undefined, requestId: string | undefined): Promise<void> {
+  /**
+   * reserveSends and saveDecision in one call: on one Redis one script (the
+   * reservation, then the save, atomically); on a cluster the reservation
+   * and the customer's index entry are one script on the customer's slot,
+   * sent with the other parts. The decision is saved whatever the
+   * reservation's outcome, as when the two are called side by side.
+   */
+  async reserveAndSave(
+    customerId: string,
+    reservations: readonly SendReservation[],
+    record: DecisionRecord,
+    decision: Decision,
+    requestId?: string,
+  ): Promise<number> {
+    if (reservations.length === 0) {
+      await this.save(record, decision, requestId);
+      return -1;
+    }
+    if (customerId !== record.customerId) throw tactError('INVARIANT', 'reserveAndSave: the decision is for another customer');
+    return this.save(record, decision, requestId, this.customers.reserveArgs(reservations));
+  }
+
+  /** Returns the reservation's result (-1 without one). */
+  private async save(
+    record: DecisionRecord,
+    decision: Decision | undefined,
+    requestId: string | undefined,
+    reserve?: readonly [string, number],
+  ): Promise<number> {
     const k = this.keys;
     // Relative TTL: the window left on this server's clock plus the sweep
     // grace, and never less than the grace, so a decision logged on a
     // simulated or skewed clock is still there for its sweep.
     const keepMs = Math.max(0, record.expiresAt - Date.now()) + this.sweepGraceMs;
-    const fields: Record<string, string> = {
-      rec: JSON.stringify(record),
-      exp: String(record.expiresAt),
-      first: record.choices[0]?.actionId ?? '',
-      comb: record.combine,
-    };
-    if (decision !== undefined) fields.dec = JSON.stringify(decision);
-    for (const c of record.choices) fields[`a:${c.actionId}`] = '1';
-    if (requestId !== undefined) fields.req = requestId;
-    const key = k.decision(record.decisionId);
-    const index = k.customerDecisions(record.customerId);
-    // Plain commands, not explicit pipelines: on one Redis, auto-pipelining
-    // sends every command issued in this turn, this Decide's and every
-    // concurrent caller's, in one socket write, and the write syscalls were
-    // the largest part of Redis mode's cost (bench/fleet-throughput.ts); on
-    // a cluster each command goes to its node (clusterOptions). Order on a
-    // connection is kept: the decision is written before its index entries.
-    const c = this.cmd;
-    const writes: Promise<unknown>[] = [
-      this.guard(() => c.hset(key, fields)),
-      this.guard(() => c.pexpire(key, keepMs)),
-      this.guard(() => c.zadd(index, record.expiresAt, record.decisionId)),
-      // Ids whose decisions have surely expired by TTL; forget deletes the rest.
-      this.guard(() => c.zremrangebyscore(index, '-inf', `(${record.expiresAt - INDEX_HORIZON_MS}`)),
-      // The index lives as long as its longest-lived decision (NX sets a first TTL,
-      // GT only lengthens it), so it never outlives them nor drops one early.
-      this.guard(() => c.pexpire(index, keepMs, 'NX')),
-      this.guard(() => c.pexpire(index, keepMs, 'GT')),
-      this.guard(() => c.zadd(k.expiry(record.decisionId), record.expiresAt, record.decisionId)),
-    ];
+    const id = record.decisionId;
     // The request id entry holds the answer itself, so a retried Decide finds it in one read.
-    if (requestId !== undefined) writes.push(this.guard(() => c.set(k.request(requestId), JSON.stringify(decision), 'PX', keepMs)));
-    await settleAll(writes);
+    const withRequest = requestId !== undefined && decision !== undefined;
+    const dec = decision === undefined ? '' : JSON.stringify(decision);
+    // save-decision-n.lua's ARGV after the parts: what every part reads first, then the decision's own fields.
+    const common = [id, record.expiresAt, keepMs, record.expiresAt - INDEX_HORIZON_MS] as const;
+    const reserveArgs = reserve ?? ['', ''];
+    const decisionArgs = (): (string | number)[] => [
+      ...common,
+      JSON.stringify(record),
+      record.choices[0]?.actionId ?? '',
+      record.combine,
+      dec,
+      requestId ?? '',
+      ...reserveArgs,
+      ...record.choices.map((c) => c.actionId),
+    ];
+    // One Redis: one script writes every part (one command instead of eight,
+    // nine with the reservation; each command costs this process more than
+    // it costs Redis). A cluster keeps each part in its own slot: one call
+    // per slot, sent together (the reservation and the customer's index
+    // share the customer's). If only some land, what is left is harmless: an
+    // index entry without its decision is skipped and removed by the sweep
+    // (take finds nothing) or by forget; a failed part fails the call, and
+    // the buffer replays the whole write.
+    if (!isCluster(this.cmd)) {
+      const keys = [k.decision(id), k.customerDecisions(record.customerId), k.expiry(id)];
+      let parts = 'dix';
+      if (withRequest) {
+        keys.push(k.request(requestId));
+        parts += 'r';
+      }
+      if (reserve) {
+        keys.unshift(k.sends(record.customerId));
+        parts = `s${parts}`;
+      }
+      return Number(await this.script('saveDecision', keys, [parts, ...decisionArgs()]));
+    }
+    // The sweep entry and the request id are one plain command each there.
+    const c = this.cmd;
+    const customerKeys = reserve ? [k.sends(record.customerId), k.customerDecisions(record.customerId)] : [k.customerDecisions(record.customerId)];
+    const results = await Promise.allSettled([
+      this.script('saveDecision', customerKeys, [reserve ? 'si' : 'i', ...common, '', '', '', '', '', ...reserveArgs]),
+      this.script('saveDecision', [k.decision(id)], ['d', ...decisionArgs()]),
+      this.guard(() => c.zadd(k.expiry(id), record.expiresAt, id)),
+      ...(withRequest ? [this.guard(() => c.set(k.request(requestId), dec, 'PX', keepMs))] : []),
+    ]);
+    const [reservation] = results;
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed === undefined) return Number((reservation as PromiseFulfilledResult<unknown>).value);
+    // The sends were recorded but the decision not (all) saved: the caller must not record them again.
+    if (reserve && reservation?.status === 'fulfilled') throw new ReservedNotSavedError(Number(reservation.value), failed.reason);
+    throw failed.reason;
   }
 
   async findByRequestId(requestId: string): Promise<Decision | undefined> {
+    return this.guard(async () => this.requestAnswer(await this.cmd.get(this.keys.request(requestId))));
+  }
+
+  /** The decision a request id's entry answers with. */
+  private async requestAnswer(value: string | null | undefined): Promise<Decision | undefined> {
+    if (value === null || value === undefined) return undefined;
+    if (value.startsWith('{')) return JSON.parse(value) as Decision;
+    // Written before the entry held the decision: it holds the decision id.
+    const json = await this.cmd.hget(this.keys.decision(value), 'dec');
+    return json === null ? undefined : (JSON.parse(json) as Decision);
+  }
+
+  /**
+   * The customer and the request id's earlier answer: one script on one
+   * Redis; on a cluster two calls side by side (the request id has its own slot).
+   */
+  async loadForDecide(customerId: string, _at: number, requestId: string): Promise<{ state: CustomerState; earlier: Decision | undefined }> {
+    if (isCluster(this.cmd)) {
+      const [earlier, state] = await Promise.all([this.findByRequestId(requestId), this.loadCustomer(customerId, _at)]);
+      return { state, earlier };
+    }
     return this.guard(async () => {
-      const value = await this.cmd.get(this.keys.request(requestId));
-      if (value === null) return undefined;
-      if (value.startsWith('{')) return JSON.parse(value) as Decision;
-      // Written before the entry held the decision: it holds the decision id.
-      const json = await this.cmd.hget(this.keys.decision(value), 'dec');
-      return json === null ? undefined : (JSON.parse(json) as Decision);
+      const { state, request } = await this.customers.loadWith(customerId, this.keys.request(requestId));
+      return { state, earlier: await this.requestAnswer(request) };
     });
   }
 
@@ -348,8 +413,30 @@ export class RedisStore implements TactStore {
    * in the ledger.
    */
   async publishOnce(update: LearningUpdate, publishId: string): Promise<void> {
+    if (this.publishesInOneCall) {
+      const now = this.clock.now();
+      await this.script('publish', [this.keys.updates(), this.keys.ledger(update.customerId)], [
+        JSON.stringify(update),
+        publishId,
+        update.unlearn ? '' : encodeLedgerEntry(update, now, publishId),
+        now - this.ledger.retentionMs,
+        this.ledger.maxPerCustomer,
+        this.ledger.retentionMs,
+      ]);
+      return;
+    }
     await this.appendUpdate(update, publishId);
     if (!update.unlearn) await this.recordInLedger(update, publishId);
+  }
+
+  /**
+   * On one Redis without replicas to wait for, a publish is one script:
+   * the stream entry and the ledger entry together (one command instead of
+   * two; slots do not matter there). On a cluster, or when the stream
+   * entry waits for replicas, they are two calls, the stream first.
+   */
+  get publishesInOneCall(): boolean {
+    return this.appender === undefined && !isCluster(this.cmd);
   }
 
   /**
@@ -561,6 +648,22 @@ export class RedisStore implements TactStore {
   }
 }
 
+/**
+ * reserveAndSave on a cluster: the reservation landed (`reserved`, as
+ * reserveSends returns it) but another part of the save failed (`cause`).
+ * The outage buffer then buffers the decision and keeps the reservation's
+ * result, as when reserveSends and saveDecision are called side by side.
+ */
+export class ReservedNotSavedError extends Error {
+  constructor(
+    readonly reserved: number,
+    override readonly cause: unknown,
+  ) {
+    super('the sends were reserved but the decision was not saved');
+    this.name = 'ReservedNotSavedError';
+  }
+}
+
 /** The target the options name: exactly one of url and cluster. */
 function redisTarget(options: RedisStoreOptions): RedisTarget {
   if (options.cluster !== undefined && options.url !== undefined) throw new TactError('invalid_argument', 'give either a Redis URL or cluster seed nodes, not both');
@@ -574,9 +677,12 @@ function isCluster(client: RedisClient): client is Cluster {
 }
 
 /** Wait for every write, then throw the first failure (so none is left running unobserved). */
-async function settleAll(writes: readonly Promise<unknown>[]): Promise<void> {
+async function settleAll(writes: readonly Promise<unknown>[]): Promise<unknown[]> {
   const results = await Promise.allSettled(writes);
-  for (const r of results) if (r.status === 'rejected') throw r.reason;
+  return results.map((r) => {
+    if (r.status === 'rejected') throw r.reason;
+    return r.value;
+  });
 }
 
 function field(fields: string[], name: string): string | undefined {

@@ -3,7 +3,8 @@ import type { RedisClient } from './client.js';
 import { tactError } from '../../core/errors.js';
 
 /**
- * The Lua scripts, one atomic operation per file (`<verb>-<numberOfKeys>.lua`).
+ * The Lua scripts, one atomic operation per file (`<verb>-<numberOfKeys>.lua`, `n` for
+ * any number).
  * Read from the lua/ folder beside this module: under src/ when run from
  * source, under dist/ after `npm run build` (which copies them, since tsc
  * does not), so dist/ runs without src/. Registered with defineCommand under "tact-<verb>:<version>", so a fleet in
@@ -15,12 +16,16 @@ const SCRIPTS = {
   claim: { file: 'claim-1.lua', keys: 1, version: 1 },
   take: { file: 'take-1.lua', keys: 1, version: 2 },
   engage: { file: 'engage-1.lua', keys: 1, version: 1 },
-  reserve: { file: 'reserve-1.lua', keys: 1, version: 1 },
+  reserve: { file: 'reserve-1.lua', keys: 1, version: 1, lib: 'reserve.lib.lua' },
   forget: { file: 'forget-9.lua', keys: 9, version: 1 },
   recordEvent: { file: 'record-event-7.lua', keys: 7, version: 1 },
   loadCustomer: { file: 'load-customer-7.lua', keys: 7, version: 1 },
+  loadDecide: { file: 'load-decide-8.lua', keys: 8, version: 1 },
   saveSnapshot: { file: 'save-snapshot-2.lua', keys: 2, version: 1 },
-  ledgerPush: { file: 'ledger-push-1.lua', keys: 1, version: 1 },
+  ledgerPush: { file: 'ledger-push-1.lua', keys: 1, version: 1, lib: 'ledger.lib.lua' },
+  publish: { file: 'publish-2.lua', keys: 2, version: 1, lib: 'ledger.lib.lua' },
+  /** Takes any number of keys (the caller passes one per part). */
+  saveDecision: { file: 'save-decision-n.lua', keys: 'any', version: 1, lib: 'reserve.lib.lua' },
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;
@@ -31,7 +36,12 @@ let cache: Map<ScriptName, string> | undefined;
 
 function sources(): Map<ScriptName, string> {
   cache ??= new Map(
-    (Object.keys(SCRIPTS) as ScriptName[]).map((name) => [name, readFileSync(new URL(SCRIPTS[name].file, LUA_DIR), 'utf8')]),
+    (Object.keys(SCRIPTS) as ScriptName[]).map((name) => {
+      const script: { file: string; lib?: string } = SCRIPTS[name];
+      const read = (file: string) => readFileSync(new URL(file, LUA_DIR), 'utf8');
+      // A script that shares functions with another starts with their file (*.lib.lua).
+      return [name, script.lib === undefined ? read(script.file) : `${read(script.lib)}\n${read(script.file)}`];
+    }),
   );
   return cache;
 }
@@ -41,7 +51,8 @@ const commandName = (name: ScriptName): string => `tact-${name}:${SCRIPTS[name].
 /** Register every script on a connection (ioredis then uses EVALSHA, falling back to EVAL). */
 export function defineScripts(redis: RedisClient): void {
   for (const [name, lua] of sources()) {
-    redis.defineCommand(commandName(name), { lua, numberOfKeys: SCRIPTS[name].keys });
+    const keys = SCRIPTS[name].keys;
+    redis.defineCommand(commandName(name), keys === 'any' ? { lua } : { lua, numberOfKeys: keys });
   }
 }
 
@@ -55,12 +66,14 @@ export function runScript(
   keys: readonly string[],
   args: readonly (string | number)[],
 ): Promise<ScriptReply> {
-  if (keys.length !== SCRIPTS[name].keys) {
-    throw tactError('INVARIANT', `script ${name} takes ${SCRIPTS[name].keys} keys, got ${keys.length}`);
+  const expected = SCRIPTS[name].keys;
+  if (expected === 'any' ? keys.length === 0 : keys.length !== expected) {
+    throw tactError('INVARIANT', `script ${name} takes ${expected} keys, got ${keys.length}`);
   }
   const method = (redis as unknown as Record<string, ScriptMethod | undefined>)[commandName(name)];
   if (!method) throw tactError('INVARIANT', `script ${name} is not defined on this connection`);
-  return method.call(redis, ...keys, ...args);
+  // A script without a fixed key count is called with the count first (ioredis passes it on as numkeys).
+  return expected === 'any' ? method.call(redis, keys.length, ...keys, ...args) : method.call(redis, ...keys, ...args);
 }
 
 export type { ScriptReply };

@@ -14,16 +14,4 @@
 
   Returns the ledger's length.
 ]]
-local key = KEYS[1]
-local cutoff = tonumber(ARGV[2])
-redis.call('RPUSH', key, ARGV[1])
-redis.call('LTRIM', key, -tonumber(ARGV[3]), -1)
-while true do
-  local head = redis.call('LINDEX', key, 0)
-  if not head then break end
-  local at = tonumber(string.match(head, '^(%d+)|'))
-  if at == nil or at >= cutoff then break end
-  redis.call('LPOP', key)
-end
-redis.call('PEXPIRE', key, ARGV[4])
-return redis.call('LLEN', key)
+return ledgerPush(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4])
