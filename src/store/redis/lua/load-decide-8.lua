@@ -7,15 +7,7 @@
 
   Returns load-customer-7.lua's reply with an 8th element: {} or {value}.
 ]]
-local tickets = redis.call('GET', KEYS[5])
+local out = readCustomer(KEYS)
 local request = redis.call('GET', KEYS[8])
-return {
-  redis.call('HGETALL', KEYS[1]),
-  redis.call('HGETALL', KEYS[2]),
-  redis.call('HGETALL', KEYS[3]),
-  redis.call('ZRANGE', KEYS[4], 0, -1),
-  tickets and { tickets } or {},
-  redis.call('ZRANGE', KEYS[6], 0, -1),
-  redis.call('ZRANGE', KEYS[7], 0, -1),
-  request and { request } or {},
-}
+out[8] = request and { request } or {}
+return out
