@@ -348,13 +348,13 @@ function checkCandidateCount(n: number, policy: Policy): void {
   }
 }
 
+/** Reserve these sends and save this decision in one store call; the index of the first send refused, or -1. */
+type ReserveAndSave = (reservations: readonly SendReservation[], decision: Decision, chosen: readonly Candidate[]) => Promise<number>;
+
 /**
  * The budget first, then the customer's caps; a send the caps refuse gives
  * its budget back, so a refused send never spends the campaign's budget.
  */
-/** Reserve these sends and save this decision in one store call; the index of the first send refused, or -1. */
-type ReserveAndSave = (reservations: readonly SendReservation[], decision: Decision, chosen: readonly Candidate[]) => Promise<number>;
-
 function withinBudget(budget: SendBudget, caps: ReserveSends): ReserveSends {
   return async (chosen, picks) => {
     const over = await budget.reserve(chosen);
