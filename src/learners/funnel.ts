@@ -26,6 +26,14 @@ export const funnelConfigSchema = z.object({
 
 export type FunnelConfig = z.output<typeof funnelConfigSchema>;
 
+/** The four models: plain net reward, P(engaged) of sends, net reward if engaged, and if not. */
+interface FunnelParts {
+  readonly plain: BayesHybridLearner;
+  readonly open: BayesHybridLearner;
+  readonly engaged: BayesHybridLearner;
+  readonly notEngaged: BayesHybridLearner;
+}
+
 interface FunnelPrepared {
   readonly plain: HybridPrepared;
   /** Prepared for the funnel's three models; absent while the funnel is not in use. */
@@ -71,15 +79,19 @@ export class FunnelLearner implements Learner<FunnelPrepared> {
   private engagedSeen: number;
   private scratch: { open: ScoreBuffers; engaged: ScoreBuffers; notEngaged: ScoreBuffers } = scratchOf(64);
 
-  constructor(
-    config: z.input<typeof funnelConfigSchema>,
-    private readonly plain = new BayesHybridLearner(parseLearnerConfig(FUNNEL_KIND, funnelConfigSchema, config).model),
-    private readonly open = new BayesHybridLearner(plain.config),
-    private readonly engaged = new BayesHybridLearner(plain.config),
-    private readonly notEngaged = new BayesHybridLearner(plain.config),
-    engagedSeen = 0,
-  ) {
+  private readonly plain: BayesHybridLearner;
+  private readonly open: BayesHybridLearner;
+  private readonly engaged: BayesHybridLearner;
+  private readonly notEngaged: BayesHybridLearner;
+
+  /** The four models are built from `config` unless given (a restore gives them). */
+  constructor(config: z.input<typeof funnelConfigSchema>, parts?: FunnelParts, engagedSeen = 0) {
     this.config = parseLearnerConfig(FUNNEL_KIND, funnelConfigSchema, config);
+    const fresh = (): BayesHybridLearner => new BayesHybridLearner(this.config.model);
+    this.plain = parts?.plain ?? fresh();
+    this.open = parts?.open ?? fresh();
+    this.engaged = parts?.engaged ?? fresh();
+    this.notEngaged = parts?.notEngaged ?? fresh();
     this.engagedSeen = engagedSeen;
   }
 
@@ -162,14 +174,13 @@ export class FunnelLearner implements Learner<FunnelPrepared> {
 
   static restore(snapshot: LearnerSnapshot): FunnelLearner {
     const s = funnelStateSchema.parse(snapshot.state);
-    return new FunnelLearner(
-      s.config,
-      BayesHybridLearner.restore(s.plain),
-      BayesHybridLearner.restore(s.open),
-      BayesHybridLearner.restore(s.engaged),
-      BayesHybridLearner.restore(s.notEngaged),
-      s.engagedSeen,
-    );
+    const parts: FunnelParts = {
+      plain: BayesHybridLearner.restore(s.plain),
+      open: BayesHybridLearner.restore(s.open),
+      engaged: BayesHybridLearner.restore(s.engaged),
+      notEngaged: BayesHybridLearner.restore(s.notEngaged),
+    };
+    return new FunnelLearner(s.config, parts, s.engagedSeen);
   }
 
   /** Plain rewards to the plain model; funnel evidence to the open model (sends) and one of the two outcome models. */
@@ -184,10 +195,8 @@ export class FunnelLearner implements Learner<FunnelPrepared> {
     const funnel = example.funnel;
     if (funnel === undefined) return apply(this.plain, example);
     let ok = true;
-    if (!isNoSend(example.action)) {
-      const { previousReward: _, ...rest } = example;
-      ok = apply(this.open, { ...rest, reward: funnel.engaged ? 1 : 0 });
-    }
+    // Funnel evidence is a window's whole outcome, never a correction (no previousReward).
+    if (!isNoSend(example.action)) ok = apply(this.open, { ...example, reward: funnel.engaged ? 1 : 0 });
     ok = apply(funnel.engaged ? this.engaged : this.notEngaged, example) && ok;
     if (funnel.engaged) this.engagedSeen += unlearn ? -1 : 1;
     return ok;
