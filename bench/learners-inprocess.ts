@@ -117,7 +117,7 @@ function latencyTable(): string[] {
           const ctx = contexts[it % contexts.length]!;
           const start = process.hrtime.bigint();
           learner.score(learner.prepare(ctx), actions, out);
-          computePmf(exploration, out, k, rng, pmf);
+          computePmf(exploration, out, k, rng, pmf, learner.updates);
           const ns = Number(process.hrtime.bigint() - start);
           if (it >= 200) times.push(ns / 1000); // first 200: warm-up for the JIT
         }

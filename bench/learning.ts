@@ -97,7 +97,7 @@ async function digitsRun(combo: Combo, digits: Digits): Promise<DigitsRow> {
       const start = performance.now();
       const context = digits.contexts[row]!;
       learner.score(learner.prepare(context), DIGIT_ACTIONS, out);
-      computePmf(combo.exploration, out, 10, rng, pmf);
+      computePmf(combo.exploration, out, 10, rng, pmf, learner.updates);
       const chosen = sampleIndex(pmf, 10, rng);
       const reward = chosen === digits.labels[row] ? 1 : 0;
       total += reward;

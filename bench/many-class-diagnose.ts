@@ -42,7 +42,7 @@ for (const d of manyClassStreams(values.streams)) for (const config of configs) 
       const context: Features = { numeric, categorical: {} };
       const p = l.prepare(context) as unknown as { linear: { normSq: number } };
       l.score(p as never, actions, out);
-      computePmf({ kind: 'ucb', alpha: 1, epsilon: 0.01 }, out, d.k, rng, pmf);
+      computePmf({ kind: 'ucb', alpha: 1, epsilon: 0.01 }, out, d.k, rng, pmf, l.updates);
       const c = sampleIndex(pmf, d.k, rng);
       const y = d.y[row]!;
       const r = c === y ? 1 : 0;

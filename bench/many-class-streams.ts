@@ -131,7 +131,7 @@ export function* rounds(data: Data, order: number[], seed: number, l: Learner, e
     data.x[row]!.forEach((v, i) => { numeric[`f${i}`] = v; });
     const context: Features = { numeric, categorical: {} };
     l.score(l.prepare(context), actions, out);
-    computePmf(exploration, out, data.k, rng, pmf);
+    computePmf(exploration, out, data.k, rng, pmf, l.updates);
     const c = sampleIndex(pmf, data.k, rng);
     const r = c === data.y[row] ? 1 : 0;
     total += r;

@@ -35,6 +35,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SeededRandom, shuffle } from '../src/core/random.js';
 import type { ExplorationConfig } from '../src/explore/exploration.js';
+import { DEFAULT_EXPLORATION } from '../src/explore/pmf.js';
 import type { LearnerConfigInput } from '../src/learners/registry.js';
 import { manyClassStreams, meanSd as stats, perFeatureWithIntercept, tact, textbook } from './many-class-streams.js';
 
@@ -45,10 +46,12 @@ const shuffles = Number(values.shuffles);
 const shufflesFor = new Map(values['shuffles-for'].split(',').filter((x) => x !== '').map((x) => { const [n, c] = x.split(':'); return [n!, Number(c)]; }));
 const sets = manyClassStreams(which);
 const variants: Array<[string, LearnerConfigInput, ExplorationConfig]> = values.variants.split(',').map((v) => {
-  if (v === 'default') return ['Tact default (registry default learner, ucb alpha 1, epsilon 0.01)', { kind: 'bayes-hybrid' }, { kind: 'ucb', alpha: 1, epsilon: 0.01 }];
+  if (v === 'default') return [`Tact default (registry default learner, ${describeExploration(DEFAULT_EXPLORATION)})`, { kind: 'bayes-hybrid' }, DEFAULT_EXPLORATION];
   if (v.startsWith('default:')) {
-    const [, alpha, eps] = v.split(':');
-    return [`Tact default learner, ucb alpha ${alpha} epsilon ${eps}`, { kind: 'bayes-hybrid' }, { kind: 'ucb', alpha: Number(alpha), epsilon: Number(eps) }];
+    // default:alpha:epsilon[:epsilonDecay:epsilonMin]
+    const [, alpha, eps, decay = '0', min = '0'] = v.split(':');
+    const e: ExplorationConfig = { kind: 'ucb', alpha: Number(alpha), epsilon: Number(eps), epsilonDecay: Number(decay), epsilonMin: Number(min) };
+    return [`Tact default learner, ${describeExploration(e)}`, { kind: 'bayes-hybrid' }, e];
   }
   const [noise, alpha, eps, lambda] = v.split(':');
   const name = `Tact, fixed noise ${noise} alpha ${alpha} epsilon ${eps} lambda ${lambda}, no floor`;
@@ -56,6 +59,11 @@ const variants: Array<[string, LearnerConfigInput, ExplorationConfig]> = values.
 });
 for (const j of values.learners.split(';').filter((x) => x.trim() !== '')) {
   variants.push([`Tact, ${j}`, { kind: 'bayes-hybrid', ...(JSON.parse(j) as object) } as LearnerConfigInput, { kind: 'ucb', alpha: 1, epsilon: 0.01 }]);
+}
+function describeExploration(e: ExplorationConfig): string {
+  if (e.kind !== 'ucb') return e.kind;
+  const decay = e.epsilonDecay ? ` x ${e.epsilonDecay}/(${e.epsilonDecay} + updates), at least ${e.epsilonMin ?? 0}` : '';
+  return `ucb alpha ${e.alpha} epsilon ${e.epsilon}${decay}`;
 }
 const lines = [`| stream | learner | average reward (mean ± sd over ${shuffles} shuffles unless said) | seconds (all shuffles) |`, '| --- | --- | --- | --- |'];
 const timed = (f: () => number[]): [string, string] => { const t0 = performance.now(); const r = f(); return [stats(r), ((performance.now() - t0) / 1000).toFixed(1)]; };
@@ -79,7 +87,7 @@ for (const d of sets) {
 const command = `npx tsx bench/many-class.ts --shuffles ${shuffles} --streams ${which}${values['shuffles-for'] ? ` --shuffles-for ${values['shuffles-for']}` : ''}${values.out === 'many-class' ? '' : ` --out ${values.out}`} --variants ${values.variants}${values.learners ? ` --learners '${values.learners}'` : ''}`;
 const legend = [
   'Each row a context, each class an action, reward 1 for the label, progressive validation (the average reward of the chosen actions); in process, same shuffles for every learner.',
-  'The textbook (Li et al. 2010, alpha 0.5, ridge 1, argmax) explores by optimism alone; Tact\'s default exploration keeps a 1% uniform floor (epsilon 0.01) so every action has a propensity for offline evaluation, which costs about 0.01 x (K-1)/K x accuracy; the epsilon 0 row compares like with like.',
+  'The textbook (Li et al. 2010, alpha 0.5, ridge 1, argmax) explores by optimism alone; Tact\'s default exploration keeps a uniform floor so every action has a propensity for offline evaluation: 1% at first, shrinking with the learner\'s updates (x 1000 / (1000 + updates), at least 0.1%). A floor held at 1% costs about 0.01 x (K-1)/K x accuracy for good (the "epsilon 0.01" row: the default before).',
   'Tact gets the raw features, as a client would send them (it scales each online); the textbook gets them / global max (the bake-off protocol), and again / their own max with an intercept.',
   'Rows "figure from issue 17" were measured through gRPC then and are cited, not re-run; VW is not installable here.',
 ];

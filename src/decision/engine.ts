@@ -153,7 +153,7 @@ export class DecisionEngine {
       if (!allFiniteScores(mean, width)) throw tactError('LEARNER_NON_FINITE', `policy ${policy.name}: scores non-finite after a rollback`);
     }
     const rng = new SeededRandom(murmur3(decisionId, this.deps.seed));
-    computePmf(policy.config.exploration, { mean, width }, n, rng, pmf);
+    computePmf(policy.config.exploration, { mean, width }, n, rng, pmf, policy.learner.updates);
     checkDeadline(input.deadline, this.deps.clock);
     const chosenOf = (picks: readonly Pick[]): Chosen => {
       const chosen = picks.map((p) => eligible[p.index] as Candidate);

@@ -42,7 +42,7 @@ export function scoreShadows(shadows: readonly Policy[], d: ChampionDecision, lo
     shadow.learner.score(shadow.learner.prepare(d.context), d.eligible, { mean, width });
     // Seeded per shadow and decision: the shadow's own draw replays exactly and is independent of the champion's.
     const rng = new SeededRandom(murmur3(`${d.decisionId}/${shadow.name}`, seed));
-    computePmf(shadow.config.exploration, { mean, width }, n, rng, pmf);
+    computePmf(shadow.config.exploration, { mean, width }, n, rng, pmf, shadow.learner.updates);
     const own = sampleIndex(pmf, n, rng);
     shadow.live?.expect(d.decisionId, chosenId, (pmf[d.chosenIndex] as number) / d.propensity, d.expiresAt, d.now);
     log.append({

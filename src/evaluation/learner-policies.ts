@@ -48,7 +48,7 @@ export function learnerPolicy(
       const width = new Float64Array(n);
       const pmf = new Float64Array(n);
       learner.score(learner.prepare(round.context), actions, { mean, width });
-      computePmf(exploration, { mean, width }, n, rng, pmf);
+      computePmf(exploration, { mean, width }, n, rng, pmf, learner.updates);
       if (options.learn && sampleIndex(pmf, n, rng) === round.chosen) {
         accepted++;
         learner.learn({ context: round.context, action: actions[round.chosen]!, reward: round.reward });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Random } from '../core/random.js';
 import type { ScoreBuffers } from '../learners/learner.js';
-import type { ComputePmf, ExplorationConfig } from './exploration.js';
+import type { ComputePmf, ExplorationConfig, UniformFloor } from './exploration.js';
 
 /**
  * Default exploration: optimism (LinUCB) with a small uniform floor so every
@@ -9,27 +9,42 @@ import type { ComputePmf, ExplorationConfig } from './exploration.js';
  * alpha multiplies the learner's width (already noise-scaled); tuned once on
  * the digits stream together with DEFAULT_LEARNER and kept.
  */
-export const DEFAULT_EXPLORATION: ExplorationConfig = { kind: 'ucb', alpha: 1, epsilon: 0.01 };
+export const DEFAULT_EXPLORATION = { kind: 'ucb', alpha: 1, epsilon: 0.01, epsilonDecay: 1000, epsilonMin: 0.001 } as const satisfies ExplorationConfig;
 
 const probability = z.number().min(0).max(1);
+const floorDecay = z.number().nonnegative().default(DEFAULT_EXPLORATION.epsilonDecay ?? 0);
+const floorMin = probability.default(DEFAULT_EXPLORATION.epsilonMin ?? 0);
+
+/** The floor's mass after `updates` learner updates (see UniformFloor). */
+export function floorAt(floor: UniformFloor, updates: number): number {
+  const { epsilon, epsilonDecay = 0, epsilonMin = 0 } = floor;
+  if (epsilonDecay <= 0 || updates <= 0) return epsilon;
+  return Math.min(epsilon, Math.max(epsilonMin, (epsilon * epsilonDecay) / (epsilonDecay + updates)));
+}
 
 export const explorationConfigSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('ucb'),
     alpha: z.number().nonnegative().default(1),
     epsilon: probability.default(0.01),
+    epsilonDecay: floorDecay,
+    epsilonMin: floorMin,
   }),
   z.object({
     kind: z.literal('thompson'),
     scale: z.number().nonnegative().default(0.5),
     samples: z.number().int().min(1).max(10_000).default(64),
     epsilon: probability.default(0.01),
+    epsilonDecay: floorDecay,
+    epsilonMin: floorMin,
   }),
   z.object({ kind: z.literal('epsilon-greedy'), epsilon: probability.default(0.05) }),
   z.object({
     kind: z.literal('softmax'),
     lambda: z.number().nonnegative().default(10),
     epsilon: probability.default(0.01),
+    epsilonDecay: floorDecay,
+    epsilonMin: floorMin,
   }),
   z.object({ kind: z.literal('squarecb'), gamma: z.number().nonnegative().default(400) }),
 ]);
@@ -162,22 +177,22 @@ function squarecb(mean: Float64Array, n: number, gamma: number, out: Float64Arra
   out[best] = 1 - rest;
 }
 
-export const computePmf: ComputePmf = (config, scores, n, rng, out) => {
+export const computePmf: ComputePmf = (config, scores, n, rng, out, updates) => {
   if (n <= 0) return;
   switch (config.kind) {
     case 'ucb':
-      ucb(scores, n, config.alpha, config.epsilon, out);
+      ucb(scores, n, config.alpha, floorAt(config, updates), out);
       return;
     case 'epsilon-greedy':
       greedy(scores.mean, n, config.epsilon, out);
       return;
     case 'thompson':
       thompson(scores, n, config.scale, config.samples, rng, out);
-      mixUniform(out, n, config.epsilon);
+      mixUniform(out, n, floorAt(config, updates));
       return;
     case 'softmax':
       softmax(scores.mean, n, config.lambda, out);
-      mixUniform(out, n, config.epsilon);
+      mixUniform(out, n, floorAt(config, updates));
       return;
     case 'squarecb':
       squarecb(scores.mean, n, config.gamma, out);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SeededRandom, gaussian } from '../../src/core/random.js';
 import type { ExplorationConfig } from '../../src/explore/exploration.js';
-import { DEFAULT_EXPLORATION, argmax, computePmf, explorationConfigSchema, sampleIndex } from '../../src/explore/pmf.js';
+import { DEFAULT_EXPLORATION, argmax, computePmf, explorationConfigSchema, floorAt, sampleIndex } from '../../src/explore/pmf.js';
 
 const CONFIGS: readonly ExplorationConfig[] = [
   { kind: 'ucb', alpha: 1, epsilon: 0.05 },
@@ -21,9 +21,9 @@ function buffers(mean: readonly number[], width: readonly number[]) {
   return { mean: Float64Array.from(mean), width: Float64Array.from(width) };
 }
 
-function pmfOf(config: ExplorationConfig, mean: readonly number[], width: readonly number[], seed = 1): Float64Array {
+function pmfOf(config: ExplorationConfig, mean: readonly number[], width: readonly number[], seed = 1, updates = 0): Float64Array {
   const out = new Float64Array(mean.length);
-  computePmf(config, buffers(mean, width), mean.length, new SeededRandom(seed), out);
+  computePmf(config, buffers(mean, width), mean.length, new SeededRandom(seed), out, updates);
   return out;
 }
 
@@ -107,6 +107,33 @@ describe('computePmf', () => {
     expect(greedy[0]).toBeCloseTo(0.8, 12);
   });
 
+  it('shrinks the uniform floor as 1/t with the learner\'s updates, down to its minimum, for every kind that has one', () => {
+    const floor = { epsilon: 0.01, epsilonDecay: 1000, epsilonMin: 0.001 };
+    expect(floorAt(floor, 0)).toBe(0.01);
+    expect(floorAt(floor, 1000)).toBeCloseTo(0.005, 15);
+    expect(floorAt(floor, 3000)).toBeCloseTo(0.0025, 15);
+    expect(floorAt(floor, 1e7)).toBe(0.001);
+    expect(floorAt({ epsilon: 0.01 }, 1e7)).toBe(0.01);
+    expect(floorAt({ ...floor, epsilonDecay: 0 }, 1e7)).toBe(0.01);
+    // A minimum above epsilon does not raise the floor.
+    expect(floorAt({ epsilon: 0.01, epsilonDecay: 10, epsilonMin: 0.5 }, 1e7)).toBe(0.01);
+    const mean = [0.5, 0.4, 0.1, 0.2];
+    const width = [0, 0, 0, 0];
+    for (const config of [
+      { kind: 'ucb', alpha: 1, ...floor },
+      { kind: 'softmax', lambda: 1e6, ...floor },
+      { kind: 'thompson', scale: 1, samples: 8, ...floor },
+    ] as const) {
+      const early = pmfOf(config, mean, width, 1, 0);
+      const late = pmfOf(config, mean, width, 1, 3000);
+      expect(early[3], config.kind).toBeCloseTo(0.01 / 4, 12);
+      expect(late[3], config.kind).toBeCloseTo(0.0025 / 4, 12);
+      expect(late[0], config.kind).toBeCloseTo(1 - 0.0025 + 0.0025 / 4, 12);
+    }
+    // Epsilon-greedy's epsilon is its exploration, not a floor: it stays.
+    expect(pmfOf({ kind: 'epsilon-greedy', epsilon: 0.2 }, mean, width, 1, 1e7)[3]).toBeCloseTo(0.05, 12);
+  });
+
   it('breaks ties by the lowest index', () => {
     expect(argmax([1, 3, 3, 2], 4)).toBe(1);
     expect(Array.from(pmfOf({ kind: 'epsilon-greedy', epsilon: 0 }, [2, 5, 5], [0, 0, 0]))).toEqual([0, 1, 0]);
@@ -142,6 +169,9 @@ describe('explorationConfigSchema', () => {
       expect(explorationConfigSchema.parse({ kind }).kind).toBe(kind);
     }
     expect(explorationConfigSchema.parse({ kind: 'ucb' })).toEqual(DEFAULT_EXPLORATION);
+    expect(explorationConfigSchema.parse({ kind: 'softmax', epsilonDecay: 0 })).toMatchObject({ epsilon: 0.01, epsilonDecay: 0 });
+    expect(() => explorationConfigSchema.parse({ kind: 'ucb', epsilonDecay: -1 })).toThrow();
+    expect(() => explorationConfigSchema.parse({ kind: 'ucb', epsilonMin: 1.5 })).toThrow();
     expect(() => explorationConfigSchema.parse({ kind: 'ucb', epsilon: 2 })).toThrow();
     expect(() => explorationConfigSchema.parse({ kind: 'bogus' })).toThrow();
   });

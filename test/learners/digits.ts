@@ -82,7 +82,7 @@ export function runStream(
     const context = digits.contexts[row]!;
     const prepared = learner.prepare(context);
     learner.score(prepared, DIGIT_ACTIONS, out);
-    computePmf(exploration, out, k, rng, pmf);
+    computePmf(exploration, out, k, rng, pmf, learner.updates);
     const chosen = sampleIndex(pmf, k, rng);
     const reward = chosen === digits.labels[row] ? 1 : 0;
     total += reward;

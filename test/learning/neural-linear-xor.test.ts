@@ -32,7 +32,7 @@ describe('neural-linear learner', () => {
       for (let t = 0; t < 1200; t++) {
         const { context, best } = xorContext(rng);
         learner.score(learner.prepare(context), ACTIONS, out);
-        computePmf({ kind: 'ucb', alpha: 1, epsilon: 0.05 }, out, 2, pick, pmf);
+        computePmf({ kind: 'ucb', alpha: 1, epsilon: 0.05 }, out, 2, pick, pmf, learner.updates);
         const k = sampleIndex(pmf, 2, pick);
         learner.learn({ context, action: ACTIONS[k]!, reward: k === best ? 1 : 0 });
         if (t >= 900 && k === best) late++;
