@@ -230,7 +230,7 @@ export class DecisionEngine {
     const store = this.deps.store;
     if (requestKey === undefined) return { earlier: undefined, state: await store.loadCustomer(customerId, at) };
     if (store.loadForDecide) return store.loadForDecide(customerId, at, requestKey);
-    const [earlier, state] = await Promise.all([store.findByRequestId(requestKey), store.loadCustomer(customerId, at)]);
+    const [earlier, state] = await Promise.all([store.findByRequestId(customerId, requestKey), store.loadCustomer(customerId, at)]);
     return { earlier, state };
   }
 

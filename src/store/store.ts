@@ -100,8 +100,12 @@ export type EngagementStatus = 'first' | 'again' | 'unknown' | 'buffered';
 export interface DecisionStore {
   /** Keep a decision for its window; `requestId` makes Decide idempotent. */
   saveDecision(record: DecisionRecord, decision: Decision, requestId?: string): Promise<void>;
-  /** The decision an earlier call with this request id got, while its window lasts. */
-  findByRequestId(requestId: string): Promise<Decision | undefined>;
+  /**
+   * The decision an earlier call with this request key got, while its window
+   * lasts. The key is already scoped by customer; the customer id says where
+   * it is kept (on Redis, in the customer's slot).
+   */
+  findByRequestId(customerId: string, requestId: string): Promise<Decision | undefined>;
   /** A decision still held (its window open or not yet swept): what receipts and delivery join to. */
   findDecision(decisionId: string): Promise<DecisionRecord | undefined>;
   /** Atomically join a reward: idempotent per event id, combined per rule. */
@@ -128,7 +132,7 @@ export interface DecisionStore {
  * then reserveSends and saveDecision, side by side.
  */
 export interface CombinedCalls {
-  /** findByRequestId(requestId) and loadCustomer(customerId, at) in one call (one script on one Redis). */
+  /** findByRequestId(customerId, requestId) and loadCustomer(customerId, at) in one call (one script on Redis). */
   loadForDecide(customerId: string, at: number, requestId: string): Promise<{ readonly state: CustomerState; readonly earlier: Decision | undefined }>;
   /**
    * reserveSends(customerId, reservations) and saveDecision(record,

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config.js';
 import { serve, type RunningTact } from '../../src/cli/serve.js';
 import { ManualClock } from '../../src/core/clock.js';
+import { idempotencyKey } from '../../src/core/idempotency-key.js';
 import type { Features } from '../../src/domain/features.js';
 import type { ActionRef, Learner } from '../../src/learners/learner.js';
 import { DEFAULT_POLICIES } from '../../src/policies/policy-config.js';
@@ -144,9 +145,12 @@ describe('ForgetCustomer end to end', () => {
 
   it('erases decisions still inside their window, with their request ids', async () => {
     const d = await client.decide({ customer_id: 'late', trigger: 'cart_abandoned', request_id: 'late-1', at: ts(clock.now()) });
+    // The store's key for the request id, scoped by customer and caller (none here).
+    const requestKey = idempotencyKey(['late', '', 'late-1']);
+    expect(await store.findByRequestId('late', requestKey)).toBeDefined();
     const response = await client.forgetCustomer('late');
     expect(Number(response.decisions_erased)).toBe(1);
-    expect(await store.findByRequestId('late-1')).toBeUndefined();
+    expect(await store.findByRequestId('late', requestKey)).toBeUndefined();
     const err = await grpcError(client.reward({ decision_id: d.decision_id, value: 1 }));
     expect(err.code).toBe(grpc.status.NOT_FOUND);
   });

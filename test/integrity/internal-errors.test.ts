@@ -31,9 +31,9 @@ function faultyStore(store: TactStore): TactStore {
   return new Proxy(store, {
     get(target, prop, receiver) {
       if (prop === 'findByRequestId') {
-        return async (id: string) => {
+        return async (customerId: string, id: string) => {
           if (id === BOOM_KEY) throw new Error('disk on fire');
-          return target.findByRequestId(id);
+          return target.findByRequestId(customerId, id);
         };
       }
       const v = Reflect.get(target, prop, receiver) as unknown;

@@ -161,7 +161,7 @@ describe('journeys in a fleet of two replica processes, one killed -9 midway', (
     store = await RedisStore.connect({ url: REDIS_URL, prefix });
     const firingDecision = (customer: string): Promise<Decision | undefined> => {
       const firing = firingIdOf(delayTimerId('cart_abandoned', customer, customer), startedAt.get(customer) as number);
-      return (store as RedisStore).findByRequestId(idempotencyKey([customer, '', firingRequestId(firing)]));
+      return (store as RedisStore).findByRequestId(customer, idempotencyKey([customer, '', firingRequestId(firing)]));
     };
     const decisions = new Map<string, Decision>();
     const isSend = (d: Decision) => d.choices.some((c) => !c.noSend && c.channel !== '');

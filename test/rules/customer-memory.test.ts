@@ -97,7 +97,8 @@ describe('MemoryStore as a CustomerStore', () => {
       expect(list).not.toContain('gone');
       expect(list).toContain('kept');
     }
-    expect(await s.findByRequestId('req-gone')).toBeUndefined();
+    expect(await s.findByRequestId('gone', 'req-gone')).toBeUndefined();
+    expect(await s.findByRequestId('kept', 'req-kept')).toBeDefined();
     expect((await s.forgetCustomer('gone')).updates).toEqual([]);
   });
 });

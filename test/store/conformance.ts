@@ -104,8 +104,8 @@ export function storeConformance(name: string, open: (options?: StoreOptions) =>
       it('finds a decision by request id while its window lasts', withStore(async ({ store }) => {
         const r = record('d1');
         await store.saveDecision(r, decisionOf(r), 'req-1');
-        expect(await store.findByRequestId('req-1')).toEqual(decisionOf(r));
-        expect(await store.findByRequestId('req-2')).toBeUndefined();
+        expect(await store.findByRequestId('cust-1', 'req-1')).toEqual(decisionOf(r));
+        expect(await store.findByRequestId('cust-1', 'req-2')).toBeUndefined();
         expect(await store.countDecisions()).toBe(1);
       }));
 
@@ -331,7 +331,7 @@ export function storeConformance(name: string, open: (options?: StoreOptions) =>
         const first = record('d-rs1', { customerId: 'rs' });
         expect(await combined('rs', [free('w1', T0), sms('m1', T0)], first, decisionOf(first), 'req-rs1')).toBe(-1);
         expect(await store.findDecision('d-rs1')).toEqual(first);
-        expect(await store.findByRequestId('req-rs1')).toEqual(decisionOf(first));
+        expect(await store.findByRequestId('rs', 'req-rs1')).toEqual(decisionOf(first));
         expect((await store.loadCustomer('rs', T0)).sends.map((s) => s.messageId).sort()).toEqual(['m1', 'w1']);
         // Refused: the index of the first send over its cap, nothing of the batch recorded, the decision saved all the same.
         const second = record('d-rs2', { customerId: 'rs' });
@@ -403,7 +403,7 @@ export function storeConformance(name: string, open: (options?: StoreOptions) =>
         for (const u of result.updates) await store.publish({ ...u, unlearn: true });
 
         expect(await residue('gone')).toEqual([]);
-        expect(await store.findByRequestId('req-g1')).toBeUndefined();
+        expect(await store.findByRequestId('gone', 'req-g1')).toBeUndefined();
         expect(await store.joinReward({ decisionId: 'g1', actionId: '', value: 1, now: T0 })).toEqual({ status: 'unknown' });
         expect(await store.countDecisions()).toBe(1);
         const fresh = await store.loadCustomer('gone', T0);

@@ -52,7 +52,7 @@ describe('memory store bounds', () => {
     await store.saveDecision(record('new', 'c3', T0 + 2000), decision('new'));
     expect(await store.countDecisions()).toBe(2);
     expect(store.evicted().decision).toBe(1);
-    expect(await store.findByRequestId('req-soon')).toBeUndefined();
+    expect(await store.findByRequestId('c2', 'req-soon')).toBeUndefined();
     expect(await store.joinReward({ decisionId: 'soon', actionId: '', value: 1, now: T0 })).toEqual({ status: 'unknown' });
     // The next sweep hands it over before its window ends, as if it had closed.
     const taken = await store.takeExpired(T0, 10);

@@ -6,6 +6,17 @@ import { storeConformance } from './conformance.js';
 import { redisFixture } from './redis-fixture.js';
 import { deleteByPrefix } from './redis-support.js';
 
+/** A one-minute decision to send one SMS, as the store keeps it and as Decide answered it. */
+function smsDecision(decisionId: string, customerId: string, now: number) {
+  const f = { numeric: {}, categorical: {} };
+  const record = {
+    decisionId, customerId, policy: 'default', at: now, expiresAt: now + 60_000,
+    context: f, holdout: false, learn: true, combine: 'sum' as const,
+    choices: [{ actionId: 'a', channel: 'sms', messageId: 'm', cost: 0, probability: 1, features: f }],
+  };
+  return { record, decision: { decisionId, customerId, policy: 'default', modelVersion: '', at: now, choices: [], removed: [], holdout: false } };
+}
+
 /** The store on a real 3-master, 3-replica Redis Cluster (one per file: starting one takes seconds). */
 describe('Redis Cluster', () => {
   let cluster: TestRedisCluster;
@@ -23,13 +34,7 @@ describe('Redis Cluster', () => {
       const { store, cleanup } = await redisFixture({ cluster: cluster.seeds });
       try {
         const now = Date.now();
-        const f = { numeric: {}, categorical: {} };
-        const record = {
-          decisionId: 'd-part', customerId: 'c-part', policy: 'default', at: now, expiresAt: now + 60_000,
-          context: f, holdout: false, learn: true, combine: 'sum' as const,
-          choices: [{ actionId: 'a', channel: 'sms', messageId: 'm', cost: 0, probability: 1, features: f }],
-        };
-        const decision = { decisionId: 'd-part', customerId: 'c-part', policy: 'default', modelVersion: '', at: now, choices: [], removed: [], holdout: false };
+        const { record, decision } = smsDecision('d-part', 'c-part', now);
         // The decision's slot refuses the write (a key of the wrong type), the customer's slot takes the reservation.
         await store.connection.set(store.keys.decision('d-part'), 'not a hash');
         const send = { send: { channel: 'sms', messageId: 'm', at: now }, caps: [] };
@@ -44,6 +49,34 @@ describe('Redis Cluster', () => {
     });
   });
 
+  describe('commands per Decide', () => {
+    it('reads the customer with the request id in one command and saves in three (customer, decision, sweep index)', async () => {
+      const { store, cleanup } = await redisFixture({ cluster: cluster.seeds });
+      try {
+        const client = store.connection as Cluster;
+        const sent: string[] = [];
+        const send = client.sendCommand.bind(client);
+        client.sendCommand = ((command: { name: string }, ...rest: unknown[]) => {
+          sent.push(command.name);
+          return (send as (...a: unknown[]) => unknown)(command, ...rest);
+        }) as typeof client.sendCommand;
+        const now = Date.now();
+        const { record, decision } = smsDecision('d-count', 'c-count', now);
+        expect((await store.loadForDecide('c-count', now, 'req-count')).earlier).toBeUndefined();
+        expect(sent).toHaveLength(1);
+        sent.length = 0;
+        await store.reserveAndSave('c-count', [{ send: { channel: 'sms', messageId: 'm', at: now }, caps: [] }], record, decision, 'req-count');
+        expect(sent).toHaveLength(3);
+        sent.length = 0;
+        // The retried Decide finds the answer in its one read.
+        expect((await store.loadForDecide('c-count', now, 'req-count')).earlier).toEqual(decision);
+        expect(sent).toHaveLength(1);
+      } finally {
+        await cleanup();
+      }
+    });
+  });
+
   describe('key placement', () => {
     it('keeps every key of one customer in one slot and spreads customers over every master', async () => {
       const { store, cleanup } = await redisFixture({ cluster: cluster.seeds });
@@ -51,7 +84,7 @@ describe('Redis Cluster', () => {
         const client = store.connection as Cluster;
         const slotOf = async (key: string) => Number(await client.cluster('KEYSLOT', key));
         for (const id of ['c1', 'ö-ü', 'a:b{c}']) {
-          const slots = new Set(await Promise.all(store.keys.customerKeys(id).map(slotOf)));
+          const slots = new Set(await Promise.all([...store.keys.customerKeys(id), store.keys.request(id, 'k')].map(slotOf)));
           expect(slots.size).toBe(1);
         }
         // 60 customers with state: each master holds some of them.

@@ -30,15 +30,15 @@ describe('redis-only: replaying a join whose reply was lost', () => {
   });
 });
 
-describe('redis-only: request id entries written before they held the answer', () => {
-  it('still answer a retried Decide: the entry holds the decision id, whose hash holds the answer', async () => {
+describe('redis-only: request id entries written by earlier versions', () => {
+  it('still answer a retried Decide: kept in their own slot, holding the decision id, whose hash holds the answer', async () => {
     const store = await RedisStore.connect({ url: REDIS_URL, prefix: `test-${randomBytes(6).toString('hex')}` });
     try {
       const now = Date.now();
       const decision = { decisionId: 'd-old', customerId: 'c-old', policy: 'default', modelVersion: '', at: now, choices: [], removed: [], holdout: false };
       await store.connection.hset(store.keys.decision('d-old'), { dec: JSON.stringify(decision), exp: String(now + 60_000) });
-      await store.connection.set(store.keys.request('req-old'), 'd-old', 'PX', 60_000);
-      expect(await store.findByRequestId('req-old')).toEqual(decision);
+      await store.connection.set(store.keys.legacyRequest('req-old'), 'd-old', 'PX', 60_000);
+      expect(await store.findByRequestId('c-old', 'req-old')).toEqual(decision);
       expect((await store.loadForDecide('c-old', now, 'req-old')).earlier).toEqual(decision);
     } finally {
       await deleteByPrefix(store.connection, store.keys.all());
@@ -70,7 +70,9 @@ describe('redis-only: keys expire', () => {
       for (let i = 0; i < 5; i++) {
         await store.publish({ policy: 'default', customerId: c, decisionId: 'ttl-d', context: f, actionId: 'a', actionFeatures: f, reward: i });
       }
-      const keys = [...(await scanKeys(store.connection, store.keys.customerPattern(c))), store.keys.decision('ttl-d'), store.keys.request('ttl-req')];
+      // The request id's answer is one of the customer's keys.
+      const keys = [...(await scanKeys(store.connection, store.keys.customerPattern(c))), store.keys.decision('ttl-d')];
+      expect(keys).toContain(store.keys.request(c, 'ttl-req'));
       expect(keys).toHaveLength(11);
       const ttls = Object.fromEntries(await Promise.all(keys.map(async (k) => [k.slice(store.keys.prefix.length + 1), await store.connection.pttl(k)] as const)));
       for (const [key, ttl] of Object.entries(ttls)) {

@@ -103,7 +103,7 @@ export class MemoryStore implements TactStore {
     else ids.push(record.decisionId);
   }
 
-  async findByRequestId(requestId: string): Promise<Decision | undefined> {
+  async findByRequestId(_customerId: string, requestId: string): Promise<Decision | undefined> {
     const id = this.byRequest.get(requestId);
     return id === undefined ? undefined : this.decisions.get(id)?.decision;
   }

@@ -337,7 +337,7 @@ export class BufferedStore implements TactStore {
   async loadForDecide(customerId: string, at: number, requestId: string): Promise<{ state: CustomerState; earlier: Decision | undefined }> {
     await this.options.sendGate?.settle();
     if (!this.direct) {
-      const [earlier, state] = await Promise.all([this.findByRequestId(requestId), this.loadCustomer(customerId, at)]);
+      const [earlier, state] = await Promise.all([this.findByRequestId(customerId, requestId), this.loadCustomer(customerId, at)]);
       return { state, earlier };
     }
     try {
@@ -361,10 +361,10 @@ export class BufferedStore implements TactStore {
     dropOldest(this.recent, this.recentMax);
   }
 
-  async findByRequestId(requestId: string): Promise<Decision | undefined> {
+  async findByRequestId(customerId: string, requestId: string): Promise<Decision | undefined> {
     if (!this.inner.available) return undefined;
     try {
-      return await this.inner.findByRequestId(requestId);
+      return await this.inner.findByRequestId(customerId, requestId);
     } catch (err) {
       if (err instanceof StoreUnavailableError) return undefined;
       throw err;

@@ -42,10 +42,11 @@ export class RedisCustomers {
   }
 
   /**
-   * The customer and, when `requestKey` (a request id's key) is given, that
-   * key's value, in one script: for one Redis only (the key is in another slot).
+   * The customer and, when `requestKeys` are given, the value of the first
+   * of them that holds one, in one script: the request id's answer, in the
+   * customer's slot, then (on one Redis only) where earlier versions kept it.
    */
-  async loadWith(customerId: string, requestKey: string | undefined): Promise<{ state: CustomerState; request: string | undefined }> {
+  async loadWith(customerId: string, requestKeys: readonly string[] | undefined): Promise<{ state: CustomerState; request: string | undefined }> {
     const k = this.keys;
     const keys = [
       k.profile(customerId),
@@ -56,8 +57,8 @@ export class RedisCustomers {
       k.sends(customerId),
       k.ignored(customerId),
     ];
-    const parts = requestKey === undefined ? 7 : 8;
-    const reply = requestKey === undefined ? await runScript(this.redis, 'loadCustomer', keys, []) : await runScript(this.redis, 'loadDecide', [...keys, requestKey], []);
+    const parts = requestKeys === undefined ? 7 : 8;
+    const reply = requestKeys === undefined ? await runScript(this.redis, 'loadCustomer', keys, []) : await runScript(this.redis, 'loadDecide', [...keys, ...requestKeys], []);
     if (!Array.isArray(reply) || reply.length !== parts) throw tactError('STORE_PROTOCOL', 'load-customer script returned an unexpected reply');
     const [profileFlat, consentFlat, cartFlat, purchases, ticketList, sends, ignored, request] = reply as [string[], string[], string[], string[], string[], string[], string[], string[] | undefined];
     return { state: this.decode(customerId, profileFlat, consentFlat, cartFlat, purchases, ticketList, sends, ignored), request: request?.[0] };

@@ -16,8 +16,9 @@ import { tactError } from '../../core/errors.js';
  *       (profile .. ignored: TTL = customer retention, 90 days, renewed by each event or send)
  *   <p>:{c:<customer>}:decisions  zset   the customer's held decision ids, scored by window end; TTL = its longest decision's
  *   <p>:{c:<customer>}:ledger     list   the customer's learning updates within the ledger retention (ledger.ts); TTL = that retention
+ *   <p>:{c:<customer>}:r:<request> string a request id's answer (idempotent Decide; the request key is already scoped by customer); TTL = window + grace
  *   <p>:{d:<decision>}            hash   one decision: record, answer, rewards, event ids; TTL = window + grace
- *   <p>:{r:<request>}             string request id -> decision id (idempotent Decide); same TTL
+ *   <p>:{r:<request>}             string the same, as versions before 2026-12 wrote it: read and forgotten on one Redis until they expire (a day)
  *   <p>:{x:<n>}:expiry            zset   sweep index shard n (0..SWEEP_SHARDS-1): held decision ids, scored by window end
  *   <p>:{u}:updates               stream learning updates, applied in order by every replica
  *   <p>:{u}:snapshot              string latest learner snapshot and the stream id it includes
@@ -26,7 +27,9 @@ import { tactError } from '../../core/errors.js';
  *
  * Why these hash tags: on Redis Cluster every key of one Lua script must live
  * in one slot. All of a customer's keys share `{c:<customer>}`, so the cap
- * check (reserve), events and forget are single-slot scripts. A decision is
+ * check (reserve), events and forget are single-slot scripts, and a Decide's
+ * first read (the customer and its request id's answer) is one script on a
+ * cluster too. A decision is
  * one hash in its own slot, so the reward join and the take-on-expiry are
  * single-key scripts serialised per decision; Reward carries only the
  * decision id, so the decision cannot live in its customer's slot. The sweep
@@ -85,7 +88,10 @@ export class RedisKeys {
   }
 
   decision = (decisionId: string): string => `${this.prefix}:{d:${decisionId}}`;
-  request = (requestId: string): string => `${this.prefix}:{r:${requestId}}`;
+  /** A request id's answer; `requestKey` is the engine's key, already scoped by customer and caller. */
+  request = (customerId: string, requestKey: string): string => this.customer(customerId, `r:${requestKey}`);
+  /** Where versions before 2026-12 kept it, in its own slot (see the layout above). */
+  legacyRequest = (requestKey: string): string => `${this.prefix}:{r:${requestKey}}`;
   /** The sweep index shard that holds this decision. */
   expiry = (decisionId: string): string => this.expiryShard(murmur3(decisionId) % SWEEP_SHARDS);
   expiryShard = (shard: number): string => `${this.prefix}:{x:${shard}}:expiry`;

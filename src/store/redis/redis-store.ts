@@ -229,35 +229,29 @@ export class RedisStore implements TactStore {
       ...reserveArgs,
       ...record.choices.map((c) => c.actionId),
     ];
+    // The customer's parts share the customer's slot: the reservation (first,
+    // so a failing one writes nothing), its index entry, the request id's answer.
+    const reservePart = reserve ? 's' : '';
+    const requestPart = withRequest ? 'r' : '';
+    const sendsKeys = reserve ? [k.sends(record.customerId)] : [];
+    const requestKeys = withRequest ? [k.request(record.customerId, requestId)] : [];
     // One Redis: one script writes every part (one command instead of eight,
     // nine with the reservation; each command costs this process more than
-    // it costs Redis). A cluster keeps each part in its own slot: one call
-    // per slot, sent together (the reservation and the customer's index
-    // share the customer's). If only some land, what is left is harmless: an
-    // index entry without its decision is skipped and removed by the sweep
-    // (take finds nothing) or by forget; a failed part fails the call, and
-    // the buffer replays the whole write.
+    // it costs Redis). A cluster keeps the decision and its sweep entry in
+    // their own slots: one call per slot, sent together. If only some land,
+    // what is left is harmless: an index entry without its decision is
+    // skipped and removed by the sweep (take finds nothing) or by forget; a
+    // failed part fails the call, and the buffer replays the whole write.
     if (!isCluster(this.cmd)) {
-      const keys = [k.decision(id), k.customerDecisions(record.customerId), k.expiry(id)];
-      let parts = 'dix';
-      if (withRequest) {
-        keys.push(k.request(requestId));
-        parts += 'r';
-      }
-      if (reserve) {
-        keys.unshift(k.sends(record.customerId));
-        parts = `s${parts}`;
-      }
-      return Number(await this.script('saveDecision', keys, [parts, ...decisionArgs()]));
+      const keys = [...sendsKeys, k.decision(id), k.expiry(id), k.customerDecisions(record.customerId), ...requestKeys];
+      return Number(await this.script('saveDecision', keys, [`${reservePart}dxi${requestPart}`, ...decisionArgs()]));
     }
-    // The sweep entry and the request id are one plain command each there.
+    // The sweep entry is one plain command there.
     const c = this.cmd;
-    const customerKeys = reserve ? [k.sends(record.customerId), k.customerDecisions(record.customerId)] : [k.customerDecisions(record.customerId)];
     const results = await Promise.allSettled([
-      this.script('saveDecision', customerKeys, [reserve ? 'si' : 'i', ...common, '', '', '', '', '', ...reserveArgs]),
+      this.script('saveDecision', [...sendsKeys, k.customerDecisions(record.customerId), ...requestKeys], [`${reservePart}i${requestPart}`, ...common, '', '', '', dec, '', ...reserveArgs]),
       this.script('saveDecision', [k.decision(id)], ['d', ...decisionArgs()]),
       this.guard(() => c.zadd(k.expiry(id), record.expiresAt, id)),
-      ...(withRequest ? [this.guard(() => c.set(k.request(requestId), dec, 'PX', keepMs))] : []),
     ]);
     const [reservation] = results;
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -267,8 +261,12 @@ export class RedisStore implements TactStore {
     throw failed.reason;
   }
 
-  async findByRequestId(requestId: string): Promise<Decision | undefined> {
-    return this.guard(async () => this.requestAnswer(await this.cmd.get(this.keys.request(requestId))));
+  async findByRequestId(customerId: string, requestId: string): Promise<Decision | undefined> {
+    return this.guard(async () => {
+      const answer = await this.cmd.get(this.keys.request(customerId, requestId));
+      // Entries of earlier versions, on one Redis (a cluster never held them).
+      return this.requestAnswer(answer ?? (isCluster(this.cmd) ? null : await this.cmd.get(this.keys.legacyRequest(requestId))));
+    });
   }
 
   /** The decision a request id's entry answers with. */
@@ -281,16 +279,14 @@ export class RedisStore implements TactStore {
   }
 
   /**
-   * The customer and the request id's earlier answer: one script on one
-   * Redis; on a cluster two calls side by side (the request id has its own slot).
+   * The customer and the request id's earlier answer, in one script (the
+   * answer lives in the customer's slot). On one Redis the script also reads
+   * where earlier versions kept the answer.
    */
   async loadForDecide(customerId: string, _at: number, requestId: string): Promise<{ state: CustomerState; earlier: Decision | undefined }> {
-    if (isCluster(this.cmd)) {
-      const [earlier, state] = await Promise.all([this.findByRequestId(requestId), this.loadCustomer(customerId, _at)]);
-      return { state, earlier };
-    }
+    const requestKeys = [this.keys.request(customerId, requestId), ...(isCluster(this.cmd) ? [] : [this.keys.legacyRequest(requestId)])];
     return this.guard(async () => {
-      const { state, request } = await this.customers.loadWith(customerId, this.keys.request(requestId));
+      const { state, request } = await this.customers.loadWith(customerId, requestKeys);
       return { state, earlier: await this.requestAnswer(request) };
     });
   }
@@ -509,7 +505,9 @@ export class RedisStore implements TactStore {
         const [deleted] = await Promise.all([
           this.guard(() => this.cmd.del(key)),
           this.guard(() => this.cmd.zrem(this.keys.expiry(id), id)),
-          ...(req === null ? [] : [this.guard(() => this.cmd.del(this.keys.request(req)))]),
+          ...(req === null
+            ? []
+            : [this.guard(() => this.cmd.del(this.keys.request(customerId, req))), this.guard(() => this.cmd.del(this.keys.legacyRequest(req)))]),
         ]);
         return deleted === 1 ? 1 : 0;
       }),

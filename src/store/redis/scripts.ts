@@ -20,7 +20,8 @@ const SCRIPTS = {
   forget: { file: 'forget-9.lua', keys: 9, version: 1 },
   recordEvent: { file: 'record-event-7.lua', keys: 7, version: 1 },
   loadCustomer: { file: 'load-customer-7.lua', keys: 7, version: 1, lib: 'customer.lib.lua' },
-  loadDecide: { file: 'load-decide-8.lua', keys: 8, version: 1, lib: 'customer.lib.lua' },
+  /** 8 keys, or 9 on one Redis (the request id's answer where earlier versions kept it). */
+  loadDecide: { file: 'load-decide-n.lua', keys: 'any', version: 2, lib: 'customer.lib.lua' },
   saveSnapshot: { file: 'save-snapshot-2.lua', keys: 2, version: 1 },
   ledgerPush: { file: 'ledger-push-1.lua', keys: 1, version: 1, lib: 'ledger.lib.lua' },
   publish: { file: 'publish-2.lua', keys: 2, version: 1, lib: 'ledger.lib.lua' },

@@ -1,6 +1,6 @@
 --[[
   Everything a decision reads about one customer, shared by load-customer-7.lua
-  and load-decide-8.lua.
+  and load-decide-n.lua.
 
   keys[1] profile hash   keys[2] consent hash   keys[3] cart hash
   keys[4] purchases zset keys[5] tickets string keys[6] sends zset

@@ -12,7 +12,7 @@
              d  decision hash  <p>:{d:<decisionId>}
              i  customer index <p>:{c:<customer>}:decisions
              x  sweep shard    <p>:{x:<n>}:expiry
-             r  request id     <p>:{r:<request>}
+             r  request id     <p>:{c:<customer>}:r:<request> (the customer's slot)
   ARGV[2]  decision id
   ARGV[3]  window end, ms since epoch (index scores, "exp" field)
   ARGV[4]  TTL, ms (decision, request id; the index lives as long as its longest decision)
