@@ -44,8 +44,9 @@ describe('journeys on a Redis Cluster', () => {
   it('40 carts, a quarter bought: one signed send per abandoned cart, none for buyers; the one that failed twice is a dead letter tact dead-letters replays', async () => {
     const prefix = `jcl-${randomBytes(4).toString('hex')}`;
     const config = configSchema.parse({ logLevel: 'silent', webhookUrl: 'http://receiver.test/hooks', webhookSecret: SECRET, deliveryBackoffMs: 50, deliveryMaxAttempts: 2 });
-    // 0.02 minutes: due 1.2 s after each event.
-    const catalog = parseCatalog(JOURNEY_CATALOG.replace('after_minutes: 30\n', 'after_minutes: 0.02\n'));
+    // 0.1 minutes: due 6 s after each cart, so a buyer's purchase, sent right after its cart, cancels
+    // it even on a machine loaded many times over (at 1.2 s, load 11 on 2 cores, one cart fired first).
+    const catalog = parseCatalog(JOURNEY_CATALOG.replace('after_minutes: 30\n', 'after_minutes: 0.1\n'));
     const tact = createTact(config, { catalog });
     const receiver = new FakeReceiver();
     // Customer k1's send fails both its attempts (a dead letter) until the receiver is fixed.
