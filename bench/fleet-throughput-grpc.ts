@@ -12,7 +12,9 @@
  * and each ratio the median of the per-round ratios (with its range). On a
  * shared machine the load changes within a minute: one pass per store would
  * compare one store's quiet minute with another's busy one.
- *   npx tsx bench/fleet-throughput-grpc.ts [--calls 2000] [--rounds 3]
+ * With --request-ids every Decide carries a request id, as the README's client
+ * example does (idempotent retries); results go to fleet-throughput-grpc-request-ids.md.
+ *   npx tsx bench/fleet-throughput-grpc.ts [--calls 2000] [--rounds 3] [--request-ids]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,7 +27,8 @@ import { freePort } from '../test/support/free-port.js';
 import { measure as measureCalls, type Figures } from './throughput.js';
 import { TestRedisCluster } from '../test/support/redis-cluster.js';
 
-const { values } = parseArgs({ options: { calls: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { calls: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '3' }, 'request-ids': { type: 'boolean', default: false } } });
+const REQUEST_IDS = values['request-ids'];
 const CALLS = Number(values.calls);
 const ROUNDS = Number(values.rounds);
 const IN_FLIGHT = 16;
@@ -49,11 +52,12 @@ async function startServer(storeFlags: string[]): Promise<{ child: ChildProcess;
 const measure = (inFlight: number, op: (i: number) => Promise<void>) => measureCalls(CALLS, inFlight, op);
 
 let run = 0;
+const requestId = (tag: string, i: number) => (REQUEST_IDS ? { request_id: `${tag}-r${i}` } : {});
 const decideOnce = (client: TactClient, tag: string) => async (i: number) => {
-  await client.decide({ customer_id: `${tag}-${i}`, trigger: 'cart_abandoned', context: { numeric: { basket: i % 50 }, categorical: { device: i % 2 ? 'ios' : 'web' } } });
+  await client.decide({ customer_id: `${tag}-${i}`, trigger: 'cart_abandoned', context: { numeric: { basket: i % 50 }, categorical: { device: i % 2 ? 'ios' : 'web' } }, ...requestId(tag, i) });
 };
 const pairOnce = (client: TactClient, tag: string) => async (i: number) => {
-  const d = await client.decide({ customer_id: `${tag}-${i}`, trigger: 'cart_abandoned', context: { numeric: { basket: i % 50 } } });
+  const d = await client.decide({ customer_id: `${tag}-${i}`, trigger: 'cart_abandoned', context: { numeric: { basket: i % 50 } }, ...requestId(tag, i) });
   await client.reward({ decision_id: d.decision_id, value: i % 4 === 0 ? 5 : 0, event_id: `e${i}` });
 };
 
@@ -128,8 +132,8 @@ try {
   const lines = [
     `# Decide and Decide+Reward over gRPC: memory vs one Redis vs Redis Cluster (${new Date().toISOString()})`,
     '',
-    `\`npx tsx bench/fleet-throughput-grpc.ts --calls ${CALLS} --rounds ${ROUNDS}\`: one \`tact serve\` child process per store, called over gRPC`,
-    '(typed client, plaintext, one channel) from this process; catalog trigger cart_abandoned, a new customer per call;',
+    `\`npx tsx bench/fleet-throughput-grpc.ts --calls ${CALLS} --rounds ${ROUNDS}${REQUEST_IDS ? ' --request-ids' : ''}\`: one \`tact serve\` child process per store, called over gRPC`,
+    `(typed client, plaintext, one channel) from this process; catalog trigger cart_abandoned, a new customer per call${REQUEST_IDS ? ', every Decide with a request id' : ''};`,
     `Redis servers started by the bench on this machine; the three servers measured in ${ROUNDS} rounds in rotated order,`,
     `medians over rounds, ratios the median (and range) of the per-round ratios. ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} at the end.`,
     '',
@@ -145,7 +149,7 @@ try {
   ];
   const text = `${lines.join('\n')}\n`;
   process.stdout.write(text);
-  writeFileSync(new URL('./results/fleet-throughput-grpc.md', import.meta.url), text);
+  writeFileSync(new URL(`./results/fleet-throughput-grpc${REQUEST_IDS ? '-request-ids' : ''}.md`, import.meta.url), text);
 } finally {
   for (const s of servers) {
     s.client.close();
