@@ -263,10 +263,21 @@ export class RedisStore implements TactStore {
 
   async findByRequestId(customerId: string, requestId: string): Promise<Decision | undefined> {
     return this.guard(async () => {
-      const answer = await this.cmd.get(this.keys.request(customerId, requestId));
-      // Entries of earlier versions, on one Redis (a cluster never held them).
-      return this.requestAnswer(answer ?? (isCluster(this.cmd) ? null : await this.cmd.get(this.keys.legacyRequest(requestId))));
+      for (const key of this.requestKeys(customerId, requestId)) {
+        const answer = await this.cmd.get(key);
+        if (answer !== null) return this.requestAnswer(answer);
+      }
+      return undefined;
     });
+  }
+
+  /**
+   * Where a request id's answer may be: the customer's slot, then, on one
+   * Redis, where versions before 2026-12 kept it (a cluster never held those).
+   */
+  private requestKeys(customerId: string, requestId: string): string[] {
+    const current = this.keys.request(customerId, requestId);
+    return isCluster(this.cmd) ? [current] : [current, this.keys.legacyRequest(requestId)];
   }
 
   /** The decision a request id's entry answers with. */
@@ -280,13 +291,11 @@ export class RedisStore implements TactStore {
 
   /**
    * The customer and the request id's earlier answer, in one script (the
-   * answer lives in the customer's slot). On one Redis the script also reads
-   * where earlier versions kept the answer.
+   * answer lives in the customer's slot; see requestKeys).
    */
   async loadForDecide(customerId: string, _at: number, requestId: string): Promise<{ state: CustomerState; earlier: Decision | undefined }> {
-    const requestKeys = [this.keys.request(customerId, requestId), ...(isCluster(this.cmd) ? [] : [this.keys.legacyRequest(requestId)])];
     return this.guard(async () => {
-      const { state, request } = await this.customers.loadWith(customerId, requestKeys);
+      const { state, request } = await this.customers.loadWith(customerId, this.requestKeys(customerId, requestId));
       return { state, earlier: await this.requestAnswer(request) };
     });
   }
@@ -505,9 +514,7 @@ export class RedisStore implements TactStore {
         const [deleted] = await Promise.all([
           this.guard(() => this.cmd.del(key)),
           this.guard(() => this.cmd.zrem(this.keys.expiry(id), id)),
-          ...(req === null
-            ? []
-            : [this.guard(() => this.cmd.del(this.keys.request(customerId, req))), this.guard(() => this.cmd.del(this.keys.legacyRequest(req)))]),
+          ...(req === null ? [] : this.requestKeys(customerId, req).map((k) => this.guard(() => this.cmd.del(k)))),
         ]);
         return deleted === 1 ? 1 : 0;
       }),
