@@ -114,7 +114,7 @@ async function serveWith(config: TactConfig, adapters: Adapters, started: Starte
       : { storeHealth: { up: () => true, evictions: () => tact.store.evicted?.() ?? {} } }),
   });
   const journeys = openJourneys(config, tact, metrics);
-  const receipts = new ReceiptJoiner({ store: tact.store, log: tact.log, clock: tact.clock, observer: journeys.metrics });
+  const receipts = new ReceiptJoiner({ store: tact.store, policies: tact.policies, log: tact.log, clock: tact.clock, observer: journeys.metrics });
   const campaigns = openCampaigns(config, tact, journeys.journeys, metrics);
   const customerHandlers = customerServiceHandlers({
     store: tact.store,

@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import { decisionIdExpiry } from '../decision/decision-id.js';
 import type { DecisionLogSink, ReceiptEvent } from '../decision/log-entry.js';
+import type { PolicySet } from '../policies/policy-set.js';
 import type { DecisionRecord, DecisionStore } from '../store/store.js';
 
 /** A message event that came back with the decision it answers. */
@@ -34,6 +35,8 @@ export interface ReceiptObserver {
 
 export interface ReceiptDeps {
   readonly store: Pick<DecisionStore, 'findDecision' | 'markEngaged'>;
+  /** Whether some policy learns from engagement (the same set the window close asks). */
+  readonly policies: Pick<PolicySet, 'learnsFunnel'>;
   readonly log: DecisionLogSink;
   readonly clock: Clock;
   readonly observer?: ReceiptObserver;
@@ -67,8 +70,9 @@ export class ReceiptJoiner {
         at: input.at,
       });
       // Engagement is what funnel learning learns besides the money; marked
-      // once per action, so a resent receipt counts once.
-      if (ENGAGEMENT.has(input.event)) await this.deps.store.markEngaged(input.decisionId, result.actionId);
+      // once per action, so a resent receipt counts once. Without a funnel
+      // policy nothing reads the mark, so the receipt costs no store call.
+      if (ENGAGEMENT.has(input.event) && this.deps.policies.learnsFunnel) await this.deps.store.markEngaged(input.decisionId, result.actionId);
     }
     return result;
   }

@@ -204,7 +204,7 @@ class JourneySim {
       },
     });
     this.journeys.start();
-    const receipts = new ReceiptJoiner({ store: this.tact.store, log, clock: this.clock });
+    const receipts = new ReceiptJoiner({ store: this.tact.store, policies: this.tact.policies, log, clock: this.clock });
     this.deps = { store: this.tact.store, log, clock: this.clock, receipts, onEvent: (e) => this.journeys.onEvent(e) };
   }
 

@@ -70,7 +70,7 @@ export function tactService(world: MarketingWorld, options: TactServiceOptions):
     ...(options.contactRules ? { contactRules: options.contactRules } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
-  const receipts = new ReceiptJoiner({ store: tact.store, log: tact.log, clock });
+  const receipts = new ReceiptJoiner({ store: tact.store, policies: tact.policies, log: tact.log, clock });
   const known = new Set<string>();
   return {
     name: options.name ?? `tact:${options.policy ?? tact.policies.defaultName}`,

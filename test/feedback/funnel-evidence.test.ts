@@ -22,7 +22,7 @@ function tactWith(policiesYaml: string): { tact: Tact; clock: ManualClock; publi
   const tact = createTact(configSchema.parse({ logLevel: 'silent' }), { clock, policies, seed: 1, newId: () => (id++).toString(16).padStart(16, '0') });
   const published: LearningUpdate[] = [];
   tact.store.subscribe((u) => published.push(u));
-  return { tact, clock, published, receipts: new ReceiptJoiner({ store: tact.store, log: tact.log, clock }) };
+  return { tact, clock, published, receipts: new ReceiptJoiner({ store: tact.store, policies: tact.policies, log: tact.log, clock }) };
 }
 
 /** Three decisions: one opened twice (receipts resent) and converting, one opened, one ignored; then their windows close. */

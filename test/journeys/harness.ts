@@ -154,7 +154,7 @@ export function journeyHarness(options: { catalog?: string; webhook?: boolean; m
     },
   });
   journeys.start();
-  const receipts = new ReceiptJoiner({ store: tact.store, log, clock });
+  const receipts = new ReceiptJoiner({ store: tact.store, policies: tact.policies, log, clock });
   const deps = { store: tact.store, log, clock, receipts, onEvent: (e: Parameters<Journeys['onEvent']>[0]) => journeys.onEvent(e) };
   return {
     clock,
